@@ -1,0 +1,40 @@
+import { ClockModule } from '#common';
+import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
+import { DatabaseModule } from '#database';
+import { IdentityModule } from '#identity';
+import { NotificationsService } from '#notifications';
+import { loggerParams } from '#platform';
+import { QueueModule } from '#queue';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthController } from './auth/auth.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { RedisHealth } from './health/redis-health.js';
+import { AuthGuard } from './http/auth.guard.js';
+import { AllExceptionsFilter } from './http/exception.filter.js';
+import { RolesGuard } from './http/roles.guard.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { UsersController } from './users/users.controller.js';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    ClockModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
+    DatabaseModule,
+    QueueModule,
+    IdentityModule,
+    TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
+  ],
+  controllers: [AuthController, UsersController, NotificationsController, HealthController],
+  providers: [
+    RedisHealth,
+    NotificationsService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,43 @@
+import { ROLES, type Role } from '#database';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin', maxLength: 64 })
+  @IsString()
+  @Length(1, 64)
+  username: string;
+
+  @ApiProperty({ example: 'admin-demo-2026', maxLength: 128, format: 'password' })
+  @IsString()
+  @Length(1, 128)
+  password: string;
+}
+
+export class UserDto {
+  @ApiProperty({ example: '1' })
+  id: string;
+
+  @ApiProperty({ example: 'clerk.centre' })
+  username: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiPropertyOptional({ example: '91320594MA1XK7T2QQ' })
+  companyUscc?: string;
+
+  @ApiPropertyOptional({ example: 'SAMR' })
+  departmentCode?: string;
+
+  @ApiPropertyOptional({ example: 'CENTRE' })
+  hallCode?: string;
+}
+
+export class LoginResponseDto {
+  @ApiProperty({ description: 'JWT to send as Authorization: Bearer <accessToken>' })
+  accessToken: string;
+
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+}

@@ -1,0 +1,24 @@
+import type { Role } from '#database';
+import type { Actor } from '#identity';
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'isPublic';
+export const ROLES_KEY = 'roles';
+
+/** The route needs no token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only these roles may call the route (others get 403). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export interface RequestWithActor {
+  headers: Record<string, string | string[] | undefined>;
+  actor?: Actor;
+}
+
+/** The authenticated actor of the request. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const actor = ctx.switchToHttp().getRequest<RequestWithActor>().actor;
+  if (!actor) throw new Error('CurrentActor used on a public route');
+  return actor;
+});

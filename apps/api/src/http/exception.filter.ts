@@ -1,0 +1,76 @@
+import { assertNever, DomainError, type DomainErrorCode } from '#common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+export function statusOf(code: DomainErrorCode): number {
+  switch (code) {
+    case 'ValidationFailed':
+      return HttpStatus.BAD_REQUEST;
+    case 'InvalidCredentials':
+      return HttpStatus.UNAUTHORIZED;
+    case 'Forbidden':
+      return HttpStatus.FORBIDDEN;
+    case 'NotFound':
+      return HttpStatus.NOT_FOUND;
+    case 'AlreadyExists':
+    case 'IllegalTransition':
+    case 'VersionConflict':
+      return HttpStatus.CONFLICT;
+    default:
+      return assertNever(code, 'domain error code');
+  }
+}
+
+/** Errors from body parsing arrive before Nest's pipes; they carry `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  const e = error as Partial<BodyParserError>;
+  return typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500;
+}
+
+function bodyParserMessage(error: BodyParserError): string {
+  switch (error.type) {
+    case 'entity.too.large':
+      return 'request body is larger than 1 MB';
+    case 'entity.parse.failed':
+      return 'request body is not valid JSON';
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return 'request body must be UTF-8';
+    default:
+      return error.message;
+  }
+}
+
+/** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { statusCode, message } = this.describe(exception);
+    if (statusCode >= 500) this.logger.error(exception);
+    if (response.headersSent) return;
+    response.status(statusCode).json({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+  }
+
+  private describe(exception: unknown): { statusCode: number; message: string | string[] } {
+    if (exception instanceof DomainError) {
+      return { statusCode: statusOf(exception.code), message: exception.messages.length > 1 ? exception.messages : exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+      return { statusCode: exception.getStatus(), message };
+    }
+    if (isBodyParserError(exception)) return { statusCode: exception.status, message: bodyParserMessage(exception) };
+    return { statusCode: 500, message: 'internal error' };
+  }
+}

@@ -1,0 +1,116 @@
+import { Clock } from '#common';
+import { Company, Department, Hall, Matter, type Role } from '#database';
+import { UsersService } from '#identity';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** The password of every demo user but admin (README, Demo logins). Demo users exist only outside production. */
+export const DEMO_PASSWORD = 'demo-pass-2026';
+
+export const DEMO_USERS: { username: string; role: Exclude<Role, 'admin'>; companyUscc?: string; departmentCode?: string; hallCode?: string }[] = [
+  { username: 'demo.applicant', role: 'applicant', companyUscc: '91320594MA1XK7T2QQ' },
+  { username: 'demo.clerk', role: 'clerk', hallCode: 'CENTRE' },
+  { username: 'demo.approver', role: 'approver', departmentCode: 'SAMR' },
+  { username: 'demo.manager', role: 'manager' },
+];
+
+const DEPARTMENTS = [
+  ['SAMR', '市场监督管理局'],
+  ['PSB', '公安局'],
+  ['TAX', '税务局'],
+  ['HRSS', '人力资源和社会保障局'],
+  ['HPF', '住房公积金管理中心'],
+] as const;
+
+const days = (value: number) => ({ value, unit: 'workingDays' as const });
+
+/** The 开办企业 matters: a licence first, then seal, tax, social insurance, housing fund and bank account in parallel. */
+const MATTERS: Omit<Matter, 'createdAt'>[] = [
+  {
+    code: 'BIZ-LICENCE',
+    name: '企业设立登记',
+    departmentCode: 'SAMR',
+    promisedLimit: days(1),
+    legalLimit: days(15),
+    materials: [
+      { code: 'APPLICATION-FORM', name: '公司登记（备案）申请书', required: true, key: true },
+      { code: 'ARTICLES', name: '公司章程', required: true, key: true },
+      { code: 'ID-LEGAL-REP', name: '法定代表人身份证明', required: true, key: true },
+      { code: 'PREMISES', name: '住所使用证明', required: true, key: false },
+    ],
+    output: { kind: 'licence', name: '营业执照' },
+  },
+  {
+    code: 'SEAL-ENGRAVING',
+    name: '公章刻制备案',
+    departmentCode: 'PSB',
+    promisedLimit: days(1),
+    legalLimit: days(5),
+    materials: [
+      { code: 'BIZ-LICENCE-COPY', name: '营业执照副本', required: true, key: true },
+      { code: 'ID-LEGAL-REP', name: '法定代表人身份证明', required: true, key: true },
+    ],
+    output: { kind: 'filing', name: '印章备案回执' },
+  },
+  {
+    code: 'TAX-REGISTRATION',
+    name: '新办纳税人涉税事项',
+    departmentCode: 'TAX',
+    promisedLimit: days(1),
+    legalLimit: days(5),
+    materials: [
+      { code: 'BIZ-LICENCE-COPY', name: '营业执照副本', required: true, key: true },
+      { code: 'BANK-ACCOUNT-INFO', name: '银行账户信息', required: false, key: false },
+    ],
+    output: { kind: 'certificate', name: '税务登记信息确认' },
+  },
+  {
+    code: 'SOCIAL-INSURANCE',
+    name: '单位社会保险登记',
+    departmentCode: 'HRSS',
+    promisedLimit: days(1),
+    legalLimit: days(15),
+    materials: [{ code: 'BIZ-LICENCE-COPY', name: '营业执照副本', required: true, key: true }],
+    output: { kind: 'certificate', name: '社会保险登记证明' },
+  },
+  {
+    code: 'HOUSING-FUND',
+    name: '住房公积金单位登记',
+    departmentCode: 'HPF',
+    promisedLimit: days(1),
+    legalLimit: days(5),
+    materials: [
+      { code: 'BIZ-LICENCE-COPY', name: '营业执照副本', required: true, key: true },
+      { code: 'ID-LEGAL-REP', name: '法定代表人身份证明', required: true, key: true },
+    ],
+    output: { kind: 'certificate', name: '住房公积金单位登记回执' },
+  },
+];
+
+@Injectable()
+export class DemoSeed {
+  private readonly logger = new Logger(DemoSeed.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Seeds the demo catalogue, company and users when the catalogue is empty; returns whether it did. */
+  async seedIfEmpty(): Promise<boolean> {
+    if ((await this.dataSource.getRepository(Department).count()) > 0) return false;
+    const createdAt = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Department, DEPARTMENTS.map(([code, name]) => ({ code, name, createdAt })));
+      await manager.insert(Hall, { code: 'CENTRE', name: '开发区政务服务中心', level: 'centre', parentCode: null, createdAt });
+      await manager.insert(Hall, { code: 'EAST', name: '东区便民服务分中心', level: 'branch', parentCode: 'CENTRE', createdAt });
+      await manager.insert(Matter, MATTERS.map((m) => ({ ...m, createdAt })));
+      await manager.insert(Company, { uscc: '91320594MA1XK7T2QQ', name: '示范科技有限公司', createdAt });
+    });
+    for (const user of DEMO_USERS) await this.users.create(null, { ...user, password: DEMO_PASSWORD });
+    this.logger.log(`seeded the demo catalogue and ${DEMO_USERS.length} demo users`);
+    return true;
+  }
+}

@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { type AppConfig, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from '#config';
+import { AdminBootstrap } from '#identity';
+import { exitOnStartFailure, preflight } from '#platform';
+import { NestFactory } from '@nestjs/core';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEMO_PASSWORD, DEMO_USERS, DemoSeed } from './demo-seed.js';
+import { migrate, revertLast } from './migrate.js';
+import { SetupModule } from './setup.module.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Database, schema, admin and (outside production) the demo: everything before the apps start. */
+async function setup(config: AppConfig): Promise<{ seeded: boolean }> {
+  await preflight(config);
+  const { created, applied } = await migrate(config);
+  if (created) say(`created database ${config.database.name} at ${safeUrl(config.database.url)}`);
+  say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  const context = await NestFactory.createApplicationContext(SetupModule, { logger: ['error', 'warn'] });
+  try {
+    await context.get(AdminBootstrap).ensureAdmin();
+    const seeded = config.nodeEnv === 'production' ? false : await context.get(DemoSeed).seedIfEmpty();
+    return { seeded };
+  } finally {
+    await context.close();
+  }
+}
+
+function run(app: 'api' | 'worker'): ChildProcess {
+  const entry = fileURLToPath(new URL(`../../${app}/src/main.js`, import.meta.url));
+  return spawn(process.execPath, ['--enable-source-maps', entry], { stdio: 'inherit', env: process.env });
+}
+
+async function waitForHealth(port: number, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+/** `npm start`: set up, then run api and worker together until a signal stops both. */
+async function start(config: AppConfig): Promise<void> {
+  await setup(config);
+  const children = [run('api'), run('worker')];
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const exits = children.map((child) => new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0))));
+  void Promise.race(exits).then((code) => {
+    if (!stopping) {
+      process.stderr.write(`start: a process exited (code ${code}); stopping the other\n`);
+      process.exitCode = code || 1;
+      stop('SIGTERM');
+    }
+  });
+  if (await waitForHealth(config.port)) {
+    const url = `http://localhost:${config.port}`;
+    say('');
+    say(`One-thing service desk is running: ${url}/api/v1 (health: ${url}/health)`);
+    say(`API docs: ${url}/api/docs (OpenAPI JSON: ${url}/api/docs-json)`);
+    say(`Logins: admin / ${config.auth.adminPasswordIsDemo ? DEMO_ADMIN_PASSWORD : '(ADMIN_PASSWORD)'}`);
+    if (config.nodeEnv !== 'production') {
+      say(`        ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}: password ${DEMO_PASSWORD}`);
+    }
+    say('Stop with Ctrl+C.');
+  }
+  await Promise.all(exits);
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const config = loadConfig();
+  switch (command) {
+    case 'setup': {
+      const { seeded } = await setup(config);
+      say(seeded ? 'seeded the demo catalogue and users' : 'ready');
+      return;
+    }
+    case 'migrate': {
+      await preflight(config);
+      const { applied } = await migrate(config);
+      say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+      return;
+    }
+    case 'revert':
+      await preflight(config);
+      await revertLast(config);
+      say('reverted the last migration');
+      return;
+    case 'start':
+      return start(config);
+    default:
+      process.stderr.write('usage: cli setup | migrate | revert | start\n');
+      process.exitCode = 2;
+  }
+}
+
+main().catch(exitOnStartFailure('start'));

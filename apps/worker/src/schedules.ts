@@ -1,0 +1,20 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+
+export const RELAY_EVERY_MS = 1000;
+
+/** Job schedulers (BullMQ 6) the worker keeps in place; upserting is idempotent across many workers. */
+@Injectable()
+export class WorkerSchedules implements OnApplicationBootstrap {
+  constructor(@InjectQueue('outbox') private readonly outbox: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.outbox.upsertJobScheduler('outbox-relay', { every: RELAY_EVERY_MS }, { name: 'outbox.relay', data: {} });
+    await this.outbox.upsertJobScheduler(
+      'outbox-prune',
+      { pattern: '17 3 * * *', tz: 'Asia/Shanghai' },
+      { name: 'outbox.prune', data: { olderThanDays: 7 } },
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import { ClockModule } from '#common';
+import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
+import { DatabaseModule } from '#database';
+import { NotificationsService } from '#notifications';
+import { loggerParams } from '#platform';
+import { OutboxRelay, QueueModule } from '#queue';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { EventsProcessor } from './processors/events.processor.js';
+import { OutboxProcessor } from './processors/outbox.processor.js';
+import { WorkerSchedules } from './schedules.js';
+
+/** Every processor of the worker; the start refuses to run unless each job name has exactly one handler. */
+export const PROCESSORS = [OutboxProcessor, EventsProcessor];
+
+@Module({
+  imports: [
+    AppConfigModule,
+    ClockModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
+    DatabaseModule,
+    QueueModule,
+  ],
+  providers: [...PROCESSORS, OutboxRelay, NotificationsService, WorkerSchedules],
+})
+export class WorkerModule {}

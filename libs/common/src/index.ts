@@ -1,0 +1,5 @@
+export * from './domain-error.js';
+export * from './clock.js';
+export * from './clock.module.js';
+export * from './pagination.js';
+export * from './instant.js';

@@ -1,0 +1,165 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  validateSync,
+  ValidateIf,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Outside production a documented demo password is used when ADMIN_PASSWORD is unset (API.md, Users). */
+export const DEMO_ADMIN_PASSWORD = 'admin-demo-2026';
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The process environment as the apps read it. Names are fixed by API.md (Configuration);
+ * every default reaches MySQL and Redis on 127.0.0.1 at their standard ports.
+ */
+export class EnvironmentVariables {
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]{1,64}(\?.*)?$/, {
+    message: 'DATABASE_URL must look like mysql://user:password@host:3306/database',
+  })
+  DATABASE_URL = 'mysql://root@127.0.0.1:3306/one_thing';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
+    message: 'REDIS_URL must look like redis://[:password@]host:6379[/db]',
+  })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Hash-tagged so every key of the queues lands in one slot of a Redis Cluster. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\{[A-Za-z0-9_.:-]{1,40}\}$/, {
+    message: 'QUEUE_PREFIX must be a Redis Cluster hash tag such as {one-thing}',
+  })
+  QUEUE_PREFIX = '{one-thing}';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must be a duration such as 15m, 8h or 1d' })
+  JWT_EXPIRES_IN = '8h';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.ADMIN_PASSWORD !== undefined)
+  @IsString({ message: 'ADMIN_PASSWORD is required in production' })
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  logLevel: string;
+  database: { url: string; host: string; port: number; user: string; password: string; name: string };
+  redis: { url: string; host: string; port: number; username?: string; password?: string; db: number; tls: boolean };
+  queue: { prefix: string };
+  auth: {
+    jwtSecret: string;
+    jwtExpiresIn: string;
+    adminPassword: string;
+    /** True when the demo admin password stands in for an unset ADMIN_PASSWORD. */
+    adminPasswordIsDemo: boolean;
+  };
+}
+
+/** Validates the environment once and turns it into typed settings; throws ConfigurationError naming every fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = plainToInstance(EnvironmentVariables, pick(env), { exposeDefaultValues: true });
+  const errors = validateSync(raw, { whitelist: true });
+  if (errors.length > 0) {
+    throw new ConfigurationError(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  }
+  const db = new URL(raw.DATABASE_URL);
+  const redis = new URL(raw.REDIS_URL);
+  return {
+    nodeEnv: raw.NODE_ENV,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    database: {
+      url: raw.DATABASE_URL,
+      host: db.hostname,
+      port: db.port ? Number(db.port) : 3306,
+      user: decodeURIComponent(db.username) || 'root',
+      password: decodeURIComponent(db.password),
+      name: db.pathname.slice(1),
+    },
+    redis: {
+      url: raw.REDIS_URL,
+      host: redis.hostname,
+      port: redis.port ? Number(redis.port) : 6379,
+      username: redis.username ? decodeURIComponent(redis.username) : undefined,
+      password: redis.password ? decodeURIComponent(redis.password) : undefined,
+      db: redis.pathname.length > 1 ? Number(redis.pathname.slice(1)) : 0,
+      tls: redis.protocol === 'rediss:',
+    },
+    queue: { prefix: raw.QUEUE_PREFIX },
+    auth: {
+      jwtSecret: raw.JWT_SECRET ?? DEV_JWT_SECRET,
+      jwtExpiresIn: raw.JWT_EXPIRES_IN,
+      adminPassword: raw.ADMIN_PASSWORD ?? DEMO_ADMIN_PASSWORD,
+      adminPasswordIsDemo: raw.ADMIN_PASSWORD === undefined,
+    },
+  };
+}
+
+/** Redacts the password of a connection URL so it can be printed. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable url)';
+  }
+}
+
+function pick(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const keys = Object.keys(new EnvironmentVariables());
+  return Object.fromEntries(['JWT_SECRET', 'ADMIN_PASSWORD', ...keys].map((k) => [k, env[k]]));
+}

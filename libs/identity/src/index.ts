@@ -1,0 +1,6 @@
+export * from './actor.js';
+export * from './password.js';
+export * from './users.service.js';
+export * from './auth.service.js';
+export * from './admin-bootstrap.js';
+export * from './identity.module.js';

@@ -1,0 +1,3 @@
+export * from './preflight.js';
+export * from './fail-fast.js';
+export * from './logger.js';

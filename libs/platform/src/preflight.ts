@@ -1,0 +1,64 @@
+import { type AppConfig, safeUrl } from '#config';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+
+export class ServiceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+const START_HINT = {
+  MySQL: 'start it (on Debian: `bash .ci/services.sh`, or `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) or set DATABASE_URL',
+  Redis: 'start it (on Debian: `bash .ci/services.sh`, or `redis-server --daemonize yes`) or set REDIS_URL',
+};
+
+function reason(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e.code ?? e.message ?? String(error);
+}
+
+export async function checkMysql(config: Pick<AppConfig, 'database'>): Promise<void> {
+  const { host, port, user, password } = config.database;
+  try {
+    const connection = await mysql.createConnection({ host, port, user, password, connectTimeout: 3000 });
+    await connection.end();
+  } catch (error) {
+    throw new ServiceUnavailableError(
+      `MySQL is not reachable at ${safeUrl(config.database.url)} (${reason(error)}): ${START_HINT.MySQL}.`,
+    );
+  }
+}
+
+export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void> {
+  const { host, port, username, password, db, tls } = config.redis;
+  const client = new Redis({
+    host,
+    port,
+    username,
+    password,
+    db,
+    tls: tls ? {} : undefined,
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new ServiceUnavailableError(`Redis is not reachable at ${safeUrl(config.redis.url)} (${reason(error)}): ${START_HINT.Redis}.`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Both services the apps need, checked before anything starts so a missing one is one clear line. */
+export async function preflight(config: AppConfig): Promise<void> {
+  await checkMysql(config);
+  await checkRedis(config);
+}

@@ -1,0 +1,5 @@
+export * from './jobs.js';
+export * from './handler-registry.js';
+export * from './redis-connection.js';
+export * from './queue.module.js';
+export * from './outbox.js';

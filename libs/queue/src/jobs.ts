@@ -1,0 +1,45 @@
+/**
+ * Queue names and the typed jobs they carry, shared by the api (producers) and the worker
+ * (processors) so both agree at compile time. Queue names are frozen: renaming one strands
+ * the jobs already in Redis.
+ */
+export const QUEUE_NAMES = ['outbox', 'events'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Payloads carry ids, not state: a handler reloads from MySQL. */
+export interface JobPayloads {
+  /** Publish pending outbox rows to the events queue. */
+  'outbox.relay': Record<string, never>;
+  /** Delete outbox rows published longer ago than the given number of days. */
+  'outbox.prune': { olderThanDays: number };
+  /** Domain event: a user account was created. */
+  'user.created': { eventId: string; userId: string };
+}
+
+export type JobName = keyof JobPayloads;
+export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
+export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
+
+/** The queue each job travels on. */
+export const JOB_QUEUES = {
+  'outbox.relay': 'outbox',
+  'outbox.prune': 'outbox',
+  'user.created': 'events',
+} as const satisfies { readonly [N in JobName]: QueueName };
+
+export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
+
+/** Domain events are the jobs of the events queue; the outbox relay publishes them. */
+export type EventType = { [N in JobName]: (typeof JOB_QUEUES)[N] extends 'events' ? N : never }[JobName];
+
+export function isEventType(type: string): type is EventType {
+  return (JOB_QUEUES as Record<string, QueueName | undefined>)[type] === 'events';
+}
+
+/** Explicit defaults: retries with backoff, failed jobs kept for inspection, completed ones bounded. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 10000 },
+} as const;

@@ -1,0 +1,87 @@
+import { Clock } from '#common';
+import { OutboxEvent } from '#database';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
+import { DEFAULT_JOB_OPTIONS, type EventType, isEventType, type JobPayloads } from './jobs.js';
+
+type EventData<E extends EventType> = Omit<JobPayloads[E], 'eventId'>;
+
+/** Writes domain events inside the caller's transaction; nothing reaches Redis before commit. */
+@Injectable()
+export class OutboxWriter {
+  constructor(private readonly clock: Clock) {}
+
+  async add<E extends EventType>(manager: EntityManager, type: E, data: EventData<E>): Promise<void> {
+    await manager.query('INSERT INTO outbox_events (type, payload, created_at) VALUES (?, ?, ?)', [
+      type,
+      JSON.stringify(data),
+      this.clock.now(),
+    ]);
+  }
+}
+
+/**
+ * Publishes pending outbox rows to the events queue. Rows are claimed with SKIP LOCKED so many
+ * relays can run; the job id is derived from the row id, so a relay that dies after publishing
+ * but before marking re-publishes the same job ids and BullMQ keeps one of each.
+ */
+@Injectable()
+export class OutboxRelay {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue('events') private readonly events: Queue,
+    private readonly clock: Clock,
+  ) {}
+
+  async relayBatch(limit = 500): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager
+        .createQueryBuilder(OutboxEvent, 'o')
+        .where('o.published_at IS NULL')
+        .orderBy('o.id', 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      if (rows.length === 0) return 0;
+      const publishable = rows.filter((row) => isEventType(row.type));
+      if (publishable.length > 0) {
+        await this.events.addBulk(
+          publishable.map((row) => ({
+            name: row.type,
+            data: { ...row.payload, eventId: row.id },
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: `event-${row.id}` },
+          })),
+        );
+      }
+      await manager
+        .createQueryBuilder()
+        .update(OutboxEvent)
+        .set({ publishedAt: this.clock.now() })
+        .whereInIds(rows.map((r) => r.id))
+        .execute();
+      return rows.length;
+    });
+  }
+
+  /** Relays until nothing is pending; returns how many rows were published. */
+  async relayAll(): Promise<number> {
+    let total = 0;
+    for (let n = await this.relayBatch(); n > 0; n = await this.relayBatch()) total += n;
+    return total;
+  }
+
+  async prune(olderThanDays: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - olderThanDays * 86_400_000);
+    const result = await this.dataSource.getRepository(OutboxEvent).delete({ publishedAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.dataSource.getRepository(OutboxEvent).countBy({ publishedAt: IsNull() });
+  }
+}
+

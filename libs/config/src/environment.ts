@@ -19,33 +19,29 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const DEMO_ADMIN_PASSWORD = 'admin-demo-2026';
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 /**
- * The process environment as the apps read it. Names are fixed by API.md (Configuration);
+ * The process environment as the apps read it. class-validator runs a property's decorators
+ * bottom-up and we stop at the first failure, so the most basic check sits lowest.
+ * Names are fixed by API.md (Configuration);
  * every default reaches MySQL and Redis on 127.0.0.1 at their standard ports.
  */
 export class EnvironmentVariables {
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
-  @IsInt({ message: 'PORT must be an integer' })
-  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @Transform(({ value }) => Number(value))
   @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @IsInt({ message: 'PORT must be an integer' })
   PORT = 3000;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]{1,64}(\?.*)?$/, {
     message: 'DATABASE_URL must look like mysql://user:password@host:3306/database',
   })
   DATABASE_URL = 'mysql://root@127.0.0.1:3306/one_thing';
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
     message: 'REDIS_URL must look like redis://[:password@]host:6379[/db]',
@@ -53,31 +49,26 @@ export class EnvironmentVariables {
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Hash-tagged so every key of the queues lands in one slot of a Redis Cluster. */
-  @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^\{[A-Za-z0-9_.:-]{1,40}\}$/, {
     message: 'QUEUE_PREFIX must be a Redis Cluster hash tag such as {one-thing}',
   })
   QUEUE_PREFIX = '{one-thing}';
 
-  @Transform(emptyToUndefined)
   @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  @IsString({ message: 'JWT_SECRET is required in production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsString({ message: 'JWT_SECRET is required in production' })
   JWT_SECRET?: string;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must be a duration such as 15m, 8h or 1d' })
   JWT_EXPIRES_IN = '8h';
 
-  @Transform(emptyToUndefined)
   @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.ADMIN_PASSWORD !== undefined)
-  @IsString({ message: 'ADMIN_PASSWORD is required in production' })
   @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  @IsString({ message: 'ADMIN_PASSWORD is required in production' })
   ADMIN_PASSWORD?: string;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -111,7 +102,7 @@ export interface AppConfig {
 /** Validates the environment once and turns it into typed settings; throws ConfigurationError naming every fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = plainToInstance(EnvironmentVariables, pick(env), { exposeDefaultValues: true });
-  const errors = validateSync(raw, { whitelist: true });
+  const errors = validateSync(raw, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigurationError(errors.flatMap((e) => Object.values(e.constraints ?? {})));
   }
@@ -161,5 +152,8 @@ export function safeUrl(url: string): string {
 
 function pick(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const keys = Object.keys(new EnvironmentVariables());
-  return Object.fromEntries(['JWT_SECRET', 'ADMIN_PASSWORD', ...keys].map((k) => [k, env[k]]));
+  // An empty variable counts as unset, so its default applies.
+  return Object.fromEntries(
+    ['JWT_SECRET', 'ADMIN_PASSWORD', ...keys].flatMap((k) => (env[k]?.trim() ? [[k, env[k]]] : [])),
+  );
 }

@@ -46,12 +46,16 @@ export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined);
+  // ioredis reports the socket's error (ECONNREFUSED, ENOTFOUND…) as an event, then rejects with a generic one.
+  let socketError: unknown;
+  client.on('error', (error) => (socketError ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new ServiceUnavailableError(`Redis is not reachable at ${safeUrl(config.redis.url)} (${reason(error)}): ${START_HINT.Redis}.`);
+    throw new ServiceUnavailableError(
+      `Redis is not reachable at ${safeUrl(config.redis.url)} (${reason(socketError ?? error)}): ${START_HINT.Redis}.`,
+    );
   } finally {
     client.disconnect();
   }

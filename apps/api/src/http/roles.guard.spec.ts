@@ -1,0 +1,43 @@
+import type { Role } from '#database';
+import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { roleAllowed, RolesGuard } from './roles.guard.js';
+import { ROLES_KEY } from './decorators.js';
+
+function contextFor(role: Role | undefined, allowed: Role[] | undefined): { context: ExecutionContext; reflector: Reflector } {
+  const handler = () => undefined;
+  if (allowed) Reflect.defineMetadata(ROLES_KEY, allowed, handler);
+  const context = {
+    getHandler: () => handler,
+    getClass: () => class {},
+    switchToHttp: () => ({ getRequest: () => ({ headers: {}, actor: role ? { id: '1', username: 'u', role } : undefined }) }),
+  } as unknown as ExecutionContext;
+  return { context, reflector: new Reflector() };
+}
+
+describe('roleAllowed', () => {
+  it('lets any signed-in role through a route without @Roles', () => {
+    expect(roleAllowed('applicant', undefined)).toBe(true);
+    expect(roleAllowed('applicant', [])).toBe(true);
+  });
+
+  it('lets only the listed roles through', () => {
+    expect(roleAllowed('admin', ['admin'])).toBe(true);
+    expect(roleAllowed('manager', ['admin', 'manager'])).toBe(true);
+    expect(roleAllowed('clerk', ['admin'])).toBe(false);
+    expect(roleAllowed(undefined, ['admin'])).toBe(false);
+  });
+});
+
+describe('RolesGuard', () => {
+  it('passes an admin on an admin route', () => {
+    const { context, reflector } = contextFor('admin', ['admin']);
+    expect(new RolesGuard(reflector).canActivate(context)).toBe(true);
+  });
+
+  it('answers 403 naming the role and the allowed roles', () => {
+    const { context, reflector } = contextFor('approver', ['admin', 'clerk']);
+    expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(ForbiddenException);
+    expect(() => new RolesGuard(reflector).canActivate(context)).toThrow('role approver may not do this; allowed: admin, clerk');
+  });
+});

@@ -1,0 +1,62 @@
+import { ConfigurationError, DEMO_ADMIN_PASSWORD, loadConfig } from './environment.js';
+
+describe('loadConfig', () => {
+  it('reaches MySQL and Redis on 127.0.0.1 at their standard ports when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'one_thing' });
+    expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, tls: false });
+    expect(config.queue.prefix).toBe('{one-thing}');
+    expect(config.nodeEnv).toBe('development');
+  });
+
+  it('reads every variable API.md names', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'mysql://app:s%40cret@db.internal:3307/desk',
+      REDIS_URL: 'rediss://:pw@cache:6380/2',
+      QUEUE_PREFIX: '{zone-a}',
+      JWT_SECRET: 'x'.repeat(40),
+      ADMIN_PASSWORD: 'a-strong-password-1',
+      NODE_ENV: 'production',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.database).toMatchObject({ host: 'db.internal', port: 3307, user: 'app', password: 's@cret', name: 'desk' });
+    expect(config.redis).toMatchObject({ host: 'cache', port: 6380, password: 'pw', db: 2, tls: true });
+    expect(config.queue.prefix).toBe('{zone-a}');
+    expect(config.auth).toMatchObject({ jwtSecret: 'x'.repeat(40), adminPassword: 'a-strong-password-1', adminPasswordIsDemo: false });
+  });
+
+  it('uses the documented demo admin password outside production when ADMIN_PASSWORD is unset', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).auth).toMatchObject({ adminPassword: DEMO_ADMIN_PASSWORD, adminPasswordIsDemo: true });
+  });
+
+  it('refuses production without JWT_SECRET or ADMIN_PASSWORD, naming both', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigurationError);
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('JWT_SECRET is required in production');
+      expect(message).toContain('ADMIN_PASSWORD is required in production');
+    }
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'PORT must be an integer'],
+    ['PORT', '70000', 'PORT must be between 0 and 65535'],
+    ['DATABASE_URL', 'postgres://localhost/x', 'DATABASE_URL must look like'],
+    ['DATABASE_URL', 'mysql://localhost/bad-name;drop', 'DATABASE_URL must look like'],
+    ['REDIS_URL', 'localhost:6379', 'REDIS_URL must look like'],
+    ['QUEUE_PREFIX', 'bull', 'QUEUE_PREFIX must be a Redis Cluster hash tag'],
+    ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters'],
+    ['JWT_EXPIRES_IN', 'forever', 'JWT_EXPIRES_IN must be a duration'],
+    ['NODE_ENV', 'staging', 'NODE_ENV must be one of'],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '', JWT_SECRET: '' }).port).toBe(3000);
+  });
+});

@@ -1,0 +1,13 @@
+/** The environment every end-to-end test runs in: its own database, quiet logs, the test NODE_ENV. */
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/one_thing_test',
+  REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ADMIN_PASSWORD: 'admin-test-password-1',
+  JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+};
+
+export function applyTestEnv(): void {
+  Object.assign(process.env, TEST_ENV);
+}

@@ -2,6 +2,7 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './jobs.js';
+import { QueueErrorLogger } from './queue-error-logger.js';
 import { redisOptions } from './redis-connection.js';
 
 const queues = BullModule.registerQueue(
@@ -16,6 +17,7 @@ const queues = BullModule.registerQueue(
     }),
     queues,
   ],
+  providers: [QueueErrorLogger],
   exports: [queues],
 })
 export class QueueModule {}

@@ -55,20 +55,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { statusCode, message } = this.describe(exception);
-    if (statusCode >= 500) this.logger.error(exception);
+    const { statusCode, message, extra } = this.describe(exception);
+    if (statusCode >= 500 && statusCode !== 503) this.logger.error(exception);
     if (response.headersSent) return;
-    response.status(statusCode).json({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+    response.status(statusCode).json({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
   }
 
-  private describe(exception: unknown): { statusCode: number; message: string | string[] } {
+  private describe(exception: unknown): { statusCode: number; message: string | string[]; extra?: object } {
     if (exception instanceof DomainError) {
       return { statusCode: statusOf(exception.code), message: exception.messages.length > 1 ? exception.messages : exception.message };
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      return { statusCode: exception.getStatus(), message };
+      if (typeof body === 'string') return { statusCode: exception.getStatus(), message: body };
+      const { message, ...extra } = body as { message?: string | string[] };
+      return { statusCode: exception.getStatus(), message: message ?? exception.message, extra };
     }
     if (isBodyParserError(exception)) return { statusCode: exception.status, message: bodyParserMessage(exception) };
     return { statusCode: 500, message: 'internal error' };

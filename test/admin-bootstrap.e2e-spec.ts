@@ -24,7 +24,12 @@ describe('admin bootstrap on an empty database', () => {
   afterAll(async () => {
     await app?.close();
     const config = loadConfig();
-    const connection = await mysql.createConnection({ host: config.database.host, port: config.database.port, user: config.database.user, password: config.database.password });
+    const connection = await mysql.createConnection({
+      host: config.database.host,
+      port: config.database.port,
+      user: config.database.user,
+      password: config.database.password,
+    });
     await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await connection.end();
     process.env.DATABASE_URL = TEST_ENV.DATABASE_URL;

@@ -19,7 +19,9 @@ describe('identity', () => {
     app = await createApp();
     db = app.get(getDataSourceToken());
     const createdAt = new Date();
-    await db.getRepository(Hall).insert({ code: hall, name: 'Test hall', level: 'centre', parentCode: null, createdAt });
+    await db
+      .getRepository(Hall)
+      .insert({ code: hall, name: 'Test hall', level: 'centre', parentCode: null, createdAt });
     await db.getRepository(Department).insert({ code: department, name: 'Test department', createdAt });
     await db.getRepository(Company).upsert({ uscc, name: 'Test company', createdAt }, ['uscc']);
     adminToken = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
@@ -35,14 +37,23 @@ describe('identity', () => {
 
   describe('login', () => {
     it('returns a token and the user for the right password', async () => {
-      const res = await http().post('/api/v1/auth/login').send({ username: 'admin', password: TEST_ENV.ADMIN_PASSWORD }).expect(200);
+      const res = await http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: TEST_ENV.ADMIN_PASSWORD })
+        .expect(200);
       expect(res.body.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(res.body.user).toEqual({ id: expect.any(String), username: 'admin', role: 'admin' });
     });
 
     it('answers a wrong password and an unknown user alike, with 401', async () => {
-      const wrong = await http().post('/api/v1/auth/login').send({ username: 'admin', password: 'not-the-password-1' }).expect(401);
-      const unknown = await http().post('/api/v1/auth/login').send({ username: `nobody-${u}`, password: 'whatever-123' }).expect(401);
+      const wrong = await http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: 'not-the-password-1' })
+        .expect(401);
+      const unknown = await http()
+        .post('/api/v1/auth/login')
+        .send({ username: `nobody-${u}`, password: 'whatever-123' })
+        .expect(401);
       expect(wrong.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'invalid username or password' });
       expect(unknown.body).toEqual(wrong.body);
     });
@@ -50,7 +61,9 @@ describe('identity', () => {
     it('records logins and failures in the audit trail', async () => {
       const name = `audited-${u}`;
       await http().post('/api/v1/auth/login').send({ username: name, password: 'whatever-123' }).expect(401);
-      const rows = await db.getRepository(AuditEvent).findBy({ subjectId: `unknown:${name}`, action: 'auth.login-failed' });
+      const rows = await db
+        .getRepository(AuditEvent)
+        .findBy({ subjectId: `unknown:${name}`, action: 'auth.login-failed' });
       expect(rows).toHaveLength(1);
     });
 
@@ -63,7 +76,11 @@ describe('identity', () => {
   describe('tokens and roles', () => {
     it('answers 401 without a token', async () => {
       const res = await http().get('/api/v1/users/me').expect(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('bearer token is required') });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: expect.stringContaining('bearer token is required'),
+      });
     });
 
     it('answers 401 for a forged or malformed token', async () => {
@@ -79,9 +96,14 @@ describe('identity', () => {
     });
 
     it('answers 403 when a role other than admin creates a user', async () => {
-      await createUser({ username: `clerk-${u}`, password: 'clerk-pass-123', role: 'clerk', hallCode: hall }).expect(201);
+      await createUser({ username: `clerk-${u}`, password: 'clerk-pass-123', role: 'clerk', hallCode: hall }).expect(
+        201,
+      );
       const clerkToken = await login(app, `clerk-${u}`, 'clerk-pass-123');
-      const res = await createUser({ username: `x-${u}`, password: 'whatever-123', role: 'manager' }, clerkToken).expect(403);
+      const res = await createUser(
+        { username: `x-${u}`, password: 'whatever-123', role: 'manager' },
+        clerkToken,
+      ).expect(403);
       expect(res.body.message).toBe('role clerk may not do this; allowed: admin');
       expect(await db.getRepository(User).countBy({ username: `x-${u}` })).toBe(0);
     });
@@ -89,12 +111,24 @@ describe('identity', () => {
 
   describe('POST /users', () => {
     it('creates an applicant bound to an existing company and audits it', async () => {
-      const res = await createUser({ username: `applicant-${u}`, password: 'applicant-123', role: 'applicant', companyUscc: uscc }).expect(201);
-      expect(res.body).toEqual({ id: expect.any(String), username: `applicant-${u}`, role: 'applicant', companyUscc: uscc });
+      const res = await createUser({
+        username: `applicant-${u}`,
+        password: 'applicant-123',
+        role: 'applicant',
+        companyUscc: uscc,
+      }).expect(201);
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        username: `applicant-${u}`,
+        role: 'applicant',
+        companyUscc: uscc,
+      });
       const token = await login(app, `applicant-${u}`, 'applicant-123');
       const me = await http().get('/api/v1/users/me').set('Authorization', `Bearer ${token}`).expect(200);
       expect(me.body).toEqual(res.body);
-      const audit = await db.getRepository(AuditEvent).findBy({ subjectType: 'user', subjectId: res.body.id, action: 'user.created' });
+      const audit = await db
+        .getRepository(AuditEvent)
+        .findBy({ subjectType: 'user', subjectId: res.body.id, action: 'user.created' });
       expect(audit).toHaveLength(1);
       expect(audit[0].payload).toMatchObject({ username: `applicant-${u}` });
     });
@@ -117,7 +151,12 @@ describe('identity', () => {
     it('refuses a weak password and an unknown field with 400', async () => {
       const weak = await createUser({ username: `weak-${u}`, password: 'onlyletters', role: 'manager' }).expect(400);
       expect(weak.body.message).toBe('password must contain a letter and a digit');
-      const extra = await createUser({ username: `extra-${u}`, password: 'good-pass-123', role: 'manager', isRoot: true }).expect(400);
+      const extra = await createUser({
+        username: `extra-${u}`,
+        password: 'good-pass-123',
+        role: 'manager',
+        isRoot: true,
+      }).expect(400);
       expect(extra.body.message).toEqual(['property isRoot should not exist']);
     });
 

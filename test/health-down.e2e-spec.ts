@@ -16,7 +16,15 @@ describe('GET /health with Redis down', () => {
 
   it('answers 503 naming Redis, with MySQL still up', async () => {
     const res = await request(app.getHttpServer()).get('/health').expect(503);
-    expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: 'redis is down', status: 'error' });
-    expect(res.body.details).toEqual({ mysql: expect.objectContaining({ status: 'up' }), redis: expect.objectContaining({ status: 'down' }) });
+    expect(res.body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'redis is down',
+      status: 'error',
+    });
+    expect(res.body.details).toEqual({
+      mysql: expect.objectContaining({ status: 'up' }),
+      redis: expect.objectContaining({ status: 'down' }),
+    });
   });
 });

@@ -31,7 +31,11 @@ describe('HTTP basics', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const res = await http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username": "admin",').expect(400);
+    const res = await http()
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"username": "admin",')
+      .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(typeof res.body.message).toBe('string');
   });
@@ -67,10 +71,20 @@ describe('HTTP basics', () => {
     const res = await http().get('/api/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     const paths = Object.keys(res.body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/users/me', '/api/v1/notifications', '/health']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/users',
+        '/api/v1/users/me',
+        '/api/v1/notifications',
+        '/health',
+      ]),
+    );
     const createUser = res.body.paths['/api/v1/users'].post;
     expect(Object.keys(createUser.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
-    expect(res.body.components.schemas.CreateUserDto.required).toEqual(expect.arrayContaining(['username', 'password', 'role']));
+    expect(res.body.components.schemas.CreateUserDto.required).toEqual(
+      expect.arrayContaining(['username', 'password', 'role']),
+    );
     await http().get('/api/docs').expect(200);
   });
 });

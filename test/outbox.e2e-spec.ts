@@ -57,19 +57,29 @@ describe('outbox → relay → worker', () => {
     expect(row).toBeDefined();
 
     const token = await login(app, username, 'inbox-pass-123');
-    const inbox = async () => (await http().get('/api/v1/notifications').set('Authorization', `Bearer ${token}`).expect(200)).body;
+    const inbox = async () =>
+      (await http().get('/api/v1/notifications').set('Authorization', `Bearer ${token}`).expect(200)).body;
     const first = await eventually(async () => {
       const body = await inbox();
       return body.items.length > 0 ? body : undefined;
     }, 'the welcome notification');
     expect(first.items).toEqual([
-      { id: expect.any(String), kind: 'user.created', message: `Welcome, ${username}: your manager account is ready.`, createdAt: expect.stringMatching(/\+08:00$/) },
+      {
+        id: expect.any(String),
+        kind: 'user.created',
+        message: `Welcome, ${username}: your manager account is ready.`,
+        createdAt: expect.stringMatching(/\+08:00$/),
+      },
     ]);
     expect((await db.getRepository(OutboxEvent).findOneByOrFail({ id: row!.id })).publishedAt).not.toBeNull();
 
     // A relay that died after publishing but before marking would publish the row again.
     await db.getRepository(OutboxEvent).update({ id: row!.id }, { publishedAt: null });
-    await eventually(async () => ((await db.getRepository(OutboxEvent).findOneByOrFail({ id: row!.id })).publishedAt ? true : undefined), 'the re-relay');
+    await eventually(
+      async () =>
+        (await db.getRepository(OutboxEvent).findOneByOrFail({ id: row!.id })).publishedAt ? true : undefined,
+      'the re-relay',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await db.getRepository(Notification).countBy({ userId })).toBe(1);
   });

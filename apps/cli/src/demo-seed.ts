@@ -8,7 +8,13 @@ import { DataSource } from 'typeorm';
 /** The password of every demo user but admin (README, Demo logins). Demo users exist only outside production. */
 export const DEMO_PASSWORD = 'demo-pass-2026';
 
-export const DEMO_USERS: { username: string; role: Exclude<Role, 'admin'>; companyUscc?: string; departmentCode?: string; hallCode?: string }[] = [
+export const DEMO_USERS: {
+  username: string;
+  role: Exclude<Role, 'admin'>;
+  companyUscc?: string;
+  departmentCode?: string;
+  hallCode?: string;
+}[] = [
   { username: 'demo.applicant', role: 'applicant', companyUscc: '91320594MA1XK7T2QQ' },
   { username: 'demo.clerk', role: 'clerk', hallCode: 'CENTRE' },
   { username: 'demo.approver', role: 'approver', departmentCode: 'SAMR' },
@@ -103,10 +109,28 @@ export class DemoSeed {
     if ((await this.dataSource.getRepository(Department).count()) > 0) return false;
     const createdAt = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(Department, DEPARTMENTS.map(([code, name]) => ({ code, name, createdAt })));
-      await manager.insert(Hall, { code: 'CENTRE', name: '开发区政务服务中心', level: 'centre', parentCode: null, createdAt });
-      await manager.insert(Hall, { code: 'EAST', name: '东区便民服务分中心', level: 'branch', parentCode: 'CENTRE', createdAt });
-      await manager.insert(Matter, MATTERS.map((m) => ({ ...m, createdAt })));
+      await manager.insert(
+        Department,
+        DEPARTMENTS.map(([code, name]) => ({ code, name, createdAt })),
+      );
+      await manager.insert(Hall, {
+        code: 'CENTRE',
+        name: '开发区政务服务中心',
+        level: 'centre',
+        parentCode: null,
+        createdAt,
+      });
+      await manager.insert(Hall, {
+        code: 'EAST',
+        name: '东区便民服务分中心',
+        level: 'branch',
+        parentCode: 'CENTRE',
+        createdAt,
+      });
+      await manager.insert(
+        Matter,
+        MATTERS.map((m) => ({ ...m, createdAt })),
+      );
       await manager.insert(Company, { uscc: '91320594MA1XK7T2QQ', name: '示范科技有限公司', createdAt });
     });
     for (const user of DEMO_USERS) await this.users.create(null, { ...user, password: DEMO_PASSWORD });

@@ -56,7 +56,9 @@ async function start(config: AppConfig): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  const exits = children.map((child) => new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0))));
+  const exits = children.map(
+    (child) => new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0))),
+  );
   void Promise.race(exits).then((code) => {
     if (!stopping) {
       process.stderr.write(`start: a process exited (code ${code}); stopping the other\n`);

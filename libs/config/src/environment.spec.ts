@@ -4,7 +4,13 @@ describe('loadConfig', () => {
   it('reaches MySQL and Redis on 127.0.0.1 at their standard ports when nothing is set', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'one_thing' });
+    expect(config.database).toMatchObject({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      name: 'one_thing',
+    });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, tls: false });
     expect(config.queue.prefix).toBe('{one-thing}');
     expect(config.nodeEnv).toBe('development');
@@ -21,14 +27,27 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
     });
     expect(config.port).toBe(8080);
-    expect(config.database).toMatchObject({ host: 'db.internal', port: 3307, user: 'app', password: 's@cret', name: 'desk' });
+    expect(config.database).toMatchObject({
+      host: 'db.internal',
+      port: 3307,
+      user: 'app',
+      password: 's@cret',
+      name: 'desk',
+    });
     expect(config.redis).toMatchObject({ host: 'cache', port: 6380, password: 'pw', db: 2, tls: true });
     expect(config.queue.prefix).toBe('{zone-a}');
-    expect(config.auth).toMatchObject({ jwtSecret: 'x'.repeat(40), adminPassword: 'a-strong-password-1', adminPasswordIsDemo: false });
+    expect(config.auth).toMatchObject({
+      jwtSecret: 'x'.repeat(40),
+      adminPassword: 'a-strong-password-1',
+      adminPasswordIsDemo: false,
+    });
   });
 
   it('uses the documented demo admin password outside production when ADMIN_PASSWORD is unset', () => {
-    expect(loadConfig({ NODE_ENV: 'development' }).auth).toMatchObject({ adminPassword: DEMO_ADMIN_PASSWORD, adminPasswordIsDemo: true });
+    expect(loadConfig({ NODE_ENV: 'development' }).auth).toMatchObject({
+      adminPassword: DEMO_ADMIN_PASSWORD,
+      adminPasswordIsDemo: true,
+    });
   });
 
   it('refuses production without JWT_SECRET or ADMIN_PASSWORD, naming both', () => {

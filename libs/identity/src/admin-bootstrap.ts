@@ -29,7 +29,9 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if ((await this.dataSource.getRepository(User).count()) > 0) return false;
     const { adminPassword, adminPasswordIsDemo } = this.config.auth;
     if (adminPasswordIsDemo) {
-      this.logger.warn('ADMIN_PASSWORD is not set: user admin gets the documented demo password; set ADMIN_PASSWORD before real use');
+      this.logger.warn(
+        'ADMIN_PASSWORD is not set: user admin gets the documented demo password; set ADMIN_PASSWORD before real use',
+      );
     }
     try {
       await this.users.create(null, { username: 'admin', password: adminPassword, role: 'admin' });

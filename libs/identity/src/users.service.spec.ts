@@ -8,7 +8,9 @@ describe('bindingProblems', () => {
   });
 
   it('refuses bindings a role cannot have', () => {
-    expect(bindingProblems({ role: 'admin', hallCode: 'CENTRE' })).toEqual(['a user with role admin cannot have hallCode']);
+    expect(bindingProblems({ role: 'admin', hallCode: 'CENTRE' })).toEqual([
+      'a user with role admin cannot have hallCode',
+    ]);
     expect(bindingProblems({ role: 'clerk', hallCode: 'CENTRE', companyUscc: '91320594MA1XK7T2QQ' })).toEqual([
       'a user with role clerk cannot have companyUscc',
     ]);

@@ -54,7 +54,8 @@ export function bindingProblems(input: Pick<NewUser, 'role' | BindingField>): st
   const problems: string[] = [];
   if (rule.needs && !input[rule.needs]) problems.push(`a user with role ${input.role} needs ${rule.needs}`);
   for (const field of BINDING_FIELDS) {
-    if (input[field] && !rule.allows.includes(field)) problems.push(`a user with role ${input.role} cannot have ${field}`);
+    if (input[field] && !rule.allows.includes(field))
+      problems.push(`a user with role ${input.role} cannot have ${field}`);
   }
   return problems;
 }
@@ -98,7 +99,13 @@ export class UsersService {
         throw error;
       }
       const view = toUserView(user);
-      await this.audit.append(manager, { subjectType: 'user', subjectId: user.id, action: 'user.created', actor, payload: { ...view } });
+      await this.audit.append(manager, {
+        subjectType: 'user',
+        subjectId: user.id,
+        action: 'user.created',
+        actor,
+        payload: { ...view },
+      });
       await this.outbox.add(manager, 'user.created', { userId: user.id });
       return view;
     });

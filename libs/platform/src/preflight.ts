@@ -10,7 +10,8 @@ export class ServiceUnavailableError extends Error {
 }
 
 const START_HINT = {
-  MySQL: 'start it (on Debian: `bash .ci/services.sh`, or `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) or set DATABASE_URL',
+  MySQL:
+    'start it (on Debian: `bash .ci/services.sh`, or `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) or set DATABASE_URL',
   Redis: 'start it (on Debian: `bash .ci/services.sh`, or `redis-server --daemonize yes`) or set REDIS_URL',
 };
 

@@ -20,7 +20,12 @@ describe('jobHandlerProblems', () => {
   });
 
   it('names a handler listening on the wrong queue', () => {
-    const wrong = [complete[0], { name: 'EventsProcessor', queue: 'outbox' as const, handles: ['user.created'] as const }];
-    expect(jobHandlerProblems(wrong)).toEqual(['EventsProcessor listens on outbox but job user.created travels on events']);
+    const wrong = [
+      complete[0],
+      { name: 'EventsProcessor', queue: 'outbox' as const, handles: ['user.created'] as const },
+    ];
+    expect(jobHandlerProblems(wrong)).toEqual([
+      'EventsProcessor listens on outbox but job user.created travels on events',
+    ]);
   });
 });

@@ -84,4 +84,3 @@ export class OutboxRelay {
     return this.dataSource.getRepository(OutboxEvent).countBy({ publishedAt: IsNull() });
   }
 }
-

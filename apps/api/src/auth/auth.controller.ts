@@ -16,7 +16,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a username and password for an access token' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown user or wrong password (same answer for both)' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown user or wrong password (same answer for both)',
+  })
   login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     return this.auth.login(body.username, body.password);
   }

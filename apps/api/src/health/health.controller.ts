@@ -1,6 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { RedisHealth } from './redis-health.js';
@@ -19,7 +25,10 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: '200 when MySQL and Redis answer' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: "message names the service that does not answer; details has each check" })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'message names the service that does not answer; details has each check',
+  })
   async check() {
     try {
       return await this.checkAll();

@@ -63,7 +63,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { statusCode: number; message: string | string[]; extra?: object } {
     if (exception instanceof DomainError) {
-      return { statusCode: statusOf(exception.code), message: exception.messages.length > 1 ? exception.messages : exception.message };
+      return {
+        statusCode: statusOf(exception.code),
+        message: exception.messages.length > 1 ? exception.messages : exception.message,
+      };
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();

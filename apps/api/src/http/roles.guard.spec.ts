@@ -4,13 +4,18 @@ import { Reflector } from '@nestjs/core';
 import { roleAllowed, RolesGuard } from './roles.guard.js';
 import { ROLES_KEY } from './decorators.js';
 
-function contextFor(role: Role | undefined, allowed: Role[] | undefined): { context: ExecutionContext; reflector: Reflector } {
+function contextFor(
+  role: Role | undefined,
+  allowed: Role[] | undefined,
+): { context: ExecutionContext; reflector: Reflector } {
   const handler = () => undefined;
   if (allowed) Reflect.defineMetadata(ROLES_KEY, allowed, handler);
   const context = {
     getHandler: () => handler,
     getClass: () => class {},
-    switchToHttp: () => ({ getRequest: () => ({ headers: {}, actor: role ? { id: '1', username: 'u', role } : undefined }) }),
+    switchToHttp: () => ({
+      getRequest: () => ({ headers: {}, actor: role ? { id: '1', username: 'u', role } : undefined }),
+    }),
   } as unknown as ExecutionContext;
   return { context, reflector: new Reflector() };
 }
@@ -38,6 +43,8 @@ describe('RolesGuard', () => {
   it('answers 403 naming the role and the allowed roles', () => {
     const { context, reflector } = contextFor('approver', ['admin', 'clerk']);
     expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(ForbiddenException);
-    expect(() => new RolesGuard(reflector).canActivate(context)).toThrow('role approver may not do this; allowed: admin, clerk');
+    expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(
+      'role approver may not do this; allowed: admin, clerk',
+    );
   });
 });

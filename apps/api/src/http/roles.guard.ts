@@ -14,7 +14,10 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const actor = context.switchToHttp().getRequest<RequestWithActor>().actor;
     if (roleAllowed(actor?.role, allowed)) return true;
     throw new ForbiddenException(`role ${actor?.role ?? 'anonymous'} may not do this; allowed: ${allowed?.join(', ')}`);

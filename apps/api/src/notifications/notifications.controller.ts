@@ -1,7 +1,15 @@
 import type { Actor } from '#identity';
 import { NotificationsService } from '#notifications';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentActor } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';

@@ -25,7 +25,9 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a user (admin); an applicant needs a company, an approver a department, a clerk a hall' })
+  @ApiOperation({
+    summary: 'Create a user (admin); an applicant needs a company, an approver a department, a clerk a hall',
+  })
   @ApiCreatedResponse({ type: UserDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto })

@@ -100,7 +100,16 @@ export class Foundation1795700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['notifications', 'outbox_events', 'audit_events', 'users', 'matters', 'companies', 'halls', 'departments']) {
+    for (const table of [
+      'notifications',
+      'outbox_events',
+      'audit_events',
+      'users',
+      'matters',
+      'companies',
+      'halls',
+      'departments',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
   }

@@ -25,10 +25,6 @@ export default tseslint.config(
       // imported only "as a type" would vanish from the emitted code and break injection.
       '@typescript-eslint/consistent-type-imports': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': [
-        'error',
-        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
-      ],
       'no-restricted-syntax': [
         'error',
         {

@@ -139,6 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/** Where Redis is, as ioredis and BullMQ take it; each client adds its own retry and queueing behaviour. */
+export function redisEndpoint(config: Pick<AppConfig, 'redis'>) {
+  const { host, port, username, password, db, tls } = config.redis;
+  return { host, port, username, password, db, tls: tls ? {} : undefined };
+}
+
 /** Redacts the password of a connection URL so it can be printed. */
 export function safeUrl(url: string): string {
   try {

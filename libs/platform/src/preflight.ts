@@ -1,4 +1,4 @@
-import { type AppConfig, safeUrl } from '#config';
+import { type AppConfig, redisEndpoint, safeUrl } from '#config';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 
@@ -33,14 +33,8 @@ export async function checkMysql(config: Pick<AppConfig, 'database'>): Promise<v
 }
 
 export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void> {
-  const { host, port, username, password, db, tls } = config.redis;
   const client = new Redis({
-    host,
-    port,
-    username,
-    password,
-    db,
-    tls: tls ? {} : undefined,
+    ...redisEndpoint(config),
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,

@@ -1,4 +1,4 @@
-import { APP_CONFIG, type AppConfig } from '#config';
+import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
@@ -8,14 +8,8 @@ export class RedisHealth implements OnModuleDestroy {
   private readonly client: Redis;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const { host, port, username, password, db, tls } = config.redis;
     this.client = new Redis({
-      host,
-      port,
-      username,
-      password,
-      db,
-      tls: tls ? {} : undefined,
+      ...redisEndpoint(config),
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

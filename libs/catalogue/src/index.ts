@@ -4,3 +4,8 @@ export * from './item-steps.js';
 export * from './matter-rules.js';
 export * from './hall-rules.js';
 export * from './checklist.js';
+export * from './departments.service.js';
+export * from './halls.service.js';
+export * from './matters.service.js';
+export * from './catalogue.service.js';
+export * from './catalogue.module.js';

@@ -66,7 +66,7 @@ describe('USCC (GB 32100-2015)', () => {
     expect(isValidUscc('91350100M000100Y43')).toBe(true);
   });
 
-  it("refuses the walk-through's 91350100M000100Y4Z, expecting 3", () => {
+  it("refuses the walk-through's 91350100M000100Y4Z (Z is outside the alphabet) and expects 3 there", () => {
     expect(usccProblem('91350100M000100Y4Z')).toBe('alphabet');
     expect(usccProblemMessage('91350100M000100Y4Y')).toBe(
       'uscc check character (the 18th) is Y, but GB 32100-2015 expects 3 after 91350100M000100Y4',

@@ -5,13 +5,7 @@ import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, type ObjectLiteral } from 'typeorm';
-import type {
-  ItemSummaryView,
-  ItemVersionView,
-  NewItem,
-  PublishedItemView,
-  VersionStep,
-} from './catalogue.types.js';
+import type { ItemSummaryView, ItemVersionView, NewItem, PublishedItemView, VersionStep } from './catalogue.types.js';
 import { mergeChecklist } from './checklist.js';
 import { pageByCode } from './code-page.js';
 import { isDuplicateKey, retryOnDeadlock } from './db-errors.js';

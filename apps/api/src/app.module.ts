@@ -1,4 +1,6 @@
+import { CatalogueModule } from '#catalogue';
 import { ClockModule } from '#common';
+import { CompaniesModule } from '#companies';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
 import { DatabaseModule } from '#database';
 import { IdentityModule } from '#identity';
@@ -10,6 +12,11 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthController } from './auth/auth.controller.js';
+import { DepartmentsController } from './catalogue/departments.controller.js';
+import { HallsController } from './catalogue/halls.controller.js';
+import { ItemsController } from './catalogue/items.controller.js';
+import { MattersController } from './catalogue/matters.controller.js';
+import { CompaniesController } from './companies/companies.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
 import { AuthGuard } from './http/auth.guard.js';
@@ -26,9 +33,21 @@ import { UsersController } from './users/users.controller.js';
     DatabaseModule,
     QueueModule,
     IdentityModule,
+    CatalogueModule,
+    CompaniesModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
-  controllers: [AuthController, UsersController, NotificationsController, HealthController],
+  controllers: [
+    AuthController,
+    UsersController,
+    NotificationsController,
+    HealthController,
+    DepartmentsController,
+    HallsController,
+    MattersController,
+    ItemsController,
+    CompaniesController,
+  ],
   providers: [
     RedisHealth,
     NotificationsService,

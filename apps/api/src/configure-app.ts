@@ -1,8 +1,9 @@
 import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { rejectDeepJson } from './http/json-depth.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -20,7 +21,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
+  // here for the depth check that runs before parsing.
+  app.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    strict: true,
+    verify: rejectDeepJson,
+  } as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.setGlobalPrefix('api/v1', {
     exclude: [

@@ -1,1 +1,3 @@
 export * from './uscc.js';
+export * from './companies.service.js';
+export * from './companies.module.js';

@@ -1,3 +1,5 @@
+import { assertNever } from '#common';
+
 /**
  * Unified Social Credit Code (统一社会信用代码), GB 32100-2015: 18 characters from a 31-character
  * alphabet (digits and capitals without I, O, S, V, Z); the 18th is a check character computed
@@ -35,4 +37,30 @@ export function usccProblem(code: string): UsccProblem | null {
 
 export function isValidUscc(input: string): boolean {
   return usccProblem(normaliseUscc(input)) === null;
+}
+
+/** What is wrong with a normalised code, said so that a person can fix it; null when it is valid. */
+export function usccProblemMessage(code: string): string | null {
+  const problem = usccProblem(code);
+  switch (problem) {
+    case null:
+      return null;
+    case 'length':
+      return `uscc must be 18 characters (spaces and hyphens aside); got ${[...code].length}`;
+    case 'alphabet': {
+      const characters = [...code];
+      const position = characters.findIndex((ch) => !USCC_ALPHABET.includes(ch));
+      return (
+        `uscc character ${position + 1} (${characters[position]}) is outside the GB 32100-2015 alphabet: ` +
+        'digits and capital letters except I, O, S, V and Z'
+      );
+    }
+    case 'checkCharacter':
+      return (
+        `uscc check character (the 18th) is ${code[17]}, but GB 32100-2015 expects ` +
+        `${usccCheckCharacter(code.slice(0, 17))} after ${code.slice(0, 17)}`
+      );
+    default:
+      return assertNever(problem, 'uscc problem');
+  }
 }

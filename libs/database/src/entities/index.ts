@@ -2,19 +2,34 @@ import { AuditEvent } from './audit-event.entity.js';
 import { Company } from './company.entity.js';
 import { Department } from './department.entity.js';
 import { Hall } from './hall.entity.js';
+import { ItemVersion } from './item-version.entity.js';
 import { Matter } from './matter.entity.js';
 import { Notification } from './notification.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
+import { ServiceItem } from './service-item.entity.js';
 import { User } from './user.entity.js';
 
 export * from './audit-event.entity.js';
 export * from './company.entity.js';
 export * from './department.entity.js';
 export * from './hall.entity.js';
+export * from './item-version.entity.js';
 export * from './matter.entity.js';
 export * from './notification.entity.js';
 export * from './outbox-event.entity.js';
+export * from './service-item.entity.js';
 export * from './user.entity.js';
 export * from './json.js';
 
-export const ENTITIES = [User, Department, Hall, Company, Matter, AuditEvent, OutboxEvent, Notification];
+export const ENTITIES = [
+  User,
+  Department,
+  Hall,
+  Company,
+  Matter,
+  ServiceItem,
+  ItemVersion,
+  AuditEvent,
+  OutboxEvent,
+  Notification,
+];

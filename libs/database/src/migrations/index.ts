@@ -1,4 +1,5 @@
 import { Foundation1795700000000 } from './1795700000000-foundation.js';
+import { Catalogue1795800000000 } from './1795800000000-catalogue.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
-export const MIGRATIONS = [Foundation1795700000000];
+export const MIGRATIONS = [Foundation1795700000000, Catalogue1795800000000];

@@ -1,0 +1,183 @@
+import { CALENDAR_CODE_PATTERN, CALENDAR_CODE_RULE, CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
+import type { JsonObject } from '#database';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { MaxJsonSize } from '../http/json-size.js';
+import { codeMessage, NOT_BLANK, notBlank, TimeLimitDto } from './catalogue.dto.js';
+import { MaterialDto, OutputDto } from './matters.dto.js';
+
+export const MAX_STEPS = 50;
+export const FORM_SCHEMA_MAX_BYTES = 64 * 1024;
+
+export class ItemStepInputDto {
+  @ApiProperty({ example: 'licence', pattern: STEP_KEY_PATTERN.source, description: 'unique within the item' })
+  @IsString()
+  @Matches(STEP_KEY_PATTERN, { message: `$property must be ${STEP_KEY_RULE}` })
+  key: string;
+
+  @ApiProperty({ example: 'BIZ-LICENCE', pattern: CODE_PATTERN.source })
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  matterCode: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: [],
+    maxItems: MAX_STEPS,
+    description: 'keys of the steps that must be approved first; none (the default) starts at acceptance',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_STEPS)
+  @IsString({ each: true })
+  @Matches(STEP_KEY_PATTERN, { each: true, message: `each of $property must be a step key: ${STEP_KEY_RULE}` })
+  dependsOn: string[] = [];
+}
+
+export class CreateItemDto {
+  @ApiProperty({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  code: string;
+
+  @ApiProperty({ example: '开办企业', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(NOT_BLANK, notBlank)
+  name: string;
+
+  @ApiProperty({ example: 'enterprise', minLength: 1, maxLength: 64 })
+  @IsString()
+  @Length(1, 64)
+  @Matches(NOT_BLANK, notBlank)
+  category: string;
+
+  @ApiPropertyOptional({
+    example: 'zone',
+    default: 'zone',
+    pattern: CALENDAR_CODE_PATTERN.source,
+    description: 'the calendar its limits are counted on: zone (working days of the zone), always (24x7)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CALENDAR_CODE_PATTERN, { message: `$property must be ${CALENDAR_CODE_RULE}` })
+  calendarCode?: string;
+
+  @ApiProperty({ type: TimeLimitDto, description: '承诺时限 of the whole item' })
+  @IsObject({ message: '$property must be an object {value, unit}' })
+  @ValidateNested()
+  @Type(() => TimeLimitDto)
+  promisedLimit: TimeLimitDto;
+
+  @ApiProperty({
+    type: [ItemStepInputDto],
+    minItems: 1,
+    maxItems: MAX_STEPS,
+    description: 'one step per matter; dependsOn makes a DAG (no cycles, no unknown keys)',
+  })
+  @IsArray()
+  @ArrayNotEmpty({ message: 'steps must not be empty: an item needs at least one step' })
+  @ArrayMaxSize(MAX_STEPS)
+  @ValidateNested({ each: true })
+  @Type(() => ItemStepInputDto)
+  steps: ItemStepInputDto[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `the one form of the item (e.g. a JSON Schema), at most ${FORM_SCHEMA_MAX_BYTES} bytes`,
+  })
+  @IsOptional()
+  @IsObject({ message: 'formSchema must be a JSON object' })
+  @MaxJsonSize(FORM_SCHEMA_MAX_BYTES)
+  formSchema?: JsonObject;
+}
+
+export class VersionStepDto {
+  @ApiProperty({ example: 'licence' }) key: string;
+  @ApiProperty({ example: 'BIZ-LICENCE' }) matterCode: string;
+  @ApiProperty({ example: '企业设立登记' }) matterName: string;
+  @ApiProperty({ example: 'SAMR' }) departmentCode: string;
+  @ApiProperty({ type: [String], example: [] }) dependsOn: string[];
+  @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ type: TimeLimitDto }) legalLimit: TimeLimitDto;
+  @ApiProperty({ type: [MaterialDto] }) materials: MaterialDto[];
+  @ApiProperty({ type: OutputDto }) output: OutputDto;
+}
+
+export class ChecklistEntryDto {
+  @ApiProperty({ example: 'ID-LEGAL-REP' }) code: string;
+  @ApiProperty({ example: '法定代表人身份证明' }) name: string;
+  @ApiProperty({ description: 'required by at least one matter' }) required: boolean;
+  @ApiProperty({ description: 'key for at least one matter' }) key: boolean;
+  @ApiProperty({ type: [String], example: ['BIZ-LICENCE', 'SEAL-ENGRAVING'], description: 'the matters needing it' })
+  matters: string[];
+}
+
+export class ItemVersionDto {
+  @ApiProperty({ example: '12' }) id: string;
+  @ApiProperty({ example: 'OPEN-BUSINESS' }) itemCode: string;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ enum: ['draft', 'published'] }) status: 'draft' | 'published';
+  @ApiProperty({ example: '开办企业' }) name: string;
+  @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ example: 'zone' }) calendarCode: string;
+  @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ type: [VersionStepDto], description: 'snapshots of the matters taken when the draft was made' })
+  steps: VersionStepDto[];
+  @ApiProperty({ type: [ChecklistEntryDto] }) checklist: ChecklistEntryDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) formSchema: JsonObject | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-26T17:05:00.000+08:00' })
+  publishedAt: string | null;
+}
+
+export class PublishedStepDto {
+  @ApiProperty({ example: 'seal' }) key: string;
+  @ApiProperty({ example: 'SEAL-ENGRAVING' }) matterCode: string;
+  @ApiProperty({ example: '公章刻制备案' }) matterName: string;
+  @ApiProperty({ example: 'PSB' }) departmentCode: string;
+  @ApiProperty({ type: [String], example: ['licence'] }) dependsOn: string[];
+  @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ type: OutputDto }) output: OutputDto;
+}
+
+export class PublishedItemDto {
+  @ApiProperty({ example: 'OPEN-BUSINESS' }) code: string;
+  @ApiProperty({ example: '开办企业' }) name: string;
+  @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ example: 'zone' }) calendarCode: string;
+  @ApiProperty({ example: 1, description: 'the latest published version' }) version: number;
+  @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ type: [PublishedStepDto] }) steps: PublishedStepDto[];
+  @ApiProperty({ type: [ChecklistEntryDto], description: '一张清单: every material once, with the matters needing it' })
+  checklist: ChecklistEntryDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) formSchema: JsonObject | null;
+  @ApiProperty({ example: '2026-11-26T17:05:00.000+08:00' }) publishedAt: string;
+}
+
+export class ItemSummaryDto {
+  @ApiProperty({ example: 'OPEN-BUSINESS' }) code: string;
+  @ApiProperty({ example: '开办企业' }) name: string;
+  @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ example: 'zone' }) calendarCode: string;
+  @ApiProperty({ example: 2, description: 'the latest published version' }) version: number;
+  @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ example: '2026-11-26T17:05:00.000+08:00' }) publishedAt: string;
+}
+
+export class ItemSummaryPageDto {
+  @ApiProperty({ type: [ItemSummaryDto] }) items: ItemSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'cursor of the next page; null on the last' })
+  nextCursor: string | null;
+}

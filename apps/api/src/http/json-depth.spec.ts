@@ -1,0 +1,39 @@
+import { jsonDepth, MAX_JSON_DEPTH, rejectDeepJson } from './json-depth.js';
+
+describe('jsonDepth', () => {
+  it('counts nested arrays and objects', () => {
+    expect(jsonDepth('1')).toBe(0);
+    expect(jsonDepth('{}')).toBe(1);
+    expect(jsonDepth('{"a":[1,{"b":[]}],"c":{}}')).toBe(4);
+  });
+
+  it('ignores brackets and escaped quotes inside strings', () => {
+    expect(jsonDepth('{"a":"[[[{{{"}')).toBe(1);
+    expect(jsonDepth('{"a":"\\"[[[","b":"\\\\"}')).toBe(1);
+    expect(jsonDepth('["商[品]"]')).toBe(1);
+  });
+
+  it('stops counting once past the limit', () => {
+    expect(jsonDepth('['.repeat(1000), 5)).toBe(6);
+  });
+});
+
+describe('rejectDeepJson', () => {
+  const body = (depth: number) => Buffer.from(`{"x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`);
+
+  it(`lets ${MAX_JSON_DEPTH} levels through and refuses one more with a 400 naming the limit`, () => {
+    expect(() => rejectDeepJson(null, null, body(MAX_JSON_DEPTH), 'utf-8')).not.toThrow();
+    expect(() => rejectDeepJson(null, null, body(MAX_JSON_DEPTH + 1), 'utf-8')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        type: 'entity.too.deep',
+        message: `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+      }),
+    );
+  });
+
+  it('reads UTF-16 bodies in their own charset', () => {
+    const deep = Buffer.from(`{"x":${'['.repeat(100)}${']'.repeat(100)}}`, 'utf16le');
+    expect(() => rejectDeepJson(null, null, deep, 'utf-16le')).toThrow('deeper than');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * How deeply a request body may nest arrays and objects. class-transformer and class-validator
+ * walk a body recursively, so a 1 MB body of `[[[[…]]]]` (half a million levels) would overflow
+ * the stack and answer 500; no real request nests more than a few levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]);
+const CLOSERS = new Set([0x5d, 0x7d]);
+
+/**
+ * The deepest nesting of arrays and objects in a JSON text, found by scanning it without parsing;
+ * stops counting once it passes `stopAbove`. Brackets inside strings do not count.
+ */
+export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (OPENERS.has(code)) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > stopAbove) return deepest;
+    } else if (CLOSERS.has(code)) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+function decode(body: Buffer, encoding: string | null | undefined): string {
+  try {
+    return new TextDecoder(encoding ?? 'utf-8').decode(body);
+  } catch {
+    // A charset TextDecoder does not know (utf-32): its ASCII brackets and quotes still show as bytes.
+    return body.toString('latin1');
+  }
+}
+
+/** body-parser's `verify` hook: refuses an over-deep body with 400 before it is parsed. */
+export function rejectDeepJson(_req: unknown, _res: unknown, body: Buffer, encoding?: string | null): void {
+  if (jsonDepth(decode(body, encoding), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw Object.assign(new Error(`request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`), {
+      status: 400,
+      type: 'entity.too.deep',
+    });
+  }
+}

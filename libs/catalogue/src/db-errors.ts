@@ -1,0 +1,28 @@
+import { alreadyExists } from '#common';
+
+/** MySQL and MariaDB report these with the same codes; TypeORM copies them onto QueryFailedError. */
+const codeOf = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
+
+export const isDuplicateKey = (error: unknown): boolean => codeOf(error) === 'ER_DUP_ENTRY';
+export const isDeadlock = (error: unknown): boolean => codeOf(error) === 'ER_LOCK_DEADLOCK';
+
+/** Runs an insert; a primary or unique key already taken becomes AlreadyExists (409) naming `what`. */
+export async function insertOrConflict(insert: Promise<unknown>, what: string): Promise<void> {
+  try {
+    await insert;
+  } catch (error) {
+    if (isDuplicateKey(error)) throw alreadyExists(what);
+    throw error;
+  }
+}
+
+/** InnoDB resolves a deadlock by rolling one transaction back; running it again is the documented remedy. */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { JsonObject } from './json.js';
+import type { MatterMaterial, MatterOutput, TimeLimit } from './matter.entity.js';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ITEM_VERSION_STATUSES = ['draft', 'published'] as const;
+export type ItemVersionStatus = (typeof ITEM_VERSION_STATUSES)[number];
+
+/** One step of a version as stored: a copy of its matter taken when the draft was created. */
+export interface ItemStepSnapshot {
+  key: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  dependsOn: string[];
+  promisedLimit: TimeLimit;
+  legalLimit: TimeLimit;
+  materials: MatterMaterial[];
+  output: MatterOutput;
+}
+
+/** One line of the 一张清单 as stored: a material and the matters that need it. */
+export interface ChecklistEntrySnapshot {
+  code: string;
+  name: string;
+  required: boolean;
+  key: boolean;
+  matters: string[];
+}
+
+/**
+ * 版本: one definition of a service item. A draft becomes published once and is never changed
+ * afterwards; a request keeps the version it started on, so its steps are a snapshot, not a join.
+ */
+@Entity('item_versions')
+@Index('uq_item_versions_item_version', ['itemCode', 'version'], { unique: true })
+@Index('ix_item_versions_published', ['itemCode', 'status', 'version'])
+export class ItemVersion {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
+  id: string;
+
+  @Column({ name: 'item_code', type: 'varchar', length: 32 })
+  itemCode: string;
+
+  @Column({ type: 'int', unsigned: true })
+  version: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: ItemVersionStatus;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  category: string;
+
+  @Column({ name: 'calendar_code', type: 'varchar', length: 32, default: 'zone' })
+  calendarCode: string;
+
+  @Column({ name: 'promised_limit', type: 'json' })
+  promisedLimit: TimeLimit;
+
+  @Column({ name: 'form_schema', type: 'json', nullable: true })
+  formSchema: JsonObject | null;
+
+  @Column({ type: 'json' })
+  steps: ItemStepSnapshot[];
+
+  @Column({ type: 'json' })
+  checklist: ChecklistEntrySnapshot[];
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'published_at', type: 'datetime', precision: 3, nullable: true })
+  publishedAt: Date | null;
+}

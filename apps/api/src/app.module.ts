@@ -7,6 +7,7 @@ import { IdentityModule } from '#identity';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { QueueModule } from '#queue';
+import { RequestsModule } from '#requests';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -23,6 +24,8 @@ import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { RequestsController } from './requests/requests.controller.js';
+import { TasksController } from './requests/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({
@@ -35,6 +38,7 @@ import { UsersController } from './users/users.controller.js';
     IdentityModule,
     CatalogueModule,
     CompaniesModule,
+    RequestsModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [
@@ -47,6 +51,8 @@ import { UsersController } from './users/users.controller.js';
     MattersController,
     ItemsController,
     CompaniesController,
+    RequestsController,
+    TasksController,
   ],
   providers: [
     RedisHealth,

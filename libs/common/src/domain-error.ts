@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | 'AlreadyExists'
   | 'IllegalTransition'
   | 'VersionConflict'
+  | 'IdempotencyKeyReused'
   | 'InvalidCredentials'
   | 'Forbidden';
 

@@ -11,6 +11,31 @@ export interface NotificationView {
   createdAt: string;
 }
 
+export type RequestEventType =
+  | 'request.submitted'
+  | 'request.accepted'
+  | 'request.refused'
+  | 'request.supplement-requested'
+  | 'request.supplied'
+  | 'request.withdrawn'
+  | 'request.denied'
+  | 'request.completed'
+  | 'step.activated'
+  | 'step.approved'
+  | 'step.denied';
+
+/** What an applicant is told of each turn of their request; step decisions reach them with the request's end. */
+const APPLICANT_MESSAGES: Partial<Record<RequestEventType, string>> = {
+  'request.submitted': 'your application was received.',
+  'request.accepted': 'your application was accepted (受理); the departments are working on it.',
+  'request.refused': 'your application was not accepted (不予受理); see the reason in the request.',
+  'request.supplement-requested': 'materials are needed (补正); see the request for what and why.',
+  'request.supplied': 'your supplement was received.',
+  'request.withdrawn': 'your application was withdrawn.',
+  'request.denied': 'your application was denied; see the reason in the request.',
+  'request.completed': 'approved: every licence and certificate is issued (办结).',
+};
+
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -35,6 +60,52 @@ export class NotificationsService {
         createdAt: this.clock.now(),
       })
       .execute();
+  }
+
+  /**
+   * Handles request and step events: the company's applicants hear of every turn of their
+   * request, the department's approvers of each step that becomes theirs. Replays add nothing
+   * (one notification per event and user).
+   */
+  async notifyRequestEvent(
+    eventId: string,
+    type: RequestEventType,
+    requestId: string,
+    stepKey?: string,
+  ): Promise<void> {
+    const rows = (await this.dataSource.query('SELECT number, company_uscc FROM service_requests WHERE id = ?', [
+      requestId,
+    ])) as { number: string; company_uscc: string }[];
+    const request = rows[0];
+    if (!request) return;
+    const now = this.clock.now();
+    if (type === 'step.activated') {
+      const steps = (await this.dataSource.query(
+        'SELECT matter_name, department_code, status FROM request_steps WHERE request_id = ? AND step_key = ?',
+        [requestId, stepKey ?? ''],
+      )) as { matter_name: string; department_code: string; status: string }[];
+      const step = steps[0];
+      if (!step) return;
+      await this.dataSource.query(
+        `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
+         SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'approver' AND u.department_code = ?`,
+        [
+          eventId,
+          type,
+          `${request.number}: ${step.matter_name} is waiting for your department.`,
+          now,
+          step.department_code,
+        ],
+      );
+      return;
+    }
+    const message = APPLICANT_MESSAGES[type];
+    if (!message) return;
+    await this.dataSource.query(
+      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
+       SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'applicant' AND u.company_uscc = ?`,
+      [eventId, type, `${request.number}: ${message}`, now, request.company_uscc],
+    );
   }
 
   /** The user's own inbox, newest first. */

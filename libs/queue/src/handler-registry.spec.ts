@@ -1,9 +1,12 @@
 import { jobHandlerProblems } from './handler-registry.js';
+import { JOB_NAMES, JOB_QUEUES } from './jobs.js';
 
+const events = JOB_NAMES.filter((name) => JOB_QUEUES[name] === 'events');
 const complete = [
   { name: 'OutboxProcessor', queue: 'outbox' as const, handles: ['outbox.relay', 'outbox.prune'] as const },
-  { name: 'EventsProcessor', queue: 'events' as const, handles: ['user.created'] as const },
+  { name: 'EventsProcessor', queue: 'events' as const, handles: events },
 ];
+const withoutUserCreated = events.filter((name) => name !== 'user.created');
 
 describe('jobHandlerProblems', () => {
   it('finds nothing wrong when every job has one handler on its queue', () => {
@@ -11,7 +14,8 @@ describe('jobHandlerProblems', () => {
   });
 
   it('names a job without a handler', () => {
-    expect(jobHandlerProblems([complete[0]])).toEqual(['job user.created has no handler']);
+    const missing = [complete[0], { ...complete[1], handles: withoutUserCreated }];
+    expect(jobHandlerProblems(missing)).toEqual(['job user.created has no handler']);
   });
 
   it('names a job with two handlers', () => {
@@ -22,10 +26,11 @@ describe('jobHandlerProblems', () => {
   it('names a handler listening on the wrong queue', () => {
     const wrong = [
       complete[0],
-      { name: 'EventsProcessor', queue: 'outbox' as const, handles: ['user.created'] as const },
+      { name: 'EventsProcessor', queue: 'events' as const, handles: withoutUserCreated },
+      { name: 'UsersProcessor', queue: 'outbox' as const, handles: ['user.created'] as const },
     ];
     expect(jobHandlerProblems(wrong)).toEqual([
-      'EventsProcessor listens on outbox but job user.created travels on events',
+      'UsersProcessor listens on outbox but job user.created travels on events',
     ]);
   });
 });

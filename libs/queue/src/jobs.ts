@@ -14,6 +14,27 @@ export interface JobPayloads {
   'outbox.prune': { olderThanDays: number };
   /** Domain event: a user account was created. */
   'user.created': { eventId: string; userId: string };
+  /** Request events: the request (and the step, for step events) changed as the name says. */
+  'request.submitted': RequestEvent;
+  'request.accepted': RequestEvent;
+  'request.refused': RequestEvent;
+  'request.supplement-requested': RequestEvent;
+  'request.supplied': RequestEvent;
+  'request.withdrawn': RequestEvent;
+  'request.denied': RequestEvent;
+  'request.completed': RequestEvent;
+  'step.activated': StepEvent;
+  'step.approved': StepEvent;
+  'step.denied': StepEvent;
+}
+
+export interface RequestEvent {
+  eventId: string;
+  requestId: string;
+}
+
+export interface StepEvent extends RequestEvent {
+  stepKey: string;
 }
 
 export type JobName = keyof JobPayloads;
@@ -25,6 +46,17 @@ export const JOB_QUEUES = {
   'outbox.relay': 'outbox',
   'outbox.prune': 'outbox',
   'user.created': 'events',
+  'request.submitted': 'events',
+  'request.accepted': 'events',
+  'request.refused': 'events',
+  'request.supplement-requested': 'events',
+  'request.supplied': 'events',
+  'request.withdrawn': 'events',
+  'request.denied': 'events',
+  'request.completed': 'events',
+  'step.activated': 'events',
+  'step.approved': 'events',
+  'step.denied': 'events',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

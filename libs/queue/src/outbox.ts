@@ -8,6 +8,7 @@ import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
 import { DEFAULT_JOB_OPTIONS, type EventType, isEventType, type JobPayloads } from './jobs.js';
 
 type EventData<E extends EventType> = Omit<JobPayloads[E], 'eventId'>;
+export type OutboxEntry = { [E in EventType]: { type: E; data: EventData<E> } }[EventType];
 
 /** Writes domain events inside the caller's transaction; nothing reaches Redis before commit. */
 @Injectable()
@@ -20,6 +21,17 @@ export class OutboxWriter {
       JSON.stringify(data),
       this.clock.now(),
     ]);
+  }
+
+  /** Several events of one change in one statement, in the order given. */
+  async addMany(manager: EntityManager, events: readonly OutboxEntry[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.clock.now();
+    const values = events.flatMap((event) => [event.type, JSON.stringify(event.data), now]);
+    await manager.query(
+      `INSERT INTO outbox_events (type, payload, created_at) VALUES ${events.map(() => '(?, ?, ?)').join(', ')}`,
+      values,
+    );
   }
 }
 

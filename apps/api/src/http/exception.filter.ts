@@ -17,6 +17,8 @@ export function statusOf(code: DomainErrorCode): number {
     case 'IllegalTransition':
     case 'VersionConflict':
       return HttpStatus.CONFLICT;
+    case 'IdempotencyKeyReused':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     default:
       return assertNever(code, 'domain error code');
   }
@@ -63,9 +65,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { statusCode: number; message: string | string[]; extra?: object } {
     if (exception instanceof DomainError) {
+      const state = exception.details.state;
       return {
         statusCode: statusOf(exception.code),
         message: exception.messages.length > 1 ? exception.messages : exception.message,
+        // A 409 of the state table carries the current state for clients to read.
+        extra: typeof state === 'string' ? { state } : undefined,
       };
     }
     if (exception instanceof HttpException) {

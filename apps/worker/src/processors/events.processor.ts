@@ -8,7 +8,20 @@ import type { Job } from 'bullmq';
 @Processor('events', { concurrency: 8 })
 export class EventsProcessor extends WorkerHost {
   static readonly queue = 'events' as const;
-  static readonly handles = ['user.created'] as const satisfies readonly JobName[];
+  static readonly handles = [
+    'user.created',
+    'request.submitted',
+    'request.accepted',
+    'request.refused',
+    'request.supplement-requested',
+    'request.supplied',
+    'request.withdrawn',
+    'request.denied',
+    'request.completed',
+    'step.activated',
+    'step.approved',
+    'step.denied',
+  ] as const satisfies readonly JobName[];
 
   constructor(private readonly notifications: NotificationsService) {
     super();
@@ -19,8 +32,26 @@ export class EventsProcessor extends WorkerHost {
     switch (typed.name) {
       case 'user.created':
         return this.notifications.welcomeUser(typed.data.eventId, typed.data.userId);
+      case 'request.submitted':
+      case 'request.accepted':
+      case 'request.refused':
+      case 'request.supplement-requested':
+      case 'request.supplied':
+      case 'request.withdrawn':
+      case 'request.denied':
+      case 'request.completed':
+        return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
+      case 'step.activated':
+      case 'step.approved':
+      case 'step.denied':
+        return this.notifications.notifyRequestEvent(
+          typed.data.eventId,
+          typed.name,
+          typed.data.requestId,
+          typed.data.stepKey,
+        );
       default:
-        return assertNever(typed.name, 'event');
+        return assertNever(typed, 'event');
     }
   }
 }

@@ -17,11 +17,24 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 64 })
   action: string;
 
+  @Column({ name: 'status_from', type: 'varchar', length: 24, nullable: true })
+  statusFrom: string | null;
+
+  @Column({ name: 'status_to', type: 'varchar', length: 24, nullable: true })
+  statusTo: string | null;
+
   @Column({ name: 'actor_id', type: 'bigint', unsigned: true, nullable: true })
   actorId: string | null;
 
   @Column({ name: 'actor_role', type: 'varchar', length: 16, nullable: true })
   actorRole: string | null;
+
+  @Column({ name: 'actor_username', type: 'varchar', length: 64, nullable: true })
+  actorUsername: string | null;
+
+  /** 代办: the company a clerk acted for. */
+  @Column({ name: 'on_behalf_of', type: 'varchar', length: 64, nullable: true })
+  onBehalfOf: string | null;
 
   @Column({ type: 'json', nullable: true })
   payload: JsonObject | null;

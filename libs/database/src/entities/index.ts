@@ -6,6 +6,8 @@ import { ItemVersion } from './item-version.entity.js';
 import { Matter } from './matter.entity.js';
 import { Notification } from './notification.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
+import { RequestStep } from './request-step.entity.js';
+import { ServiceRequest } from './service-request.entity.js';
 import { ServiceItem } from './service-item.entity.js';
 import { User } from './user.entity.js';
 
@@ -17,6 +19,8 @@ export * from './item-version.entity.js';
 export * from './matter.entity.js';
 export * from './notification.entity.js';
 export * from './outbox-event.entity.js';
+export * from './request-step.entity.js';
+export * from './service-request.entity.js';
 export * from './service-item.entity.js';
 export * from './user.entity.js';
 export * from './json.js';
@@ -32,4 +36,6 @@ export const ENTITIES = [
   AuditEvent,
   OutboxEvent,
   Notification,
+  ServiceRequest,
+  RequestStep,
 ];

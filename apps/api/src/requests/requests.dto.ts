@@ -1,0 +1,300 @@
+import { CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
+import { REQUEST_STATUSES, type JsonObject } from '#database';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
+import { MaxJsonSize } from '../http/json-size.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
+
+export const FORM_MAX_BYTES = 256 * 1024;
+export const MAX_MATERIALS = 200;
+
+export class SubmittedMaterialDto {
+  @ApiProperty({ example: 'ARTICLES', pattern: CODE_PATTERN.source, description: 'a material code of the checklist' })
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  code: string;
+
+  @ApiProperty({ example: 'file:2026/11/articles.pdf', minLength: 1, maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @Matches(NOT_BLANK, notBlank)
+  reference: string;
+}
+
+export class CreateRequestDto {
+  @ApiProperty({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  itemCode: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { companyName: '示范科技有限公司' } })
+  @IsObject()
+  @MaxJsonSize(FORM_MAX_BYTES)
+  form: JsonObject;
+
+  @ApiProperty({ type: [SubmittedMaterialDto], maxItems: MAX_MATERIALS })
+  @IsArray()
+  @ArrayMaxSize(MAX_MATERIALS)
+  @ValidateNested({ each: true })
+  @Type(() => SubmittedMaterialDto)
+  materials: SubmittedMaterialDto[];
+
+  @ApiPropertyOptional({ example: '91320594MA1XK7T2QQ', description: '代办: clerks only, the USCC of the company' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  onBehalfOf?: string;
+}
+
+export class RequestListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: REQUEST_STATUSES })
+  @IsOptional()
+  @IsIn(REQUEST_STATUSES, { message: `status must be one of ${REQUEST_STATUSES.join(', ')}` })
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  itemCode?: string;
+}
+
+export class RequestIdParamsDto {
+  @ApiProperty({ example: '42' })
+  @IsString()
+  @Matches(/^[1-9]\d{0,18}$/, { message: 'id must be a request id (digits)' })
+  id: string;
+}
+
+export class StepParamsDto extends RequestIdParamsDto {
+  @ApiProperty({ example: 'licence', pattern: STEP_KEY_PATTERN.source })
+  @IsString()
+  @Matches(STEP_KEY_PATTERN, { message: `key must be ${STEP_KEY_RULE}` })
+  key: string;
+}
+
+export class DeferredMaterialDto {
+  @ApiProperty({ example: 'PREMISES', pattern: CODE_PATTERN.source })
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  code: string;
+
+  @ApiProperty({ example: 5, minimum: 1, maximum: 60 })
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  dueInWorkingDays: number;
+}
+
+export class AcceptDto {
+  @ApiPropertyOptional({
+    type: [DeferredMaterialDto],
+    description: '容缺受理: not supported yet (comes with the SLA clocks); a non-empty list is a 400',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_MATERIALS)
+  @ValidateNested({ each: true })
+  @Type(() => DeferredMaterialDto)
+  deferredMaterials?: DeferredMaterialDto[];
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: '经营范围涉及前置许可，材料不符合法定形式', minLength: 1, maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  @Matches(NOT_BLANK, notBlank)
+  reason: string;
+}
+
+export class SupplementRequestDto {
+  @ApiProperty({ type: [String], example: ['PREMISES'], minItems: 1, maxItems: MAX_MATERIALS })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_MATERIALS)
+  @IsString({ each: true })
+  @Matches(CODE_PATTERN, { each: true, message: 'each of materials must be a material code' })
+  materials: string[];
+
+  @ApiProperty({ example: '住所使用证明需加盖产权单位公章', minLength: 1, maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  @Matches(NOT_BLANK, notBlank)
+  note: string;
+}
+
+export class SupplementDto {
+  @ApiProperty({ type: [SubmittedMaterialDto], minItems: 1, maxItems: MAX_MATERIALS })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_MATERIALS)
+  @ValidateNested({ each: true })
+  @Type(() => SubmittedMaterialDto)
+  materials: SubmittedMaterialDto[];
+}
+
+export class ApproveDto {
+  @ApiPropertyOptional({
+    example: '91320594MA1XK7T2QQ',
+    maxLength: 64,
+    description: 'the licence or certificate number; the request number and step key when omitted',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(NOT_BLANK, notBlank)
+  outputNumber?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  comment?: string;
+}
+
+// ---- responses ------------------------------------------------------------------------------
+
+export class OutputDto {
+  @ApiProperty({ example: 'licence' }) stepKey: string;
+  @ApiProperty({ example: 'licence' }) kind: string;
+  @ApiProperty({ example: '营业执照' }) name: string;
+  @ApiProperty({ example: '91320594MA1XK7T2QQ' }) number: string;
+  @ApiProperty({ example: '2026-11-26T17:05:00.000+08:00' }) issuedAt: string;
+}
+
+export class StepDto {
+  @ApiProperty({ example: 'licence' }) key: string;
+  @ApiProperty({ example: 'BIZ-LICENCE' }) matterCode: string;
+  @ApiProperty({ example: '企业设立登记' }) matterName: string;
+  @ApiProperty({ example: 'SAMR' }) departmentCode: string;
+  @ApiProperty({ type: [String] }) dependsOn: string[];
+  @ApiProperty({ enum: ['waiting', 'active', 'approved', 'denied', 'cancelled'] }) status: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'the step clock; null until SLA clocks exist',
+  })
+  sla: null;
+  @ApiProperty({ type: String, nullable: true }) activatedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the approval comment or the denial reason' })
+  note: string | null;
+  @ApiProperty({ type: OutputDto, nullable: true }) output: OutputDto | null;
+}
+
+export class SupplementViewDto {
+  @ApiProperty({ enum: ['intake', 'processing'] }) stage: string;
+  @ApiProperty({ type: String, nullable: true }) stepKey: string | null;
+  @ApiProperty({ type: [String] }) materials: string[];
+  @ApiProperty() note: string;
+  @ApiProperty() requestedAt: string;
+}
+
+export class RequestSummaryDto {
+  @ApiProperty({ example: '42' }) id: string;
+  @ApiProperty({ example: 'GX20261126000123' }) number: string;
+  @ApiProperty({ example: 'OPEN-BUSINESS' }) itemCode: string;
+  @ApiProperty({ example: 1 }) itemVersion: number;
+  @ApiProperty({ example: '91320594MA1XK7T2QQ' }) companyUscc: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the hall that took it; null before intake online' })
+  hallCode: string | null;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: string;
+  @ApiProperty({ example: '2026-11-26T09:30:00.000+08:00' }) submittedAt: string;
+  @ApiProperty({ type: String, nullable: true }) acceptedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'when it completed, was denied, refused or withdrawn' })
+  endedAt: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'the request clock; null until SLA clocks exist',
+  })
+  sla: null;
+}
+
+export class RequestDto extends RequestSummaryDto {
+  @ApiProperty({ type: String, nullable: true, description: '代办: set when a clerk submitted for the company' })
+  onBehalfOf: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) form: JsonObject;
+  @ApiProperty({ type: [SubmittedMaterialDto] }) materials: SubmittedMaterialDto[];
+  @ApiProperty({ type: SupplementViewDto, nullable: true }) supplement: SupplementViewDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'why it was refused or denied' })
+  outcomeReason: string | null;
+  @ApiProperty({ type: [StepDto] }) steps: StepDto[];
+  @ApiProperty({ type: [OutputDto], description: 'issued together at completion' }) outputs: OutputDto[];
+  @ApiProperty({ type: [Object], description: '容缺受理: empty until deferred materials are supported' })
+  deferredMaterials: never[];
+}
+
+export class RequestPageDto {
+  @ApiProperty({ type: [RequestSummaryDto] }) items: RequestSummaryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+class TimelineActorDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ type: String, nullable: true }) username: string | null;
+  @ApiProperty() role: string;
+}
+
+export class TimelineEventDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'request.accepted' }) action: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the request’s or, for step.*, the step’s status' })
+  statusFrom: string | null;
+  @ApiProperty({ type: String, nullable: true }) statusTo: string | null;
+  @ApiProperty({ type: TimelineActorDto, nullable: true }) actor: TimelineActorDto | null;
+  @ApiProperty({ type: String, nullable: true, description: '代办: the company a clerk acted for' })
+  onBehalfOf: string | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) payload: JsonObject | null;
+  @ApiProperty() occurredAt: string;
+}
+
+export class TimelinePageDto {
+  @ApiProperty({ type: [TimelineEventDto] }) items: TimelineEventDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class TaskDto {
+  @ApiProperty() requestId: string;
+  @ApiProperty({ example: 'GX20261126000123' }) requestNumber: string;
+  @ApiProperty() itemCode: string;
+  @ApiProperty() companyUscc: string;
+  @ApiProperty({ enum: REQUEST_STATUSES }) requestStatus: string;
+  @ApiProperty() stepKey: string;
+  @ApiProperty() matterCode: string;
+  @ApiProperty() matterName: string;
+  @ApiProperty() departmentCode: string;
+  @ApiProperty({ enum: ['active'] }) status: string;
+  @ApiProperty() activatedAt: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'the step clock; null until SLA clocks exist',
+  })
+  sla: null;
+}
+
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskDto] }) items: TaskDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

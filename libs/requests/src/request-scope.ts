@@ -1,0 +1,40 @@
+import type { RequestStep, ServiceRequest } from '#database';
+import type { Actor } from '#identity';
+import type { SelectQueryBuilder } from 'typeorm';
+
+/**
+ * Who sees which request (API.md, Requests): an applicant their company's, an approver those with
+ * a step of their department, a clerk those of their hall and those no hall has taken yet (online
+ * submissions waiting for intake), managers and admins all. Anything else is "not found".
+ */
+export function canSee(actor: Actor, request: ServiceRequest, steps: readonly RequestStep[]): boolean {
+  switch (actor.role) {
+    case 'admin':
+    case 'manager':
+      return true;
+    case 'applicant':
+      return actor.companyUscc !== undefined && request.companyUscc === actor.companyUscc;
+    case 'clerk':
+      return actor.hallCode !== undefined && (request.hallCode === null || request.hallCode === actor.hallCode);
+    case 'approver':
+      return actor.departmentCode !== undefined && steps.some((s) => s.departmentCode === actor.departmentCode);
+  }
+}
+
+/** The same rule as a condition on a query of `service_requests` aliased `r`. */
+export function scopeQuery<T extends object>(query: SelectQueryBuilder<T>, actor: Actor): SelectQueryBuilder<T> {
+  switch (actor.role) {
+    case 'admin':
+    case 'manager':
+      return query;
+    case 'applicant':
+      return query.andWhere('r.company_uscc = :scopeCompany', { scopeCompany: actor.companyUscc ?? '' });
+    case 'clerk':
+      return query.andWhere('(r.hall_code = :scopeHall OR r.hall_code IS NULL)', { scopeHall: actor.hallCode ?? '' });
+    case 'approver':
+      return query.andWhere(
+        'EXISTS (SELECT 1 FROM request_steps ss WHERE ss.request_id = r.id AND ss.department_code = :scopeDepartment)',
+        { scopeDepartment: actor.departmentCode ?? '' },
+      );
+  }
+}

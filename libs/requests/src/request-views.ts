@@ -1,0 +1,186 @@
+import { formatInstant } from '#common';
+import type {
+  AuditEvent,
+  JsonObject,
+  PendingSupplement,
+  RequestStatus,
+  RequestStep,
+  ServiceRequest,
+  StepStatus,
+  SubmittedMaterial,
+} from '#database';
+
+/** The SLA of a request or step; null until the SLA clocks exist (a later capability). */
+export type SlaView = null;
+
+export interface OutputView {
+  stepKey: string;
+  kind: string;
+  name: string;
+  number: string;
+  issuedAt: string;
+}
+
+export interface StepView {
+  key: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  dependsOn: string[];
+  status: StepStatus;
+  sla: SlaView;
+  activatedAt: string | null;
+  decidedAt: string | null;
+  note: string | null;
+  output: OutputView | null;
+}
+
+export interface SupplementView {
+  stage: PendingSupplement['stage'];
+  stepKey: string | null;
+  materials: string[];
+  note: string;
+  requestedAt: string;
+}
+
+/** A line of a request list. */
+export interface RequestSummaryView {
+  id: string;
+  number: string;
+  itemCode: string;
+  itemVersion: number;
+  companyUscc: string;
+  hallCode: string | null;
+  status: RequestStatus;
+  submittedAt: string;
+  acceptedAt: string | null;
+  completedAt: string | null;
+  endedAt: string | null;
+  sla: SlaView;
+}
+
+/** A request as GET /requests/{id} shows it (API.md, Requests). */
+export interface RequestView extends RequestSummaryView {
+  onBehalfOf: string | null;
+  form: JsonObject;
+  materials: SubmittedMaterial[];
+  supplement: SupplementView | null;
+  outcomeReason: string | null;
+  steps: StepView[];
+  outputs: OutputView[];
+  deferredMaterials: never[];
+}
+
+export interface TaskView {
+  requestId: string;
+  requestNumber: string;
+  itemCode: string;
+  companyUscc: string;
+  requestStatus: RequestStatus;
+  stepKey: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  status: StepStatus;
+  activatedAt: string;
+  sla: SlaView;
+}
+
+export interface TimelineEventView {
+  id: string;
+  action: string;
+  statusFrom: string | null;
+  statusTo: string | null;
+  actor: { id: string; username: string | null; role: string } | null;
+  /** 代办: the company a clerk acted for. */
+  onBehalfOf: string | null;
+  payload: JsonObject | null;
+  occurredAt: string;
+}
+
+const instant = (value: Date | null): string | null => (value ? formatInstant(value) : null);
+
+function outputOf(step: RequestStep): OutputView | null {
+  if (!step.issuedAt || !step.outputNumber) return null;
+  return {
+    stepKey: step.stepKey,
+    kind: step.outputKind,
+    name: step.outputName,
+    number: step.outputNumber,
+    issuedAt: formatInstant(step.issuedAt),
+  };
+}
+
+export function toRequestSummaryView(request: ServiceRequest): RequestSummaryView {
+  return {
+    id: String(request.id),
+    number: request.number,
+    itemCode: request.itemCode,
+    itemVersion: Number(request.itemVersion),
+    companyUscc: request.companyUscc,
+    hallCode: request.hallCode,
+    status: request.status,
+    submittedAt: formatInstant(request.submittedAt),
+    acceptedAt: instant(request.acceptedAt),
+    completedAt: instant(request.completedAt),
+    endedAt: instant(request.endedAt),
+    sla: null,
+  };
+}
+
+export function toStepView(step: RequestStep): StepView {
+  return {
+    key: step.stepKey,
+    matterCode: step.matterCode,
+    matterName: step.matterName,
+    departmentCode: step.departmentCode,
+    dependsOn: step.dependsOn,
+    status: step.status,
+    sla: null,
+    activatedAt: instant(step.activatedAt),
+    decidedAt: instant(step.decidedAt),
+    note: step.decisionNote,
+    output: outputOf(step),
+  };
+}
+
+/** `steps` in the version's topological order; `outputs` exist only once issued, all at one instant. */
+export function toRequestView(request: ServiceRequest, steps: readonly RequestStep[]): RequestView {
+  const ordered = [...steps].sort((a, b) => a.position - b.position);
+  const supplement = request.supplement;
+  return {
+    ...toRequestSummaryView(request),
+    onBehalfOf: request.onBehalfOf,
+    form: request.form,
+    materials: request.materials,
+    supplement: supplement
+      ? {
+          stage: supplement.stage,
+          stepKey: supplement.stepKey,
+          materials: supplement.materials,
+          note: supplement.note,
+          requestedAt: supplement.requestedAt,
+        }
+      : null,
+    outcomeReason: request.outcomeReason,
+    steps: ordered.map(toStepView),
+    outputs: ordered.map(outputOf).filter((output): output is OutputView => output !== null),
+    deferredMaterials: [],
+  };
+}
+
+export function toTimelineEventView(event: AuditEvent): TimelineEventView {
+  return {
+    id: String(event.id),
+    action: event.action,
+    statusFrom: event.statusFrom,
+    statusTo: event.statusTo,
+    actor:
+      event.actorId && event.actorRole
+        ? { id: String(event.actorId), username: event.actorUsername, role: event.actorRole }
+        : null,
+    onBehalfOf: event.onBehalfOf,
+    payload: event.payload,
+    occurredAt: formatInstant(event.occurredAt),
+  };
+}

@@ -1,0 +1,844 @@
+import { type AuditEntry, AuditWriter } from '#audit';
+import { topologicalOrder } from '#catalogue';
+import {
+  Clock,
+  DEFAULT_PAGE_LIMIT,
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  formatInstant,
+  notFound,
+  type Page,
+  validationFailed,
+} from '#common';
+import { normaliseUscc, usccProblemMessage } from '#companies';
+import {
+  AuditEvent,
+  ItemVersion,
+  type ItemStepSnapshot,
+  REQUEST_STATUSES,
+  type RequestStatus,
+  RequestStep,
+  ServiceRequest,
+  type StepStatus,
+} from '#database';
+import type { Actor } from '#identity';
+import { type OutboxEntry, OutboxWriter } from '#queue';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { fingerprintOf, type IdempotencyContext, IdempotencyStore } from './idempotency.js';
+import { allocateRequestNumber } from './request-number.js';
+import { canSee, scopeQuery } from './request-scope.js';
+import {
+  allStepsApproved,
+  isFinalRequestStatus,
+  nextRequestStatus,
+  nextStepStatus,
+  type RequestAction,
+  type StepAction,
+  stepsToActivate,
+} from './request-state.js';
+import {
+  type RequestSummaryView,
+  type RequestView,
+  type TaskView,
+  type TimelineEventView,
+  toRequestSummaryView,
+  toRequestView,
+  toTimelineEventView,
+} from './request-views.js';
+import type {
+  AcceptInput,
+  ApproveInput,
+  NewRequest,
+  ReasonInput,
+  RequestFilters,
+  SupplementInput,
+  SupplementRequestInput,
+} from './requests.types.js';
+
+const REQUEST_ID = /^[1-9]\d{0,18}$/;
+
+/** What one action changed, written after it in the same transaction. */
+interface Change {
+  now: Date;
+  audits: AuditEntry[];
+  events: OutboxEntry[];
+  dirtySteps: Set<RequestStep>;
+}
+
+interface Loaded {
+  request: ServiceRequest;
+  steps: RequestStep[];
+}
+
+const WORDS: Record<RequestAction, string> = {
+  accept: 'accept it',
+  refuse: 'refuse it',
+  request_supplement: 'ask for a supplement at intake',
+  supply: 'supply materials (no supplement was asked)',
+  withdraw: 'withdraw it',
+  request_step_supplement: 'ask for a supplement for a step',
+  approve_step: 'decide a step',
+  deny_step: 'decide a step',
+  complete: 'complete it',
+};
+
+function illegalRequest(request: ServiceRequest, action: RequestAction): DomainError {
+  const waiting =
+    request.status === 'supplement_required' && request.supplement
+      ? ` (waiting for a supplement asked ${request.supplement.stepKey ? `by step ${request.supplement.stepKey}` : 'at intake'})`
+      : '';
+  return new DomainError(
+    'IllegalTransition',
+    `request ${request.number} is ${request.status}${waiting}: cannot ${WORDS[action]}`,
+    { state: request.status },
+  );
+}
+
+function illegalStep(request: ServiceRequest, step: RequestStep, action: StepAction): DomainError {
+  return new DomainError(
+    'IllegalTransition',
+    `step ${step.stepKey} of request ${request.number} is ${step.status}: cannot ${action.replace('_', ' ')} it`,
+    { state: step.status },
+  );
+}
+
+const auditActor = (actor: Actor) => ({ id: actor.id, role: actor.role, username: actor.username });
+
+function uniqueProblems(codes: readonly string[], what: string): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set(codes.filter((code) => seen.size === seen.add(code).size));
+  return repeated.size ? [`${what} lists ${[...repeated].join(', ')} more than once`] : [];
+}
+
+/** A task cursor: the position of the last task seen in (activatedAt, requestId, stepKey) order. */
+function encodeTaskCursor(task: { activatedAt: Date; requestId: string; stepKey: string }): string {
+  return Buffer.from(JSON.stringify([task.activatedAt.getTime(), task.requestId, task.stepKey])).toString('base64url');
+}
+
+function decodeTaskCursor(
+  cursor: string | undefined,
+): { activatedAt: Date; requestId: string; stepKey: string } | null {
+  if (cursor === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      Number.isSafeInteger(value[0]) &&
+      value[0] >= 0 &&
+      typeof value[1] === 'string' &&
+      REQUEST_ID.test(value[1]) &&
+      typeof value[2] === 'string' &&
+      value[2].length <= 32
+    ) {
+      return { activatedAt: new Date(value[0] as number), requestId: value[1], stepKey: value[2] };
+    }
+  } catch {
+    // falls through to the 400 below
+  }
+  throw validationFailed('cursor is not one this api returned');
+}
+
+interface TaskRow {
+  request_id: string | number;
+  step_key: string;
+  matter_code: string;
+  matter_name: string;
+  department_code: string;
+  status: StepStatus;
+  activated_at: Date;
+  number: string;
+  item_code: string;
+  company_uscc: string;
+  request_status: RequestStatus;
+}
+
+/**
+ * 办件: submission, intake, parallel approval along the version's DAG and outputs issued together.
+ * Every action locks the request row first (DESIGN.md: parallel approvers otherwise leave requests
+ * stuck with every step approved), checks the state table, and writes the change, its audit
+ * events, its outbox events and its idempotency key in one transaction.
+ */
+@Injectable()
+export class RequestsService {
+  private readonly idempotency: IdempotencyStore;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditWriter,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+  ) {
+    this.idempotency = new IdempotencyStore(dataSource, () => clock.now());
+  }
+
+  private idempotencyContext(actor: Actor, key: string | undefined, operation: string, input: unknown) {
+    return key === undefined
+      ? undefined
+      : ({ userId: actor.id, key, fingerprint: fingerprintOf(operation, input) } satisfies IdempotencyContext);
+  }
+
+  // ---- submission ---------------------------------------------------------------------------
+
+  async submit(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<RequestView> {
+    const companyUscc = await this.companyOf(actor, input.onBehalfOf);
+    const context = this.idempotencyContext(actor, idempotencyKey, 'POST /requests', input);
+    if (context) {
+      // Checked before a number is taken, so a replay leaves no gap in the day's numbers.
+      const replay = await this.idempotency.find<RequestView>(context);
+      if (replay) return replay.response;
+    }
+
+    const version = await this.dataSource.getRepository(ItemVersion).findOne({
+      where: { itemCode: input.itemCode, status: 'published' },
+      order: { version: 'DESC' },
+    });
+    if (!version) throw notFound(`published item ${input.itemCode}`);
+    this.checkMaterials(version, input.materials);
+
+    const now = this.clock.now();
+    const number = await allocateRequestNumber(this.dataSource, now);
+    const onBehalfOf = actor.role === 'clerk' ? companyUscc : null;
+    const hallCode = actor.role === 'clerk' ? (actor.hallCode ?? null) : null;
+
+    return this.idempotency.run(context, async (manager) => {
+      const inserted = (await manager.query(
+        `INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
+           form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+        [
+          number,
+          version.itemCode,
+          version.id,
+          version.version,
+          companyUscc,
+          hallCode,
+          JSON.stringify(input.form),
+          JSON.stringify(input.materials),
+          actor.id,
+          onBehalfOf,
+          now,
+          now,
+        ],
+      )) as { insertId: number | string };
+      const requestId = String(inserted.insertId);
+      const steps = this.stepsOf(requestId, version.steps);
+      await manager.query(
+        `INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
+           status, output_kind, output_name) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        steps.flatMap((s) => [
+          requestId,
+          s.stepKey,
+          s.position,
+          s.matterCode,
+          s.matterName,
+          s.departmentCode,
+          JSON.stringify(s.dependsOn),
+          s.status,
+          s.outputKind,
+          s.outputName,
+        ]),
+      );
+      await this.audit.append(manager, {
+        subjectType: 'request',
+        subjectId: requestId,
+        action: 'request.submitted',
+        statusFrom: null,
+        statusTo: 'submitted',
+        actor: auditActor(actor),
+        onBehalfOf,
+        payload: {
+          number,
+          itemCode: version.itemCode,
+          itemVersion: version.version,
+          materials: input.materials.map((m) => m.code),
+          ...(onBehalfOf ? { agency: '代办' } : {}),
+        },
+      });
+      await this.outbox.add(manager, 'request.submitted', { requestId });
+      const request = Object.assign(new ServiceRequest(), {
+        id: requestId,
+        number,
+        itemCode: version.itemCode,
+        itemVersionId: version.id,
+        itemVersion: version.version,
+        companyUscc,
+        hallCode,
+        status: 'submitted' as const,
+        form: input.form,
+        materials: input.materials,
+        supplement: null,
+        outcomeReason: null,
+        submittedBy: actor.id,
+        onBehalfOf,
+        submittedAt: now,
+        acceptedAt: null,
+        completedAt: null,
+        endedAt: null,
+        updatedAt: now,
+      });
+      return toRequestView(request, steps);
+    });
+  }
+
+  /** An applicant submits for their own company; a clerk for the company named in onBehalfOf (代办). */
+  private async companyOf(actor: Actor, onBehalfOf: string | undefined): Promise<string> {
+    if (actor.role === 'applicant') {
+      if (onBehalfOf !== undefined) {
+        throw new DomainError('Forbidden', 'onBehalfOf is for clerks only: an applicant submits for their own company');
+      }
+      return actor.companyUscc!;
+    }
+    if (actor.role !== 'clerk') throw new DomainError('Forbidden', 'only applicants and clerks submit requests');
+    if (onBehalfOf === undefined) {
+      throw validationFailed(
+        'onBehalfOf is required: a clerk submits on behalf of a company (代办), named by its USCC',
+      );
+    }
+    const uscc = normaliseUscc(onBehalfOf);
+    const problem = usccProblemMessage(uscc);
+    if (problem) throw validationFailed(`onBehalfOf: ${problem}`);
+    const rows = (await this.dataSource.query('SELECT 1 AS found FROM companies WHERE uscc = ?', [uscc])) as unknown[];
+    if (rows.length === 0) throw notFound(`company ${uscc}`);
+    return uscc;
+  }
+
+  /** 一次告知: every material must be on the item's checklist, once, and every required one present. */
+  private checkMaterials(version: ItemVersion, materials: NewRequest['materials']): void {
+    const onChecklist = new Map(version.checklist.map((entry) => [entry.code, entry]));
+    const codes = materials.map((m) => m.code);
+    const problems = uniqueProblems(codes, 'materials');
+    const unknown = codes.filter((code) => !onChecklist.has(code));
+    if (unknown.length) {
+      problems.push(`materials not on the checklist of ${version.itemCode}: ${[...new Set(unknown)].join(', ')}`);
+    }
+    const given = new Set(codes);
+    const missing = version.checklist.filter((entry) => entry.required && !given.has(entry.code)).map((e) => e.code);
+    if (missing.length) problems.push(`missing required materials: ${missing.join(', ')}`);
+    if (problems.length) throw validationFailed(problems);
+  }
+
+  /** The request's steps, copied from its version in topological order, all waiting. */
+  private stepsOf(requestId: string, snapshot: readonly ItemStepSnapshot[]): RequestStep[] {
+    const byKey = new Map(snapshot.map((step) => [step.key, step]));
+    return topologicalOrder(snapshot).map((key, position) => {
+      const step = byKey.get(key)!;
+      return Object.assign(new RequestStep(), {
+        requestId,
+        stepKey: step.key,
+        position,
+        matterCode: step.matterCode,
+        matterName: step.matterName,
+        departmentCode: step.departmentCode,
+        dependsOn: [...step.dependsOn],
+        status: 'waiting' as const,
+        activatedAt: null,
+        decidedAt: null,
+        decidedBy: null,
+        decisionNote: null,
+        outputKind: step.output.kind,
+        outputName: step.output.name,
+        outputNumber: null,
+        issuedAt: null,
+      });
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async list(
+    actor: Actor,
+    filters: RequestFilters,
+    limit = DEFAULT_PAGE_LIMIT,
+    cursor?: string,
+  ): Promise<Page<RequestSummaryView>> {
+    const before = decodeCursor(cursor);
+    if (filters.status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(filters.status)) {
+      throw validationFailed(`status must be one of ${REQUEST_STATUSES.join(', ')}`);
+    }
+    const query = this.dataSource
+      .getRepository(ServiceRequest)
+      .createQueryBuilder('r')
+      .orderBy('r.id', 'DESC')
+      .limit(limit + 1);
+    scopeQuery(query, actor);
+    if (filters.status !== undefined) query.andWhere('r.status = :status', { status: filters.status });
+    if (filters.itemCode !== undefined) query.andWhere('r.item_code = :itemCode', { itemCode: filters.itemCode });
+    if (before) query.andWhere('r.id < :before', { before });
+    const rows = await query.getMany();
+    const items = rows.slice(0, limit).map(toRequestSummaryView);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+  }
+
+  async get(actor: Actor, id: string): Promise<RequestView> {
+    const { request, steps } = await this.loadVisible(this.dataSource.manager, actor, id, false);
+    return toRequestView(request, steps);
+  }
+
+  /** The request's audit events, oldest first. */
+  async timeline(
+    actor: Actor,
+    id: string,
+    limit = DEFAULT_PAGE_LIMIT,
+    cursor?: string,
+  ): Promise<Page<TimelineEventView>> {
+    const after = decodeCursor(cursor);
+    const { request } = await this.loadVisible(this.dataSource.manager, actor, id, false);
+    const query = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('a')
+      .where('a.subject_type = :type AND a.subject_id = :id', { type: 'request', id: String(request.id) })
+      .orderBy('a.id', 'ASC')
+      .limit(limit + 1);
+    if (after) query.andWhere('a.id > :after', { after });
+    const rows = await query.getMany();
+    const items = rows.slice(0, limit).map(toTimelineEventView);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+  }
+
+  /** The active steps of the approver's department, longest waiting first. */
+  async tasks(actor: Actor, limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<TaskView>> {
+    if (actor.role !== 'approver' || !actor.departmentCode) {
+      throw new DomainError('Forbidden', 'tasks are the steps of an approver’s department');
+    }
+    const after = decodeTaskCursor(cursor);
+    const params: unknown[] = [actor.departmentCode];
+    let keyset = '';
+    if (after) {
+      keyset =
+        'AND (s.activated_at > ? OR (s.activated_at = ? AND (s.request_id > ? OR (s.request_id = ? AND s.step_key > ?))))';
+      params.push(after.activatedAt, after.activatedAt, after.requestId, after.requestId, after.stepKey);
+    }
+    params.push(limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT s.request_id, s.step_key, s.matter_code, s.matter_name, s.department_code, s.status, s.activated_at,
+              r.number, r.item_code, r.company_uscc, r.status AS request_status
+         FROM request_steps s JOIN service_requests r ON r.id = s.request_id
+        WHERE s.department_code = ? AND s.status = 'active' ${keyset}
+        ORDER BY s.activated_at, s.request_id, s.step_key
+        LIMIT ?`,
+      params,
+    )) as TaskRow[];
+    const page = rows.slice(0, limit);
+    const items: TaskView[] = page.map((row) => ({
+      requestId: String(row.request_id),
+      requestNumber: row.number,
+      itemCode: row.item_code,
+      companyUscc: row.company_uscc,
+      requestStatus: row.request_status,
+      stepKey: row.step_key,
+      matterCode: row.matter_code,
+      matterName: row.matter_name,
+      departmentCode: row.department_code,
+      status: row.status,
+      activatedAt: formatInstant(row.activated_at),
+      sla: null,
+    }));
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit
+          ? encodeTaskCursor({
+              activatedAt: last.activated_at,
+              requestId: String(last.request_id),
+              stepKey: last.step_key,
+            })
+          : null,
+    };
+  }
+
+  // ---- the hall's intake --------------------------------------------------------------------
+
+  accept(actor: Actor, id: string, input: AcceptInput, key?: string): Promise<RequestView> {
+    if (input.deferredMaterials?.length) {
+      // 容缺受理 comes with the SLA clocks, which give each deferred material its due date.
+      throw validationFailed(
+        'deferredMaterials (容缺受理) are not supported yet: accept with every material in, or ask for a supplement',
+      );
+    }
+    return this.act(actor, id, key, `POST /requests/${id}/accept`, input, ({ request, steps }, change) => {
+      this.moveRequest(request, 'accept', actor, change);
+      request.hallCode ??= actor.hallCode ?? null;
+      request.acceptedAt = change.now;
+      this.activateReady(request, steps, actor, change);
+    });
+  }
+
+  refuse(actor: Actor, id: string, input: ReasonInput, key?: string): Promise<RequestView> {
+    return this.act(actor, id, key, `POST /requests/${id}/refuse`, input, ({ request, steps }, change) => {
+      this.moveRequest(request, 'refuse', actor, change, { reason: input.reason });
+      request.hallCode ??= actor.hallCode ?? null;
+      this.end(request, steps, input.reason, actor, change);
+    });
+  }
+
+  requestSupplement(actor: Actor, id: string, input: SupplementRequestInput, key?: string): Promise<RequestView> {
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/supplement-requests`,
+      input,
+      async ({ request }, change, manager) => {
+        const version = await this.versionOf(manager, request);
+        this.checkAskedMaterials(input.materials, new Set(version.checklist.map((e) => e.code)), version.itemCode);
+        this.moveRequest(request, 'request_supplement', actor, change, {
+          materials: input.materials,
+          note: input.note,
+        });
+        request.hallCode ??= actor.hallCode ?? null;
+        request.supplement = {
+          stage: 'intake',
+          stepKey: null,
+          materials: input.materials,
+          note: input.note,
+          requestedBy: actor.id,
+          requestedAt: formatInstant(change.now),
+        };
+      },
+    );
+  }
+
+  // ---- the applicant ------------------------------------------------------------------------
+
+  supply(actor: Actor, id: string, input: SupplementInput, key?: string): Promise<RequestView> {
+    return this.act(actor, id, key, `POST /requests/${id}/supplements`, input, async ({ request }, change, manager) => {
+      const asked = request.supplement;
+      if (request.status !== 'supplement_required' || !asked) throw illegalRequest(request, 'supply');
+      const version = await this.versionOf(manager, request);
+      const codes = input.materials.map((m) => m.code);
+      const onChecklist = new Set(version.checklist.map((e) => e.code));
+      const problems = uniqueProblems(codes, 'materials');
+      const unknown = codes.filter((code) => !onChecklist.has(code));
+      if (unknown.length) problems.push(`materials not on the checklist of ${version.itemCode}: ${unknown.join(', ')}`);
+      const missing = asked.materials.filter((code) => !codes.includes(code));
+      if (missing.length) problems.push(`missing the materials asked for: ${missing.join(', ')}`);
+      if (problems.length) throw validationFailed(problems);
+
+      this.moveRequest(request, 'supply', actor, change, {
+        materials: codes,
+        stage: asked.stage,
+        stepKey: asked.stepKey,
+      });
+      const supplied = new Map(input.materials.map((m) => [m.code, m]));
+      request.materials = [
+        ...request.materials.filter((m) => !supplied.has(m.code)),
+        ...input.materials.map((m) => ({ code: m.code, reference: m.reference })),
+      ];
+      request.supplement = null;
+    });
+  }
+
+  withdraw(actor: Actor, id: string, key?: string): Promise<RequestView> {
+    return this.act(actor, id, key, `POST /requests/${id}/withdraw`, {}, ({ request, steps }, change) => {
+      this.moveRequest(request, 'withdraw', actor, change);
+      this.end(request, steps, null, actor, change);
+    });
+  }
+
+  // ---- departments --------------------------------------------------------------------------
+
+  approveStep(actor: Actor, id: string, stepKey: string, input: ApproveInput, key?: string): Promise<RequestView> {
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/steps/${stepKey}/approve`,
+      input,
+      ({ request, steps }, change) => {
+        const step = this.departmentStep(actor, request, steps, stepKey);
+        if (!nextRequestStatus(request.status, 'approve_step', request.supplement?.stage ?? null)) {
+          throw illegalRequest(request, 'approve_step');
+        }
+        const outputNumber = input.outputNumber ?? `${request.number}-${step.stepKey}`;
+        this.moveStep(request, step, 'approve', actor, change, {
+          outputNumber,
+          ...(input.comment ? { comment: input.comment } : {}),
+        });
+        step.decidedAt = change.now;
+        step.decidedBy = actor.id;
+        step.decisionNote = input.comment ?? null;
+        step.outputNumber = outputNumber;
+        change.events.push({ type: 'step.approved', data: { requestId: String(request.id), stepKey } });
+
+        if (allStepsApproved(steps)) {
+          // 证照同发: every output is issued at the same instant, with the completion.
+          this.moveRequest(request, 'complete', actor, change, {
+            outputs: steps.map((s) => ({ stepKey: s.stepKey, kind: s.outputKind, number: s.outputNumber })),
+          });
+          request.completedAt = change.now;
+          request.endedAt = change.now;
+          for (const s of steps) {
+            s.issuedAt = change.now;
+            change.dirtySteps.add(s);
+          }
+        } else {
+          this.activateReady(request, steps, actor, change);
+        }
+      },
+    );
+  }
+
+  denyStep(actor: Actor, id: string, stepKey: string, input: ReasonInput, key?: string): Promise<RequestView> {
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/steps/${stepKey}/deny`,
+      input,
+      ({ request, steps }, change) => {
+        const step = this.departmentStep(actor, request, steps, stepKey);
+        if (!nextRequestStatus(request.status, 'deny_step', request.supplement?.stage ?? null)) {
+          throw illegalRequest(request, 'deny_step');
+        }
+        this.moveStep(request, step, 'deny', actor, change, { reason: input.reason });
+        step.decidedAt = change.now;
+        step.decidedBy = actor.id;
+        step.decisionNote = input.reason;
+        change.events.push({ type: 'step.denied', data: { requestId: String(request.id), stepKey } });
+        this.moveRequest(request, 'deny_step', actor, change, { stepKey, reason: input.reason });
+        this.end(request, steps, input.reason, actor, change);
+      },
+    );
+  }
+
+  requestStepSupplement(
+    actor: Actor,
+    id: string,
+    stepKey: string,
+    input: SupplementRequestInput,
+    key?: string,
+  ): Promise<RequestView> {
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/steps/${stepKey}/supplement-requests`,
+      input,
+      async ({ request, steps }, change, manager) => {
+        const step = this.departmentStep(actor, request, steps, stepKey);
+        if (!nextRequestStatus(request.status, 'request_step_supplement', request.supplement?.stage ?? null)) {
+          throw illegalRequest(request, 'request_step_supplement');
+        }
+        if (!nextStepStatus(step.status, 'request_supplement')) throw illegalStep(request, step, 'request_supplement');
+        const version = await this.versionOf(manager, request);
+        const matterMaterials = version.steps.find((s) => s.key === stepKey)?.materials ?? [];
+        this.checkAskedMaterials(input.materials, new Set(matterMaterials.map((m) => m.code)), `step ${stepKey}`);
+        this.moveRequest(request, 'request_step_supplement', actor, change, {
+          stepKey,
+          materials: input.materials,
+          note: input.note,
+        });
+        request.supplement = {
+          stage: 'processing',
+          stepKey,
+          materials: input.materials,
+          note: input.note,
+          requestedBy: actor.id,
+          requestedAt: formatInstant(change.now),
+        };
+      },
+    );
+  }
+
+  // ---- the machinery ------------------------------------------------------------------------
+
+  /**
+   * Runs one action: locks the request, checks who may see it, lets `mutate` change the loaded
+   * rows and record what it did, then writes rows, audit and outbox events in the transaction
+   * that also holds the idempotency key.
+   */
+  private async act(
+    actor: Actor,
+    id: string,
+    idempotencyKey: string | undefined,
+    operation: string,
+    input: unknown,
+    mutate: (loaded: Loaded, change: Change, manager: EntityManager) => void | Promise<void>,
+  ): Promise<RequestView> {
+    const context = this.idempotencyContext(actor, idempotencyKey, operation, input);
+    return this.idempotency.run(context, async (manager) => {
+      const loaded = await this.loadVisible(manager, actor, id, true);
+      const change: Change = { now: this.clock.now(), audits: [], events: [], dirtySteps: new Set() };
+      await mutate(loaded, change, manager);
+      await this.persist(manager, loaded, change);
+      return toRequestView(loaded.request, loaded.steps);
+    });
+  }
+
+  private async loadVisible(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Loaded> {
+    if (!REQUEST_ID.test(id)) throw notFound(`request ${id}`);
+    const query = manager.createQueryBuilder(ServiceRequest, 'r').where('r.id = :id', { id });
+    if (lock) query.setLock('pessimistic_write');
+    const request = await query.getOne();
+    if (!request) throw notFound(`request ${id}`);
+    const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
+    // Not yours is answered exactly like absent: nothing reveals that the request exists.
+    if (!canSee(actor, request, steps)) throw notFound(`request ${id}`);
+    return { request, steps };
+  }
+
+  private async versionOf(manager: EntityManager, request: ServiceRequest): Promise<ItemVersion> {
+    const version = await manager.findOneBy(ItemVersion, { id: request.itemVersionId });
+    if (!version) throw new Error(`version ${request.itemVersionId} of request ${request.id} is missing`);
+    return version;
+  }
+
+  /** The approver's own step; another department's step is not theirs, so it is not found. */
+  private departmentStep(actor: Actor, request: ServiceRequest, steps: RequestStep[], stepKey: string): RequestStep {
+    const step = steps.find((s) => s.stepKey === stepKey);
+    if (!step || step.departmentCode !== actor.departmentCode) {
+      throw notFound(`step ${stepKey} of request ${request.id}`);
+    }
+    return step;
+  }
+
+  private checkAskedMaterials(materials: readonly string[], allowed: ReadonlySet<string>, where: string): void {
+    const problems = uniqueProblems(materials, 'materials');
+    const unknown = materials.filter((code) => !allowed.has(code));
+    if (unknown.length) problems.push(`materials not asked by ${where}: ${[...new Set(unknown)].join(', ')}`);
+    if (problems.length) throw validationFailed(problems);
+  }
+
+  private moveRequest(
+    request: ServiceRequest,
+    action: RequestAction,
+    actor: Actor,
+    change: Change,
+    payload: Record<string, unknown> = {},
+  ): void {
+    const from = request.status;
+    const to = nextRequestStatus(from, action, request.supplement?.stage ?? null);
+    if (!to) throw illegalRequest(request, action);
+    request.status = to;
+    // Approving one step leaves the request in progress: the step's own audit event says it.
+    if (action === 'approve_step') return;
+    const type = REQUEST_EVENT[action];
+    change.audits.push({
+      subjectType: 'request',
+      subjectId: String(request.id),
+      action: type,
+      statusFrom: from,
+      statusTo: to,
+      actor: auditActor(actor),
+      payload: payload as AuditEntry['payload'],
+    });
+    change.events.push({ type, data: { requestId: String(request.id) } });
+  }
+
+  private moveStep(
+    request: ServiceRequest,
+    step: RequestStep,
+    action: StepAction,
+    actor: Actor,
+    change: Change,
+    payload: Record<string, unknown> = {},
+  ): void {
+    const from = step.status;
+    const to = nextStepStatus(from, action);
+    if (!to) throw illegalStep(request, step, action);
+    step.status = to;
+    change.dirtySteps.add(step);
+    change.audits.push({
+      subjectType: 'request',
+      subjectId: String(request.id),
+      action: STEP_AUDIT[action],
+      statusFrom: from,
+      statusTo: to,
+      actor: auditActor(actor),
+      payload: { stepKey: step.stepKey, ...payload } as AuditEntry['payload'],
+    });
+  }
+
+  /** 并联审批: every waiting step whose dependencies are all approved becomes active now. */
+  private activateReady(request: ServiceRequest, steps: RequestStep[], actor: Actor, change: Change): void {
+    for (const key of stepsToActivate(steps)) {
+      const step = steps.find((s) => s.stepKey === key)!;
+      this.moveStep(request, step, 'activate', actor, change);
+      step.activatedAt = change.now;
+      change.events.push({ type: 'step.activated', data: { requestId: String(request.id), stepKey: key } });
+    }
+  }
+
+  /** A request that ends otherwise than completed: its undecided steps are cancelled. */
+  private end(
+    request: ServiceRequest,
+    steps: RequestStep[],
+    reason: string | null,
+    actor: Actor,
+    change: Change,
+  ): void {
+    request.endedAt = change.now;
+    request.outcomeReason = reason;
+    request.supplement = null;
+    for (const step of steps) {
+      if (step.status === 'waiting' || step.status === 'active') {
+        this.moveStep(request, step, 'cancel', actor, change);
+      }
+    }
+    if (!isFinalRequestStatus(request.status)) throw new Error(`request ${request.id} ended as ${request.status}`);
+  }
+
+  private async persist(manager: EntityManager, { request }: Loaded, change: Change): Promise<void> {
+    request.updatedAt = change.now;
+    await manager.query(
+      `UPDATE service_requests SET status = ?, hall_code = ?, materials = ?, supplement = ?, outcome_reason = ?,
+         accepted_at = ?, completed_at = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+      [
+        request.status,
+        request.hallCode,
+        JSON.stringify(request.materials),
+        request.supplement ? JSON.stringify(request.supplement) : null,
+        request.outcomeReason,
+        request.acceptedAt,
+        request.completedAt,
+        request.endedAt,
+        request.updatedAt,
+        request.id,
+      ],
+    );
+    for (const step of change.dirtySteps) {
+      await manager.query(
+        `UPDATE request_steps SET status = ?, activated_at = ?, decided_at = ?, decided_by = ?, decision_note = ?,
+           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key = ?`,
+        [
+          step.status,
+          step.activatedAt,
+          step.decidedAt,
+          step.decidedBy,
+          step.decisionNote,
+          step.outputNumber,
+          step.issuedAt,
+          step.requestId,
+          step.stepKey,
+        ],
+      );
+    }
+    await this.audit.appendMany(manager, change.audits);
+    await this.outbox.addMany(manager, change.events);
+  }
+}
+
+/** The audit action and outbox event of each request transition. */
+const REQUEST_EVENT = {
+  accept: 'request.accepted',
+  refuse: 'request.refused',
+  request_supplement: 'request.supplement-requested',
+  supply: 'request.supplied',
+  withdraw: 'request.withdrawn',
+  request_step_supplement: 'request.supplement-requested',
+  deny_step: 'request.denied',
+  complete: 'request.completed',
+} as const satisfies Record<Exclude<RequestAction, 'approve_step'>, OutboxEntry['type']>;
+
+const STEP_AUDIT: Record<StepAction, string> = {
+  activate: 'step.activated',
+  approve: 'step.approved',
+  deny: 'step.denied',
+  request_supplement: 'step.supplement-requested',
+  cancel: 'step.cancelled',
+};

@@ -1,0 +1,36 @@
+import type { JsonObject, SubmittedMaterial } from '#database';
+
+export interface NewRequest {
+  itemCode: string;
+  form: JsonObject;
+  materials: SubmittedMaterial[];
+  /** A clerk's 代办: the USCC of the company the clerk submits for. */
+  onBehalfOf?: string;
+}
+
+export interface RequestFilters {
+  status?: string;
+  itemCode?: string;
+}
+
+export interface AcceptInput {
+  deferredMaterials?: { code: string; dueInWorkingDays: number }[];
+}
+
+export interface ReasonInput {
+  reason: string;
+}
+
+export interface SupplementRequestInput {
+  materials: string[];
+  note: string;
+}
+
+export interface SupplementInput {
+  materials: SubmittedMaterial[];
+}
+
+export interface ApproveInput {
+  outputNumber?: string;
+  comment?: string;
+}

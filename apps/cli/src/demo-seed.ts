@@ -1,3 +1,4 @@
+import { CatalogueService } from '#catalogue';
 import { Clock } from '#common';
 import { Company, Department, Hall, Matter, type Role } from '#database';
 import { UsersService } from '#identity';
@@ -27,6 +28,7 @@ const DEPARTMENTS = [
   ['TAX', '税务局'],
   ['HRSS', '人力资源和社会保障局'],
   ['HPF', '住房公积金管理中心'],
+  ['PBC', '中国人民银行开发区支行'],
 ] as const;
 
 const days = (value: number) => ({ value, unit: 'workingDays' as const });
@@ -92,7 +94,35 @@ const MATTERS: Omit<Matter, 'createdAt'>[] = [
     ],
     output: { kind: 'certificate', name: '住房公积金单位登记回执' },
   },
+  {
+    code: 'BANK-ACCOUNT',
+    name: '银行基本存款账户开立备案',
+    departmentCode: 'PBC',
+    promisedLimit: days(1),
+    legalLimit: days(5),
+    materials: [
+      { code: 'BIZ-LICENCE-COPY', name: '营业执照副本', required: true, key: true },
+      { code: 'ID-LEGAL-REP', name: '法定代表人身份证明', required: true, key: true },
+    ],
+    output: { kind: 'filing', name: '基本存款账户备案回执' },
+  },
 ];
+
+/** 开办企业: the licence first, then the five other matters in parallel (并联审批). */
+export const DEMO_ITEM = {
+  code: 'OPEN-BUSINESS',
+  name: '开办企业',
+  category: 'enterprise',
+  promisedLimit: days(3),
+  steps: [
+    { key: 'licence', matterCode: 'BIZ-LICENCE', dependsOn: [] },
+    { key: 'seal', matterCode: 'SEAL-ENGRAVING', dependsOn: ['licence'] },
+    { key: 'tax', matterCode: 'TAX-REGISTRATION', dependsOn: ['licence'] },
+    { key: 'social', matterCode: 'SOCIAL-INSURANCE', dependsOn: ['licence'] },
+    { key: 'fund', matterCode: 'HOUSING-FUND', dependsOn: ['licence'] },
+    { key: 'bank', matterCode: 'BANK-ACCOUNT', dependsOn: ['licence'] },
+  ],
+};
 
 @Injectable()
 export class DemoSeed {
@@ -101,6 +131,7 @@ export class DemoSeed {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
   ) {}
 
@@ -133,6 +164,8 @@ export class DemoSeed {
       );
       await manager.insert(Company, { uscc: '91320594MA1XK7T2QQ', name: '示范科技有限公司', createdAt });
     });
+    const draft = await this.catalogue.createDraft(null, DEMO_ITEM);
+    await this.catalogue.publish(null, draft.itemCode, draft.version);
     for (const user of DEMO_USERS) await this.users.create(null, { ...user, password: DEMO_PASSWORD });
     this.logger.log(`seeded the demo catalogue and ${DEMO_USERS.length} demo users`);
     return true;

@@ -1,3 +1,4 @@
+import { CatalogueModule } from '#catalogue';
 import { ClockModule } from '#common';
 import { AppConfigModule } from '#config';
 import { DatabaseModule } from '#database';
@@ -6,7 +7,7 @@ import { Module } from '@nestjs/common';
 import { DemoSeed } from './demo-seed.js';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, DatabaseModule, IdentityModule],
+  imports: [AppConfigModule, ClockModule, DatabaseModule, IdentityModule, CatalogueModule],
   providers: [DemoSeed],
 })
 export class SetupModule {}

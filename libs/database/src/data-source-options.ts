@@ -23,6 +23,8 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): Dat
     migrationsRun: false,
     bigNumberStrings: true,
     supportBigNumbers: true,
-    extra: { connectionLimit: 20, connectTimeout: 5000 },
+    // trace: false stops mysql2 capturing a stack trace on every query (measured: 3% of the api's
+    // CPU under load); errors still carry MySQL's code and message and TypeORM's query.
+    extra: { connectionLimit: 20, connectTimeout: 5000, trace: false },
   };
 }

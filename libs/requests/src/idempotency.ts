@@ -3,6 +3,9 @@ import type { JsonValue } from '#database';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
+/** The isolation of an idempotent change (TypeORM names MySQL's levels this way). */
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
 /** How long a key is remembered (API.md: the same key from the same user within 24 h). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -71,10 +74,16 @@ export class IdempotencyStore {
    * Runs `work` in a transaction that also records the key and the response; when the key turns
    * out to be taken meanwhile, returns the response stored under it instead.
    */
-  async run<T>(context: IdempotencyContext | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!context) return this.dataSource.transaction('READ COMMITTED', work);
+  async run<T>(
+    context: IdempotencyContext | undefined,
+    work: (manager: EntityManager) => Promise<T>,
+    isolation: IsolationLevel | 'server default' = 'READ COMMITTED',
+  ): Promise<T> {
+    const transaction = <R>(body: (manager: EntityManager) => Promise<R>): Promise<R> =>
+      isolation === 'server default' ? this.dataSource.transaction(body) : this.dataSource.transaction(isolation, body);
+    if (!context) return transaction(work);
     try {
-      return await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      return await transaction(async (manager) => {
         const now = this.now();
         await manager.query(
           'DELETE FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? AND created_at < ?',

@@ -59,6 +59,8 @@ import type {
 } from './requests.types.js';
 
 const REQUEST_ID = /^[1-9]\d{0,18}$/;
+/** Published versions kept in memory; far more than a zone's catalogue has items. */
+const PUBLISHED_VERSIONS_KEPT = 500;
 
 /** What one action changed, written after it in the same transaction. */
 interface Change {
@@ -165,6 +167,7 @@ interface TaskRow {
 @Injectable()
 export class RequestsService {
   private readonly idempotency: IdempotencyStore;
+  private readonly publishedVersions = new Map<string, ItemVersion>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -192,11 +195,7 @@ export class RequestsService {
       if (replay) return replay.response;
     }
 
-    const version = await this.dataSource.getRepository(ItemVersion).findOne({
-      where: { itemCode: input.itemCode, status: 'published' },
-      order: { version: 'DESC' },
-    });
-    if (!version) throw notFound(`published item ${input.itemCode}`);
+    const version = await this.latestPublished(input.itemCode);
     this.checkMaterials(version, input.materials);
 
     const now = this.clock.now();
@@ -204,84 +203,109 @@ export class RequestsService {
     const onBehalfOf = actor.role === 'clerk' ? companyUscc : null;
     const hallCode = actor.role === 'clerk' ? (actor.hallCode ?? null) : null;
 
-    return this.idempotency.run(context, async (manager) => {
-      const inserted = (await manager.query(
-        `INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
+    return this.idempotency.run(
+      context,
+      async (manager) => {
+        const inserted = (await manager.query(
+          `INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
            form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
-        [
-          number,
-          version.itemCode,
-          version.id,
-          version.version,
-          companyUscc,
-          hallCode,
-          JSON.stringify(input.form),
-          JSON.stringify(input.materials),
-          actor.id,
-          onBehalfOf,
-          now,
-          now,
-        ],
-      )) as { insertId: number | string };
-      const requestId = String(inserted.insertId);
-      const steps = this.stepsOf(requestId, version.steps);
-      await manager.query(
-        `INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
+          [
+            number,
+            version.itemCode,
+            version.id,
+            version.version,
+            companyUscc,
+            hallCode,
+            JSON.stringify(input.form),
+            JSON.stringify(input.materials),
+            actor.id,
+            onBehalfOf,
+            now,
+            now,
+          ],
+        )) as { insertId: number | string };
+        const requestId = String(inserted.insertId);
+        const steps = this.stepsOf(requestId, version.steps);
+        await manager.query(
+          `INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
            status, output_kind, output_name) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        steps.flatMap((s) => [
-          requestId,
-          s.stepKey,
-          s.position,
-          s.matterCode,
-          s.matterName,
-          s.departmentCode,
-          JSON.stringify(s.dependsOn),
-          s.status,
-          s.outputKind,
-          s.outputName,
-        ]),
-      );
-      await this.audit.append(manager, {
-        subjectType: 'request',
-        subjectId: requestId,
-        action: 'request.submitted',
-        statusFrom: null,
-        statusTo: 'submitted',
-        actor: auditActor(actor),
-        onBehalfOf,
-        payload: {
+          steps.flatMap((s) => [
+            requestId,
+            s.stepKey,
+            s.position,
+            s.matterCode,
+            s.matterName,
+            s.departmentCode,
+            JSON.stringify(s.dependsOn),
+            s.status,
+            s.outputKind,
+            s.outputName,
+          ]),
+        );
+        await this.audit.append(manager, {
+          subjectType: 'request',
+          subjectId: requestId,
+          action: 'request.submitted',
+          statusFrom: null,
+          statusTo: 'submitted',
+          actor: auditActor(actor),
+          onBehalfOf,
+          payload: {
+            number,
+            itemCode: version.itemCode,
+            itemVersion: version.version,
+            materials: input.materials.map((m) => m.code),
+            ...(onBehalfOf ? { agency: '代办' } : {}),
+          },
+        });
+        await this.outbox.add(manager, 'request.submitted', { requestId });
+        // Inserts only, so the server's default isolation does: not setting one spares a round trip.
+        const request = Object.assign(new ServiceRequest(), {
+          id: requestId,
           number,
           itemCode: version.itemCode,
+          itemVersionId: version.id,
           itemVersion: version.version,
-          materials: input.materials.map((m) => m.code),
-          ...(onBehalfOf ? { agency: '代办' } : {}),
-        },
-      });
-      await this.outbox.add(manager, 'request.submitted', { requestId });
-      const request = Object.assign(new ServiceRequest(), {
-        id: requestId,
-        number,
-        itemCode: version.itemCode,
-        itemVersionId: version.id,
-        itemVersion: version.version,
-        companyUscc,
-        hallCode,
-        status: 'submitted' as const,
-        form: input.form,
-        materials: input.materials,
-        supplement: null,
-        outcomeReason: null,
-        submittedBy: actor.id,
-        onBehalfOf,
-        submittedAt: now,
-        acceptedAt: null,
-        completedAt: null,
-        endedAt: null,
-        updatedAt: now,
-      });
-      return toRequestView(request, steps);
-    });
+          companyUscc,
+          hallCode,
+          status: 'submitted' as const,
+          form: input.form,
+          materials: input.materials,
+          supplement: null,
+          outcomeReason: null,
+          submittedBy: actor.id,
+          onBehalfOf,
+          submittedAt: now,
+          acceptedAt: null,
+          completedAt: null,
+          endedAt: null,
+          updatedAt: now,
+        });
+        return toRequestView(request, steps);
+      },
+      'REPEATABLE READ',
+    );
+  }
+
+  /**
+   * The version new requests start on. Only its id is read each time; the version itself is
+   * published, so it never changes and is kept in memory by id.
+   */
+  private async latestPublished(itemCode: string): Promise<ItemVersion> {
+    const rows = (await this.dataSource.query(
+      "SELECT id FROM item_versions WHERE item_code = ? AND status = 'published' ORDER BY version DESC LIMIT 1",
+      [itemCode],
+    )) as { id: string | number }[];
+    if (rows.length === 0) throw notFound(`published item ${itemCode}`);
+    const id = String(rows[0].id);
+    let version = this.publishedVersions.get(id);
+    if (!version) {
+      version = (await this.dataSource.getRepository(ItemVersion).findOneBy({ id, status: 'published' }))!;
+      if (this.publishedVersions.size >= PUBLISHED_VERSIONS_KEPT) this.publishedVersions.clear();
+      this.publishedVersions.set(id, version);
+    }
+    return version;
   }
 
   /** An applicant submits for their own company; a clerk for the company named in onBehalfOf (代办). */

@@ -1,0 +1,311 @@
+import autocannon from 'autocannon';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+
+/**
+ * `npm run bench`: intake and approval of the api against a yardstick, on the local MySQL and
+ * Redis, in a database of its own that is dropped at the end. The api and the yardstick run as
+ * child processes the same way; autocannon drives both from here with the same connections.
+ *
+ *   BENCH_DURATION (s, default 10)  BENCH_CONNECTIONS (default 32)  BENCH_PROFILE=1 (CPU profiles
+ *   of the api in bench-profiles/)  BENCH_LOG_LEVEL (api log level, default info as deployed)
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const ADMIN_PASSWORD = 'bench-admin-2026';
+const DEMO_PASSWORD = 'demo-pass-2026';
+
+const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/one_thing');
+const databaseName = `one_thing_bench_${process.pid}`;
+const databaseUrl = Object.assign(new URL(serverUrl.href), { pathname: `/${databaseName}` }).href;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const queuePrefix = `{bench-${process.pid}}`;
+const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const childEnv = (extra: Record<string, string>) => ({
+  ...process.env,
+  NODE_ENV: 'development',
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: queuePrefix,
+  ADMIN_PASSWORD,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  ...extra,
+});
+
+function run(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...args, dist(entry)], {
+    env: childEnv(env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code ?? 0));
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function login(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login of ${username} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function mysqlServerPid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const pid = Number(execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim());
+      if (pid > 0) return pid;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/** Which processes' CPU each phase reports: the server under load and MySQL. */
+let watched: { server?: number; mysql?: number } = {};
+
+interface Figures {
+  name: string;
+  serverCpu: number | null;
+  mysqlCpu: number | null;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+type LoadOptions = Omit<autocannon.Options, 'url'> & { url: string };
+
+async function load(name: string, options: LoadOptions, server?: number): Promise<Figures> {
+  const settings: autocannon.Options = { connections: CONNECTIONS, ...options };
+  if (settings.amount === undefined) settings.duration = options.duration ?? DURATION_S;
+  const before = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql) };
+  const result = await autocannon(settings);
+  const after = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql) };
+  const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / result.duration);
+  const ok = result['2xx'];
+  return {
+    name,
+    serverCpu: share(before.server, after.server),
+    mysqlCpu: share(before.mysql, after.mysql),
+    requests: ok,
+    perSecond: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** Runs `path` once for each id, in order, spread over the connections. */
+function each(ids: readonly string[], path: (id: string) => string): Pick<autocannon.Options, 'amount' | 'requests'> {
+  let next = 0;
+  return {
+    amount: ids.length,
+    requests: [{ setupRequest: (request) => ({ ...request, path: path(ids[next++ % ids.length]) }) }],
+  };
+}
+
+async function main(): Promise<void> {
+  const admin = await mysql.createConnection({ uri: serverUrl.href.replace(/\/[^/]*$/, '/'), timezone: 'Z' });
+  const children: ChildProcess[] = [];
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+    say(`bench database ${databaseName}: migrating and seeding the demo catalogue…`);
+    const setupCode = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [dist('cli/src/main.js'), 'setup'], {
+        env: childEnv({ LOG_LEVEL: 'warn' }),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.on('exit', (code) => resolve(code ?? 1));
+    });
+    if (setupCode !== 0) throw new Error(`setup exited with ${setupCode}`);
+
+    const [[version]] = (await admin.query(
+      `SELECT id FROM \`${databaseName}\`.item_versions WHERE item_code = 'OPEN-BUSINESS' AND status = 'published'`,
+    )) as unknown as [{ id: number }[]];
+    const [[company]] = (await admin.query(`SELECT uscc FROM \`${databaseName}\`.companies LIMIT 1`)) as unknown as [
+      { uscc: string }[],
+    ];
+
+    const apiPort = await freePort();
+    const yardstickPort = await freePort();
+    const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
+    if (PROFILE) mkdirSync(profileDir, { recursive: true });
+    children.push(
+      run('api/src/main.js', { PORT: String(apiPort) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      run('bench/src/yardstick.js', {
+        PORT: String(yardstickPort),
+        BENCH_VERSION_ID: String(version.id),
+        BENCH_USCC: company.uscc,
+      }),
+    );
+    const [apiProcess, yardstickProcess] = children;
+    watched = { mysql: mysqlServerPid() };
+    const api = `http://127.0.0.1:${apiPort}`;
+    const yardstick = `http://127.0.0.1:${yardstickPort}`;
+    await Promise.all([waitFor(`${api}/health`), waitFor(yardstick)]);
+
+    const applicant = await login(api, 'demo.applicant', DEMO_PASSWORD);
+    const clerk = await login(api, 'demo.clerk', DEMO_PASSWORD);
+    const approver = await login(api, 'demo.approver', DEMO_PASSWORD);
+    const intakeBody = JSON.stringify({
+      itemCode: 'OPEN-BUSINESS',
+      form: { companyName: '示范科技有限公司', registeredCapital: 1000000, scope: '软件开发；信息技术咨询服务' },
+      materials: [
+        { code: 'APPLICATION-FORM', reference: 'file:bench/application.pdf' },
+        { code: 'ARTICLES', reference: 'file:bench/articles.pdf' },
+        { code: 'ID-LEGAL-REP', reference: 'file:bench/id.pdf' },
+        { code: 'PREMISES', reference: 'file:bench/premises.pdf' },
+        { code: 'BIZ-LICENCE-COPY', reference: 'file:bench/licence-copy.pdf' },
+      ],
+    });
+    const json = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+
+    say(`warming up (${CONNECTIONS} connections)…`);
+    await load('warm-up', { url: `${yardstick}/`, method: 'POST', body: intakeBody, duration: 2 });
+    await load('warm-up', {
+      url: `${api}/api/v1/requests`,
+      method: 'POST',
+      headers: json(applicant),
+      body: intakeBody,
+      duration: 2,
+    });
+
+    say(`measuring, ${DURATION_S} s each…`);
+    const yard = await load(
+      'yardstick: node:http + mysql2, 1+6+1 rows',
+      { url: `${yardstick}/`, method: 'POST', body: intakeBody },
+      yardstickProcess.pid,
+    );
+    const intake = await load(
+      'intake: POST /requests (6 steps)',
+      { url: `${api}/api/v1/requests`, method: 'POST', headers: json(applicant), body: intakeBody },
+      apiProcess.pid,
+    );
+
+    const submitted = (await admin.query(
+      `SELECT id FROM \`${databaseName}\`.service_requests WHERE status = 'submitted' AND item_code = 'OPEN-BUSINESS' ORDER BY id`,
+    )) as unknown as [{ id: number }[]];
+    const ids = submitted[0].map((row) => String(row.id));
+    const accept = await load(
+      'accept: POST /requests/{id}/accept',
+      {
+        url: api,
+        method: 'POST',
+        headers: json(clerk),
+        body: '{}',
+        ...each(ids, (id) => `/api/v1/requests/${id}/accept`),
+      },
+      apiProcess.pid,
+    );
+    const approve = await load(
+      'approve: licence, activating 5 steps',
+      {
+        url: api,
+        method: 'POST',
+        headers: json(approver),
+        body: JSON.stringify({ comment: 'bench' }),
+        ...each(ids, (id) => `/api/v1/requests/${id}/steps/licence/approve`),
+      },
+      apiProcess.pid,
+    );
+
+    const rows = [yard, intake, accept, approve];
+    const cpu = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(0)}%`);
+    const table = [
+      ['what', 'ok', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'srv CPU', 'db CPU'],
+      ...rows.map((r) => [
+        r.name,
+        String(r.requests),
+        r.perSecond.toFixed(0),
+        r.p50.toFixed(0),
+        r.p99.toFixed(0),
+        String(r.failures),
+        cpu(r.serverCpu),
+        cpu(r.mysqlCpu),
+      ]),
+    ];
+    say('');
+    for (const line of table) say(line.map((cell, i) => (i === 0 ? cell.padEnd(44) : cell.padStart(8))).join(' '));
+    say('srv CPU: the server process (api or yardstick), db CPU: MySQL, each in % of one core (this machine has 2)');
+    say(
+      `intake / yardstick: ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.50), p99 ${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms`,
+    );
+    const failed = rows.reduce((n, r) => n + r.failures, 0);
+    if (failed > 0) {
+      say(`${failed} requests failed: the figures above are not comparable`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map(exited));
+    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+    await admin.end();
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      const keys = await redis.keys(`${queuePrefix}*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    say(`cleaned up: database ${databaseName} dropped, queue keys ${queuePrefix}* deleted`);
+    if (PROFILE) say('CPU profiles of the api: bench-profiles/ (open in Chrome DevTools)');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

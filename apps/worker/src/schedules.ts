@@ -16,5 +16,10 @@ export class WorkerSchedules implements OnApplicationBootstrap {
       { pattern: '17 3 * * *', tz: 'Asia/Shanghai' },
       { name: 'outbox.prune', data: { olderThanDays: 7 } },
     );
+    await this.outbox.upsertJobScheduler(
+      'idempotency-prune',
+      { pattern: '37 3 * * *', tz: 'Asia/Shanghai' },
+      { name: 'idempotency.prune', data: {} },
+    );
   }
 }

@@ -4,6 +4,7 @@ import { DatabaseModule } from '#database';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { OutboxRelay, QueueModule } from '#queue';
+import { IdempotencyStore } from '#requests';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { EventsProcessor } from './processors/events.processor.js';
@@ -21,6 +22,6 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor];
     DatabaseModule,
     QueueModule,
   ],
-  providers: [...PROCESSORS, OutboxRelay, NotificationsService, WorkerSchedules],
+  providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, WorkerSchedules],
 })
 export class WorkerModule {}

@@ -3,7 +3,11 @@ import { JOB_NAMES, JOB_QUEUES } from './jobs.js';
 
 const events = JOB_NAMES.filter((name) => JOB_QUEUES[name] === 'events');
 const complete = [
-  { name: 'OutboxProcessor', queue: 'outbox' as const, handles: ['outbox.relay', 'outbox.prune'] as const },
+  {
+    name: 'OutboxProcessor',
+    queue: 'outbox' as const,
+    handles: ['outbox.relay', 'outbox.prune', 'idempotency.prune'] as const,
+  },
   { name: 'EventsProcessor', queue: 'events' as const, handles: events },
 ];
 const withoutUserCreated = events.filter((name) => name !== 'user.created');

@@ -12,6 +12,8 @@ export interface JobPayloads {
   'outbox.relay': Record<string, never>;
   /** Delete outbox rows published longer ago than the given number of days. */
   'outbox.prune': { olderThanDays: number };
+  /** Delete idempotency keys older than their 24-hour window. */
+  'idempotency.prune': Record<string, never>;
   /** Domain event: a user account was created. */
   'user.created': { eventId: string; userId: string };
   /** Request events: the request (and the step, for step events) changed as the name says. */
@@ -45,6 +47,7 @@ export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
 export const JOB_QUEUES = {
   'outbox.relay': 'outbox',
   'outbox.prune': 'outbox',
+  'idempotency.prune': 'outbox',
   'user.created': 'events',
   'request.submitted': 'events',
   'request.accepted': 'events',

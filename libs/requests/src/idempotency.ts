@@ -1,7 +1,9 @@
-import { DomainError } from '#common';
+import { Clock, DomainError } from '#common';
 import type { JsonValue } from '#database';
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** The isolation of an idempotent change (TypeORM names MySQL's levels this way). */
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -37,7 +39,11 @@ interface StoredKey {
   created_at: Date;
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_DUP_ENTRY';
+const codeOf = (error: unknown) => (error as { code?: string } | null)?.code;
+const isDuplicateKey = (error: unknown) => codeOf(error) === 'ER_DUP_ENTRY';
+/** InnoDB broke a deadlock by rolling this transaction back, or a lock wait timed out. */
+const isDeadlock = (error: unknown) => codeOf(error) === 'ER_LOCK_DEADLOCK' || codeOf(error) === 'ER_LOCK_WAIT_TIMEOUT';
+const MAX_ATTEMPTS = 3;
 
 function replayOf<T>(stored: StoredKey, context: IdempotencyContext): T {
   if (stored.fingerprint !== context.fingerprint) {
@@ -56,13 +62,19 @@ function replayOf<T>(stored: StoredKey, context: IdempotencyContext): T {
  * and holds its response, so a change and its key commit together: a replay returns the first
  * response and changes nothing. Two requests with one key at once queue on the key's unique
  * index; the second sees the first's committed row and replays it. Only successful responses are
- * kept: a request that failed changed nothing, so sending it again simply tries again.
+ * kept: a request that failed changed nothing, so sending it again simply tries again. Expired keys
+ * are freed when reused and swept daily by the worker (`idempotency.prune`).
  */
+@Injectable()
 export class IdempotencyStore {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly now: () => Date,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
+
+  private now(): Date {
+    return this.clock.now();
+  }
 
   /** The stored response for this key, if it is within its window. */
   async find<T>(context: IdempotencyContext): Promise<{ response: T } | null> {
@@ -72,7 +84,8 @@ export class IdempotencyStore {
 
   /**
    * Runs `work` in a transaction that also records the key and the response; when the key turns
-   * out to be taken meanwhile, returns the response stored under it instead.
+   * out to be taken meanwhile, returns the response stored under it instead. A transaction that
+   * InnoDB rolls back to break a deadlock changed nothing, so it is simply run again.
    */
   async run<T>(
     context: IdempotencyContext | undefined,
@@ -81,31 +94,73 @@ export class IdempotencyStore {
   ): Promise<T> {
     const transaction = <R>(body: (manager: EntityManager) => Promise<R>): Promise<R> =>
       isolation === 'server default' ? this.dataSource.transaction(body) : this.dataSource.transaction(isolation, body);
-    if (!context) return transaction(work);
-    try {
-      return await transaction(async (manager) => {
-        const now = this.now();
-        await manager.query(
-          'DELETE FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? AND created_at < ?',
-          [context.userId, context.key, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)],
-        );
-        await manager.query(
-          'INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, created_at) VALUES (?, ?, ?, ?)',
-          [context.userId, context.key, context.fingerprint, now],
-        );
-        const response = await work(manager);
-        await manager.query(
-          'UPDATE idempotency_keys SET status_code = 200, response = ? WHERE user_id = ? AND idempotency_key = ?',
-          [JSON.stringify(response), context.userId, context.key],
-        );
-        return response;
-      });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const replay = await this.find<T>(context);
-      if (!replay) throw error;
-      return replay.response;
+    for (let attempt = 1; ; attempt++) {
+      let keyTaken = false;
+      try {
+        if (!context) return await transaction(work);
+        return await transaction(async (manager) => {
+          try {
+            await manager.query(
+              'INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, created_at) VALUES (?, ?, ?, ?)',
+              [context.userId, context.key, context.fingerprint, this.now()],
+            );
+          } catch (error) {
+            keyTaken = isDuplicateKey(error);
+            throw error;
+          }
+          const response = await work(manager);
+          await manager.query('UPDATE idempotency_keys SET response = ? WHERE user_id = ? AND idempotency_key = ?', [
+            JSON.stringify(response),
+            context.userId,
+            context.key,
+          ]);
+          return response;
+        });
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !(keyTaken || isDeadlock(error))) throw error;
+        if (keyTaken && context) {
+          const stored = await this.readAny(context);
+          if (stored && !this.expired(stored)) return replayOf<T>(stored, context);
+          // A key older than its window is free again: forget the old use, then try once more.
+          if (stored) await this.forget(context, stored.created_at);
+        }
+      }
     }
+  }
+
+  /** Deletes keys older than their window; returns how many. Run daily by the worker. */
+  async prune(batch = 10_000): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - IDEMPOTENCY_WINDOW_MS);
+    let total = 0;
+    for (;;) {
+      const result = (await this.dataSource.query('DELETE FROM idempotency_keys WHERE created_at < ? LIMIT ?', [
+        cutoff,
+        batch,
+      ])) as { affectedRows?: number };
+      const deleted = result.affectedRows ?? 0;
+      total += deleted;
+      if (deleted < batch) return total;
+    }
+  }
+
+  private expired(stored: StoredKey): boolean {
+    return new Date(stored.created_at).getTime() < this.now().getTime() - IDEMPOTENCY_WINDOW_MS;
+  }
+
+  /** The key's row whatever its age (by primary key: one row, one lock). */
+  private async readAny(context: IdempotencyContext): Promise<StoredKey | null> {
+    const rows = (await this.dataSource.query(
+      'SELECT fingerprint, response, created_at FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?',
+      [context.userId, context.key],
+    )) as StoredKey[];
+    return rows[0] ?? null;
+  }
+
+  private async forget(context: IdempotencyContext, createdAt: Date): Promise<void> {
+    await this.dataSource.query(
+      'DELETE FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? AND created_at = ?',
+      [context.userId, context.key, createdAt],
+    );
   }
 
   private async read(manager: EntityManager, context: IdempotencyContext): Promise<StoredKey | null> {

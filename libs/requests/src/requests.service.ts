@@ -166,17 +166,15 @@ interface TaskRow {
  */
 @Injectable()
 export class RequestsService {
-  private readonly idempotency: IdempotencyStore;
   private readonly publishedVersions = new Map<string, ItemVersion>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditWriter,
     private readonly outbox: OutboxWriter,
+    private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
-  ) {
-    this.idempotency = new IdempotencyStore(dataSource, () => clock.now());
-  }
+  ) {}
 
   private idempotencyContext(actor: Actor, key: string | undefined, operation: string, input: unknown) {
     return key === undefined

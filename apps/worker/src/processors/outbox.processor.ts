@@ -1,15 +1,19 @@
 import { assertNever } from '#common';
 import { type AnyJob, type JobName, OutboxRelay } from '#queue';
+import { IdempotencyStore } from '#requests';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 
-/** Moves committed outbox rows onto the events queue, and prunes old ones. */
+/** Moves committed outbox rows onto the events queue; housekeeping: prunes old outbox rows and idempotency keys. */
 @Processor('outbox', { concurrency: 1 })
 export class OutboxProcessor extends WorkerHost {
   static readonly queue = 'outbox' as const;
-  static readonly handles = ['outbox.relay', 'outbox.prune'] as const satisfies readonly JobName[];
+  static readonly handles = ['outbox.relay', 'outbox.prune', 'idempotency.prune'] as const satisfies readonly JobName[];
 
-  constructor(private readonly relay: OutboxRelay) {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly idempotency: IdempotencyStore,
+  ) {
     super();
   }
 
@@ -20,6 +24,8 @@ export class OutboxProcessor extends WorkerHost {
         return this.relay.relayAll();
       case 'outbox.prune':
         return this.relay.prune(typed.data.olderThanDays);
+      case 'idempotency.prune':
+        return this.idempotency.prune();
       default:
         return assertNever(typed, 'outbox job');
     }

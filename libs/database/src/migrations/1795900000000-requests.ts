@@ -73,7 +73,6 @@ export class Requests1795900000000 implements MigrationInterface {
         user_id bigint unsigned NOT NULL,
         idempotency_key varchar(128) NOT NULL,
         fingerprint char(64) NOT NULL,
-        status_code smallint unsigned NULL,
         response json NULL,
         created_at datetime(3) NOT NULL,
         PRIMARY KEY (user_id, idempotency_key),

@@ -607,7 +607,7 @@ describe('catalogue', () => {
       expect(res.body).toEqual({
         statusCode: 400,
         error: 'Bad Request',
-        message: 'request body nests arrays and objects deeper than 64 levels',
+        message: 'request body nests arrays and objects deeper than 24 levels',
       });
       await http()
         .post('/api/v1/auth/login')

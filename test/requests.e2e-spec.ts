@@ -1278,4 +1278,71 @@ describe('requests (办件)', () => {
       expect(await auditActions(id)).toEqual(['request.submitted', 'request.accepted', 'step.activated']);
     });
   });
+  describe('hostile text and JSON are a 400 or kept byte for byte, never a 500', () => {
+    it('refuses a lone surrogate in a reason with 400 and leaves the request as it was', async () => {
+      const { id } = await submit();
+      const res = await post(`/requests/${id}/refuse`, tokens.clerk, { reason: 'x\ud800' }).expect(400);
+      expect(messageText(res.body)).toContain('not well-formed Unicode');
+      expect((await view(id)).status).toBe('submitted');
+      expect(await auditActions(id)).toEqual(['request.submitted']);
+    });
+
+    it('counts variation selectors as the database does: 64 emoji presentations of A are 128 characters', async () => {
+      const id = (await inParallel()).id;
+      const res = await post(`/requests/${id}/steps/seal/approve`, approverOf('seal'), {
+        outputNumber: 'A\uFE0F'.repeat(64),
+      }).expect(400);
+      expect(messageText(res.body)).toContain('outputNumber must be shorter than or equal to 64 characters');
+      expect((await view(id)).steps.find((s) => s.key === 'seal')?.status).toBe('active');
+    });
+
+    it('refuses a form nested deeper than the database keeps with 400, and creates nothing', async () => {
+      const before = await countRequests(companyA);
+      let deep: object = { leaf: 1 };
+      for (let i = 0; i < 30; i++) deep = { next: deep };
+      const res = await post('/requests', tokens.applicantA, submission({ form: deep })).expect(400);
+      expect(messageText(res.body)).toContain('deeper than 24 levels');
+      expect(await countRequests(companyA)).toBe(before);
+    });
+
+    it('refuses a form key the framework would drop (constructor) with 400, and creates nothing', async () => {
+      const before = await countRequests(companyA);
+      const body = JSON.stringify(submission()).replace('"form":{', '"form":{"constructor":"c",');
+      const res = await http()
+        .post('/api/v1/requests')
+        .set('Authorization', `Bearer ${tokens.applicantA}`)
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(messageText(res.body)).toContain('key named constructor');
+      expect(await countRequests(companyA)).toBe(before);
+    });
+
+    it('keeps form keys that are names of object methods, emoji and 4-byte characters as sent', async () => {
+      const form = JSON.parse(
+        '{"toString":{"hasOwnProperty":1},"名称":"示范😀𠀀","sql":"\'; DROP TABLE service_requests; --","html":"<b>x</b>"}',
+      ) as object;
+      const created = await post('/requests', tokens.applicantA, submission({ form }), `form-${u}`).expect(201);
+      expect(created.body.form).toEqual(form);
+      const read = await get(`/requests/${created.body.id}`, tokens.applicantA).expect(200);
+      expect(read.body.form).toEqual(form);
+      const replay = await post('/requests', tokens.applicantA, submission({ form }), `form-${u}`).expect(201);
+      expect(replay.body.id).toBe(created.body.id);
+    });
+
+    it('refuses a withdrawal that carries fields with 400', async () => {
+      const { id } = await submit();
+      const res = await post(`/requests/${id}/withdraw`, tokens.applicantA, { reason: 'changed my mind' }).expect(400);
+      expect(messageText(res.body)).toContain('property reason should not exist');
+      expect((await view(id)).status).toBe('submitted');
+    });
+
+    it('treats idempotency keys that differ only in case as two keys', async () => {
+      const before = await countRequests(companyA);
+      const lower = await post('/requests', tokens.applicantA, submission(), `case-${u}-abc`).expect(201);
+      const upper = await post('/requests', tokens.applicantA, submission(), `case-${u}-ABC`).expect(201);
+      expect(upper.body.id).not.toBe(lower.body.id);
+      expect(await countRequests(companyA)).toBe(before + 2);
+    });
+  });
 });

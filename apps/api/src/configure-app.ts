@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { rejectDeepJson } from './http/json-depth.js';
+import { checkJsonValue } from './http/json-reviver.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -27,6 +28,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     limit: BODY_LIMIT,
     strict: true,
     verify: rejectDeepJson,
+    reviver: checkJsonValue,
   } as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.setGlobalPrefix('api/v1', {

@@ -21,6 +21,10 @@ describe('stepProblems', () => {
     expect(stepProblems(openingABusiness)).toEqual([]);
   });
 
+  it('refuses step keys that differ only in case (one key in URLs and in requests)', () => {
+    expect(stepProblems([step('tax'), step('Tax', ['tax'])])).toEqual(['step keys tax and Tax differ only in case']);
+  });
+
   it('refuses an empty step list', () => {
     expect(stepProblems([])).toEqual(['steps must not be empty: an item needs at least one step']);
   });

@@ -25,6 +25,13 @@ export function stepProblems(steps: readonly StepDefinition[], knownMatters?: Re
       byKey.set(step.key, step);
     }
   }
+  // Keys name steps in URLs and in requests' rows; two that differ only in case would be one there.
+  const byFolded = new Map<string, string>();
+  for (const key of byKey.keys()) {
+    const other = byFolded.get(key.toLowerCase());
+    if (other !== undefined) problems.push(`step keys ${other} and ${key} differ only in case`);
+    else byFolded.set(key.toLowerCase(), key);
+  }
   for (const step of steps) {
     if (knownMatters && !knownMatters.has(step.matterCode)) {
       problems.push(`step ${step.key} names unknown matter ${step.matterCode}`);

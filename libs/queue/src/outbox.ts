@@ -49,7 +49,9 @@ export class OutboxRelay {
   ) {}
 
   async relayBatch(limit = 500): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
+    // for this relay (and its call to Redis) to commit.
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
       const rows = await manager
         .createQueryBuilder(OutboxEvent, 'o')
         .where('o.published_at IS NULL')

@@ -117,12 +117,14 @@ export class IdempotencyStore {
           return response;
         });
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !(keyTaken || isDeadlock(error))) throw error;
         if (keyTaken && context) {
           const stored = await this.readAny(context);
           if (stored && !this.expired(stored)) return replayOf<T>(stored, context);
+          if (attempt >= MAX_ATTEMPTS) throw error;
           // A key older than its window is free again: forget the old use, then try once more.
           if (stored) await this.forget(context, stored.created_at);
+        } else if (attempt >= MAX_ATTEMPTS || !isDeadlock(error)) {
+          throw error;
         }
       }
     }

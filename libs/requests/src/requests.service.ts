@@ -396,7 +396,11 @@ export class RequestsService {
   }
 
   async get(actor: Actor, id: string): Promise<RequestView> {
-    const { request, steps } = await this.loadVisible(this.dataSource.manager, actor, id, false);
+    // One snapshot for the request and its steps: a completion committed between two reads would
+    // otherwise show outputs on a request still in progress.
+    const { request, steps } = await this.dataSource.transaction('REPEATABLE READ', (manager) =>
+      this.loadVisible(manager, actor, id, false),
+    );
     return toRequestView(request, steps);
   }
 

@@ -1,16 +1,17 @@
 import { ROLES, type Role } from '#database';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsString } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin', maxLength: 64 })
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   username: string;
 
   @ApiProperty({ example: 'admin-demo-2026', maxLength: 128, format: 'password' })
   @IsString()
-  @Length(1, 128)
+  @CharLength(1, 128)
   password: string;
 }
 

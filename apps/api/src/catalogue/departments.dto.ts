@@ -1,6 +1,7 @@
 import { CODE_PATTERN } from '#catalogue';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 import { codeMessage, NOT_BLANK, notBlank } from './catalogue.dto.js';
 
 export class CreateDepartmentDto {
@@ -11,7 +12,7 @@ export class CreateDepartmentDto {
 
   @ApiProperty({ example: '市场监督管理局', minLength: 1, maxLength: 100 })
   @IsString()
-  @Length(1, 100)
+  @CharLength(1, 100)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 }

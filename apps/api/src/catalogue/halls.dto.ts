@@ -1,7 +1,8 @@
 import { CODE_PATTERN } from '#catalogue';
 import { HALL_LEVELS, type HallLevel } from '#database';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { codeMessage, NOT_BLANK, notBlank } from './catalogue.dto.js';
 
 export class CreateHallDto {
@@ -12,7 +13,7 @@ export class CreateHallDto {
 
   @ApiProperty({ example: '东区便民服务分中心', minLength: 1, maxLength: 100 })
   @IsString()
-  @Length(1, 100)
+  @CharLength(1, 100)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 

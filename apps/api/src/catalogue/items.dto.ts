@@ -1,7 +1,8 @@
 import { CALENDAR_CODE_PATTERN, CALENDAR_CODE_RULE, CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
 import type { JsonObject } from '#database';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -9,7 +10,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
@@ -53,13 +53,13 @@ export class CreateItemDto {
 
   @ApiProperty({ example: '开办企业', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @CharLength(1, 200)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 
   @ApiProperty({ example: 'enterprise', minLength: 1, maxLength: 64 })
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   @Matches(NOT_BLANK, notBlank)
   category: string;
 
@@ -101,6 +101,8 @@ export class CreateItemDto {
   @IsOptional()
   @IsObject({ message: 'formSchema must be a JSON object' })
   @MaxJsonSize(FORM_SCHEMA_MAX_BYTES)
+  // Kept as sent: class-transformer would drop keys such as `constructor` from free-form JSON.
+  @Transform(({ obj }: { obj: { formSchema: unknown } }) => obj.formSchema)
   formSchema?: JsonObject;
 }
 

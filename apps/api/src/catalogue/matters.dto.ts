@@ -1,7 +1,8 @@
 import { CODE_PATTERN } from '#catalogue';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
 import { codeMessage, NOT_BLANK, notBlank, TimeLimitDto } from './catalogue.dto.js';
 
 export const MAX_MATERIALS = 100;
@@ -14,7 +15,7 @@ export class MaterialDto {
 
   @ApiProperty({ example: '营业执照副本', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @CharLength(1, 200)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 
@@ -30,13 +31,13 @@ export class MaterialDto {
 export class OutputDto {
   @ApiProperty({ example: 'licence', minLength: 1, maxLength: 32 })
   @IsString()
-  @Length(1, 32)
+  @CharLength(1, 32)
   @Matches(NOT_BLANK, notBlank)
   kind: string;
 
   @ApiProperty({ example: '营业执照', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @CharLength(1, 200)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 }
@@ -49,7 +50,7 @@ export class CreateMatterDto {
 
   @ApiProperty({ example: '企业设立登记', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @CharLength(1, 200)
   @Matches(NOT_BLANK, notBlank)
   name: string;
 

@@ -1,5 +1,6 @@
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 
 export class CreateCompanyDto {
   @ApiProperty({
@@ -9,12 +10,12 @@ export class CreateCompanyDto {
       'Unified Social Credit Code (GB 32100-2015); case, spaces and hyphens are normalised, then the check character must match',
   })
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   uscc: string;
 
   @ApiProperty({ example: '示范科技有限公司', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @CharLength(1, 200)
   @Matches(/\S/, { message: '$property must not be blank' })
   name: string;
 }
@@ -22,7 +23,7 @@ export class CreateCompanyDto {
 export class UsccParamsDto {
   @ApiProperty({ example: '91320594MA1XK7T2QQ', maxLength: 64 })
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   uscc: string;
 }
 

@@ -2,6 +2,7 @@ import { assertNever, DomainError, type DomainErrorCode } from '#common';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isBodyCheckMessage } from './json-reviver.js';
 
 export function statusOf(code: DomainErrorCode): number {
   switch (code) {
@@ -41,13 +42,19 @@ function bodyParserMessage(error: BodyParserError): string {
     case 'entity.too.large':
       return 'request body is larger than 1 MB';
     case 'entity.parse.failed':
-      return 'request body is not valid JSON';
+      return isBodyCheckMessage(error.message) ? error.message : 'request body is not valid JSON';
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return 'request body must be UTF-8';
     default:
       return error.message;
   }
+}
+
+/** MySQL gave up waiting for a lock, or kept losing deadlocks, after the domain's own retries. */
+function isLockContention(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_LOCK_DEADLOCK';
 }
 
 /** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
@@ -80,6 +87,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: exception.getStatus(), message: message ?? exception.message, extra };
     }
     if (isBodyParserError(exception)) return { statusCode: exception.status, message: bodyParserMessage(exception) };
+    if (isLockContention(exception)) {
+      return { statusCode: 503, message: 'the service is busy with this record; try again in a moment' };
+    }
     return { statusCode: 500, message: 'internal error' };
   }
 }

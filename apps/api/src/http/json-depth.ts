@@ -1,9 +1,11 @@
 /**
  * How deeply a request body may nest arrays and objects. class-transformer and class-validator
  * walk a body recursively, so a 1 MB body of `[[[[…]]]]` (half a million levels) would overflow
- * the stack and answer 500; no real request nests more than a few levels.
+ * the stack and answer 500; no real request nests more than a few levels. MariaDB's JSON columns
+ * hold at most 32 levels, and a stored body (a form) may be wrapped in a few more (a request view,
+ * an idempotent response), so bodies stop well below that.
  */
-export const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 24;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -10,6 +10,7 @@ import {
   AcceptDto,
   ApproveDto,
   CreateRequestDto,
+  EmptyBodyDto,
   ReasonDto,
   RequestDto,
   RequestIdParamsDto,
@@ -155,6 +156,7 @@ export class RequestsController {
   withdraw(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
+    @Body() _body: EmptyBodyDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
     return this.requests.withdraw(actor, params.id, key);

@@ -1,7 +1,8 @@
 import { CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
 import { REQUEST_STATUSES, type JsonObject } from '#database';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -11,7 +12,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -32,7 +32,7 @@ export class SubmittedMaterialDto {
 
   @ApiProperty({ example: 'file:2026/11/articles.pdf', minLength: 1, maxLength: 500 })
   @IsString()
-  @Length(1, 500)
+  @CharLength(1, 500)
   @Matches(NOT_BLANK, notBlank)
   reference: string;
 }
@@ -46,6 +46,8 @@ export class CreateRequestDto {
   @ApiProperty({ type: 'object', additionalProperties: true, example: { companyName: '示范科技有限公司' } })
   @IsObject()
   @MaxJsonSize(FORM_MAX_BYTES)
+  // Kept as sent: class-transformer would drop keys such as `constructor` from free-form JSON.
+  @Transform(({ obj }: { obj: { form: unknown } }) => obj.form)
   form: JsonObject;
 
   @ApiProperty({ type: [SubmittedMaterialDto], maxItems: MAX_MATERIALS })
@@ -58,7 +60,7 @@ export class CreateRequestDto {
   @ApiPropertyOptional({ example: '91320594MA1XK7T2QQ', description: '代办: clerks only, the USCC of the company' })
   @IsOptional()
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   onBehalfOf?: string;
 }
 
@@ -115,10 +117,13 @@ export class AcceptDto {
   deferredMaterials?: DeferredMaterialDto[];
 }
 
+/** A body that must carry nothing: any field is a 400. */
+export class EmptyBodyDto {}
+
 export class ReasonDto {
   @ApiProperty({ example: '经营范围涉及前置许可，材料不符合法定形式', minLength: 1, maxLength: 1000 })
   @IsString()
-  @Length(1, 1000)
+  @CharLength(1, 1000)
   @Matches(NOT_BLANK, notBlank)
   reason: string;
 }
@@ -134,7 +139,7 @@ export class SupplementRequestDto {
 
   @ApiProperty({ example: '住所使用证明需加盖产权单位公章', minLength: 1, maxLength: 1000 })
   @IsString()
-  @Length(1, 1000)
+  @CharLength(1, 1000)
   @Matches(NOT_BLANK, notBlank)
   note: string;
 }
@@ -157,14 +162,14 @@ export class ApproveDto {
   })
   @IsOptional()
   @IsString()
-  @Length(1, 64)
+  @CharLength(1, 64)
   @Matches(NOT_BLANK, notBlank)
   outputNumber?: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @CharLength(1, 1000)
   comment?: string;
 }
 

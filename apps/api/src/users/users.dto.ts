@@ -1,7 +1,8 @@
 import { ROLES, type Role } from '#database';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '#identity';
+import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'clerk.centre', pattern: '^[A-Za-z0-9._-]{3,64}$' })
@@ -16,7 +17,7 @@ export class CreateUserDto {
     description: 'at least a letter and a digit',
   })
   @IsString()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  @CharLength(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
   password: string;
 
   @ApiProperty({ enum: ROLES })
@@ -32,12 +33,12 @@ export class CreateUserDto {
   @ApiPropertyOptional({ description: 'required for an approver', example: 'SAMR' })
   @IsOptional()
   @IsString()
-  @Length(1, 32)
+  @CharLength(1, 32)
   departmentCode?: string;
 
   @ApiPropertyOptional({ description: 'required for a clerk', example: 'CENTRE' })
   @IsOptional()
   @IsString()
-  @Length(1, 32)
+  @CharLength(1, 32)
   hallCode?: string;
 }

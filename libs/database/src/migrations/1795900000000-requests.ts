@@ -3,6 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * 办件: requests, their steps, the daily number sequence and idempotency keys; the audit trail
  * gains the columns a request's timeline shows (who, on whose behalf, status before and after).
+ * Step keys and idempotency keys are ASCII compared byte for byte: `abc` and `ABC` are two keys.
  */
 export class Requests1795900000000 implements MigrationInterface {
   name = 'Requests1795900000000';
@@ -42,7 +43,7 @@ export class Requests1795900000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE request_steps (
         request_id bigint unsigned NOT NULL,
-        step_key varchar(32) NOT NULL,
+        step_key varchar(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         position smallint unsigned NOT NULL,
         matter_code varchar(32) NOT NULL,
         matter_name varchar(200) NOT NULL,
@@ -71,7 +72,7 @@ export class Requests1795900000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE idempotency_keys (
         user_id bigint unsigned NOT NULL,
-        idempotency_key varchar(128) NOT NULL,
+        idempotency_key varchar(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         fingerprint char(64) NOT NULL,
         response json NULL,
         created_at datetime(3) NOT NULL,

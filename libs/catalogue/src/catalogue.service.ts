@@ -1,5 +1,15 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, DomainError, formatInstant, notFound, type Page, validationFailed } from '#common';
+import {
+  Clock,
+  DEFAULT_PAGE_LIMIT,
+  DomainError,
+  formatInstant,
+  isDuplicateKey,
+  notFound,
+  type Page,
+  retryOnDeadlock,
+  validationFailed,
+} from '#common';
 import { ItemVersion, Matter } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
@@ -8,7 +18,6 @@ import { DataSource, type EntityManager, In, type ObjectLiteral } from 'typeorm'
 import type { ItemSummaryView, ItemVersionView, NewItem, PublishedItemView, VersionStep } from './catalogue.types.js';
 import { mergeChecklist } from './checklist.js';
 import { pageByCode } from './code-page.js';
-import { isDuplicateKey, retryOnDeadlock } from './db-errors.js';
 import { stepProblems, topologicalOrder } from './item-steps.js';
 
 export const DEFAULT_CALENDAR_CODE = 'zone';

@@ -1,5 +1,5 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, type Page } from '#common';
+import { Clock, DEFAULT_PAGE_LIMIT, insertOrConflict, type Page } from '#common';
 import { Department } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
@@ -7,7 +7,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DepartmentView, NewDepartment } from './catalogue.types.js';
 import { pageByCode } from './code-page.js';
-import { insertOrConflict } from './db-errors.js';
 
 export const toDepartmentView = (department: Department): DepartmentView => ({
   code: department.code,

@@ -1,5 +1,5 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, type Page, validationFailed } from '#common';
+import { Clock, DEFAULT_PAGE_LIMIT, insertOrConflict, type Page, validationFailed } from '#common';
 import { Hall } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
@@ -7,7 +7,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HallView, NewHall } from './catalogue.types.js';
 import { pageByCode } from './code-page.js';
-import { insertOrConflict } from './db-errors.js';
 import { hallParentProblem } from './hall-rules.js';
 
 export const toHallView = (hall: Hall): HallView => ({

@@ -1,5 +1,5 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, type Page, validationFailed } from '#common';
+import { Clock, DEFAULT_PAGE_LIMIT, insertOrConflict, type Page, validationFailed } from '#common';
 import { Department, type JsonObject, Matter } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
@@ -7,7 +7,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MatterView, NewMatter } from './catalogue.types.js';
 import { pageByCode } from './code-page.js';
-import { insertOrConflict } from './db-errors.js';
 import { materialProblems, promisedLimitProblem } from './matter-rules.js';
 
 export const toMatterView = (matter: Matter): MatterView => ({

@@ -3,3 +3,4 @@ export * from './clock.js';
 export * from './clock.module.js';
 export * from './pagination.js';
 export * from './instant.js';
+export * from './db-errors.js';

@@ -9,6 +9,7 @@ import {
   formatInstant,
   notFound,
   type Page,
+  retryOnDeadlock,
   validationFailed,
 } from '#common';
 import { normaliseUscc, usccProblemMessage } from '#companies';
@@ -28,6 +29,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fingerprintOf, type IdempotencyContext, IdempotencyStore } from './idempotency.js';
+import { IntakeWriter, type SubmissionRows } from './intake-writer.js';
 import { allocateRequestNumber } from './request-number.js';
 import { canSee, scopeQuery } from './request-scope.js';
 import {
@@ -173,6 +175,7 @@ export class RequestsService {
     private readonly audit: AuditWriter,
     private readonly outbox: OutboxWriter,
     private readonly idempotency: IdempotencyStore,
+    private readonly intake: IntakeWriter,
     private readonly clock: Clock,
   ) {}
 
@@ -197,76 +200,37 @@ export class RequestsService {
     this.checkMaterials(version, input.materials);
 
     const now = this.clock.now();
-    const number = await allocateRequestNumber(this.dataSource, now);
     const onBehalfOf = actor.role === 'clerk' ? companyUscc : null;
-    const hallCode = actor.role === 'clerk' ? (actor.hallCode ?? null) : null;
-
-    return this.idempotency.run(
-      context,
-      async (manager) => {
-        const inserted = (await manager.query(
-          `INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
-           form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
-          [
-            number,
-            version.itemCode,
-            version.id,
-            version.version,
-            companyUscc,
-            hallCode,
-            JSON.stringify(input.form),
-            JSON.stringify(input.materials),
-            actor.id,
-            onBehalfOf,
-            now,
-            now,
-          ],
-        )) as { insertId: number | string };
-        const requestId = String(inserted.insertId);
-        const steps = this.stepsOf(requestId, version.steps);
-        await manager.query(
-          `INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
-           status, output_kind, output_name) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          steps.flatMap((s) => [
-            requestId,
-            s.stepKey,
-            s.position,
-            s.matterCode,
-            s.matterName,
-            s.departmentCode,
-            JSON.stringify(s.dependsOn),
-            s.status,
-            s.outputKind,
-            s.outputName,
-          ]),
-        );
-        await this.audit.append(manager, {
-          subjectType: 'request',
-          subjectId: requestId,
-          action: 'request.submitted',
-          statusFrom: null,
-          statusTo: 'submitted',
-          actor: auditActor(actor),
-          onBehalfOf,
-          payload: {
-            number,
-            itemCode: version.itemCode,
-            itemVersion: version.version,
-            materials: input.materials.map((m) => m.code),
-            ...(onBehalfOf ? { agency: '代办' } : {}),
-          },
-        });
-        await this.outbox.add(manager, 'request.submitted', { requestId });
-        // Inserts only, so the server's default isolation does: not setting one spares a round trip.
-        const request = Object.assign(new ServiceRequest(), {
-          id: requestId,
+    const rows: SubmissionRows = {
+      itemCode: version.itemCode,
+      itemVersionId: String(version.id),
+      itemVersion: Number(version.version),
+      companyUscc,
+      hallCode: actor.role === 'clerk' ? (actor.hallCode ?? null) : null,
+      form: input.form,
+      materials: input.materials,
+      submittedBy: actor.id,
+      onBehalfOf,
+      submittedAt: now,
+      steps: this.stepsOf('0', version.steps),
+      actor: auditActor(actor),
+      auditPayload: {
+        itemCode: version.itemCode,
+        itemVersion: Number(version.version),
+        materials: input.materials.map((m) => m.code),
+        ...(onBehalfOf ? { agency: '代办' } : {}),
+      },
+    };
+    const viewOf = (id: string, number: string) =>
+      toRequestView(
+        Object.assign(new ServiceRequest(), {
+          id,
           number,
-          itemCode: version.itemCode,
-          itemVersionId: version.id,
-          itemVersion: version.version,
+          itemCode: rows.itemCode,
+          itemVersionId: rows.itemVersionId,
+          itemVersion: rows.itemVersion,
           companyUscc,
-          hallCode,
+          hallCode: rows.hallCode,
           status: 'submitted' as const,
           form: input.form,
           materials: input.materials,
@@ -279,11 +243,73 @@ export class RequestsService {
           completedAt: null,
           endedAt: null,
           updatedAt: now,
-        });
-        return toRequestView(request, steps);
-      },
-      'REPEATABLE READ',
+        }),
+        rows.steps.map((step) => Object.assign(new RequestStep(), { ...step, requestId: id })),
+      );
+
+    if (!context) {
+      // The hot path: one round trip (IntakeWriter). A deadlock victim changed nothing: run it again.
+      const { id, number } = await retryOnDeadlock(() => this.intake.insert(rows));
+      return viewOf(id, number);
+    }
+    // With an Idempotency-Key the key commits with the request, through the idempotency store.
+    const number = await allocateRequestNumber(this.dataSource, now);
+    return this.idempotency.run(context, async (manager) => {
+      const id = await this.insertSubmission(manager, rows, number);
+      return viewOf(id, number);
+    });
+  }
+
+  /** The same rows as IntakeWriter writes, inside a transaction of the caller's. */
+  private async insertSubmission(manager: EntityManager, rows: SubmissionRows, number: string): Promise<string> {
+    const inserted = (await manager.query(
+      `INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
+         form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+      [
+        number,
+        rows.itemCode,
+        rows.itemVersionId,
+        rows.itemVersion,
+        rows.companyUscc,
+        rows.hallCode,
+        JSON.stringify(rows.form),
+        JSON.stringify(rows.materials),
+        rows.submittedBy,
+        rows.onBehalfOf,
+        rows.submittedAt,
+        rows.submittedAt,
+      ],
+    )) as { insertId: number | string };
+    const requestId = String(inserted.insertId);
+    await manager.query(
+      `INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
+         status, output_kind, output_name) VALUES ${rows.steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.steps.flatMap((s) => [
+        requestId,
+        s.stepKey,
+        s.position,
+        s.matterCode,
+        s.matterName,
+        s.departmentCode,
+        JSON.stringify(s.dependsOn),
+        'waiting',
+        s.outputKind,
+        s.outputName,
+      ]),
     );
+    await this.audit.append(manager, {
+      subjectType: 'request',
+      subjectId: requestId,
+      action: 'request.submitted',
+      statusFrom: null,
+      statusTo: 'submitted',
+      actor: rows.actor,
+      onBehalfOf: rows.onBehalfOf,
+      payload: { ...rows.auditPayload, number } as AuditEntry['payload'],
+    });
+    await this.outbox.add(manager, 'request.submitted', { requestId });
+    return requestId;
   }
 
   /**

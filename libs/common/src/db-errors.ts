@@ -1,4 +1,4 @@
-import { alreadyExists } from '#common';
+import { alreadyExists } from './domain-error.js';
 
 /** MySQL and MariaDB report these with the same codes; TypeORM copies them onto QueryFailedError. */
 const codeOf = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;

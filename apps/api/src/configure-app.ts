@@ -20,6 +20,8 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // No ETags: every response is computed per caller, and hashing each body cost CPU for nothing.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(helmet());
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free

@@ -1,3 +1,4 @@
+import { CalendarModule } from '#calendar';
 import { CatalogueModule } from '#catalogue';
 import { ClockModule } from '#common';
 import { CompaniesModule } from '#companies';
@@ -13,6 +14,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthController } from './auth/auth.controller.js';
+import { CalendarsController } from './calendars/calendars.controller.js';
 import { DepartmentsController } from './catalogue/departments.controller.js';
 import { HallsController } from './catalogue/halls.controller.js';
 import { ItemsController } from './catalogue/items.controller.js';
@@ -39,6 +41,7 @@ import { UsersController } from './users/users.controller.js';
     CatalogueModule,
     CompaniesModule,
     RequestsModule,
+    CalendarModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [
@@ -53,6 +56,7 @@ import { UsersController } from './users/users.controller.js';
     CompaniesController,
     RequestsController,
     TasksController,
+    CalendarsController,
   ],
   providers: [
     RedisHealth,

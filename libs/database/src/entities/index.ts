@@ -1,4 +1,5 @@
 import { AuditEvent } from './audit-event.entity.js';
+import { CalendarDayRow, CalendarRow } from './calendar.entity.js';
 import { Company } from './company.entity.js';
 import { Department } from './department.entity.js';
 import { Hall } from './hall.entity.js';
@@ -12,6 +13,7 @@ import { ServiceItem } from './service-item.entity.js';
 import { User } from './user.entity.js';
 
 export * from './audit-event.entity.js';
+export * from './calendar.entity.js';
 export * from './company.entity.js';
 export * from './department.entity.js';
 export * from './hall.entity.js';
@@ -38,4 +40,6 @@ export const ENTITIES = [
   Notification,
   ServiceRequest,
   RequestStep,
+  CalendarRow,
+  CalendarDayRow,
 ];

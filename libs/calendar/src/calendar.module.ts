@@ -1,0 +1,10 @@
+import { AuditWriter } from '#audit';
+import { Module } from '@nestjs/common';
+import { CalendarService } from './calendar.service.js';
+
+/** Calendars as stored; the shipped official days are loaded when the application starts. */
+@Module({
+  providers: [CalendarService, AuditWriter],
+  exports: [CalendarService],
+})
+export class CalendarModule {}

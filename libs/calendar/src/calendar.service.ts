@@ -1,0 +1,182 @@
+import { AuditWriter } from '#audit';
+import { Clock, formatInstant, notFound, validationFailed } from '#common';
+import type { Actor } from '#identity';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  DAYS_RULES,
+  type CalendarDay,
+  type CalendarDefinition,
+  type DayHours,
+  type DaysRule,
+  type LocalDate,
+  type WeeklyHours,
+  type WorkingTimeLimit,
+} from './calendar.types.js';
+import { officialHolidayDays } from './holidays.js';
+import { addWorkingTime, calendarDays, localDateToDayNumber } from './working-time.js';
+import { ALWAYS, defineCalendar, ZONE_CALENDAR_CODE, zoneCalendar } from './zone-calendar.js';
+
+/** How long an instance trusts its copy of a calendar before looking for another instance's edit. */
+const CACHE_MS = 10_000;
+/** The longest span `GET /calendars/{code}/days` lists at once. */
+export const MAX_DAYS_LISTED = 366;
+
+const NAMES: Record<string, string> = { zone: '开发区工作日历', always: '全天候（24x7）' };
+
+interface CalendarRecord {
+  code: string;
+  utc_offset_minutes: number;
+  weekly_hours: unknown;
+  adjusted_workday_hours: unknown;
+  days_rule: string;
+  updated_at: Date;
+}
+
+/** mysql2 returns JSON columns parsed on MySQL and as text on MariaDB. */
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+function validDate(date: string, what: string): LocalDate {
+  if (localDateToDayNumber(date) === null) throw validationFailed(`${what} must be a real date written YYYY-MM-DD`);
+  return date;
+}
+
+/**
+ * Calendars as stored: the built-in `zone` and `always`, the State Council's schedules shipped with
+ * the release (loaded at start, never over an edit), and admins' edits of single days.
+ */
+@Injectable()
+export class CalendarService implements OnApplicationBootstrap {
+  private readonly cache = new Map<string, { definition: CalendarDefinition; loadedAt: number }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditWriter,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.loadShipped();
+  }
+
+  /** Creates the built-in calendars and adds the shipped official days that are not there yet. */
+  async loadShipped(): Promise<number> {
+    const now = this.clock.now();
+    for (const calendar of [zoneCalendar(), ALWAYS]) {
+      await this.dataSource.query(
+        `INSERT IGNORE INTO calendars (code, name, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule,
+           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          calendar.code,
+          NAMES[calendar.code] ?? calendar.code,
+          calendar.utcOffsetMinutes,
+          JSON.stringify(calendar.weeklyHours),
+          JSON.stringify(calendar.adjustedWorkdayHours),
+          calendar.daysRule,
+          now,
+          now,
+        ],
+      );
+    }
+    const days = [...officialHolidayDays()];
+    const result = (await this.dataSource.query(
+      `INSERT IGNORE INTO calendar_days (calendar_code, day, working, name, source, updated_at) VALUES ${days
+        .map(() => "(?, ?, ?, ?, 'official', ?)")
+        .join(', ')}`,
+      days.flatMap(([date, day]) => [ZONE_CALENDAR_CODE, date, day.working, day.name, now]),
+    )) as { affectedRows?: number };
+    const added = result.affectedRows ?? 0;
+    if (added > 0) {
+      await this.dataSource.query('UPDATE calendars SET updated_at = ? WHERE code = ?', [now, ZONE_CALENDAR_CODE]);
+    }
+    this.cache.clear();
+    return added;
+  }
+
+  /** The calendar as the arithmetic uses it; NotFound for a code that names none. */
+  async definition(code: string): Promise<CalendarDefinition> {
+    const cached = this.cache.get(code);
+    if (cached && Date.now() - cached.loadedAt < CACHE_MS) return cached.definition;
+    const [row] = (await this.dataSource.query(
+      'SELECT code, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule, updated_at FROM calendars WHERE code = ?',
+      [code],
+    )) as CalendarRecord[];
+    if (!row) throw notFound(`calendar ${code}`);
+    const days = (await this.dataSource.query(
+      "SELECT DATE_FORMAT(day, '%Y-%m-%d') AS day, working, name FROM calendar_days WHERE calendar_code = ?",
+      [row.code],
+    )) as { day: string; working: number | boolean; name: string }[];
+    const daysRule = row.days_rule as DaysRule;
+    if (!DAYS_RULES.includes(daysRule))
+      throw new Error(`calendar ${row.code} has an unknown days rule ${row.days_rule}`);
+    const definition = defineCalendar({
+      code: row.code,
+      utcOffsetMinutes: Number(row.utc_offset_minutes),
+      weeklyHours: json<WeeklyHours>(row.weekly_hours),
+      adjustedWorkdayHours: json<DayHours>(row.adjusted_workday_hours),
+      days: new Map(days.map((d) => [d.day, { working: Boolean(Number(d.working)), name: d.name }])),
+      daysRule,
+    });
+    this.cache.set(code, { definition, loadedAt: Date.now() });
+    return definition;
+  }
+
+  /** Every date from `from` to `to` (both included): working or not, and the name of a holiday or 调休 day. */
+  async days(code: string, from: string, to: string): Promise<CalendarDay[]> {
+    const first = localDateToDayNumber(validDate(from, 'from'))!;
+    const last = localDateToDayNumber(validDate(to, 'to'))!;
+    if (last < first) throw validationFailed('to must not be before from');
+    if (last - first + 1 > MAX_DAYS_LISTED)
+      throw validationFailed(`at most ${MAX_DAYS_LISTED} days are listed at once`);
+    return calendarDays(await this.definition(code), from, to);
+  }
+
+  /** Marks a date a holiday (`working: false`) or an adjusted workday (`working: true`), with its name. */
+  async setDay(
+    actor: Actor,
+    code: string,
+    date: string,
+    input: { working: boolean; name: string },
+  ): Promise<CalendarDay> {
+    validDate(date, 'date');
+    const calendar = await this.definition(code);
+    await this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const before = (await manager.query(
+        'SELECT working, name, source FROM calendar_days WHERE calendar_code = ? AND day = ? FOR UPDATE',
+        [calendar.code, date],
+      )) as { working: number; name: string; source: string }[];
+      await manager.query(
+        `INSERT INTO calendar_days (calendar_code, day, working, name, source, updated_at) VALUES (?, ?, ?, ?, 'admin', ?)
+         ON DUPLICATE KEY UPDATE working = VALUES(working), name = VALUES(name), source = 'admin', updated_at = VALUES(updated_at)`,
+        [calendar.code, date, input.working, input.name, now],
+      );
+      await manager.query('UPDATE calendars SET updated_at = ? WHERE code = ?', [now, calendar.code]);
+      await this.audit.append(manager, {
+        subjectType: 'calendar',
+        subjectId: calendar.code,
+        action: 'calendar.day-set',
+        actor: { id: actor.id, role: actor.role, username: actor.username },
+        payload: {
+          date,
+          before: before[0]
+            ? { working: Boolean(Number(before[0].working)), name: before[0].name, source: before[0].source }
+            : null,
+          after: { working: input.working, name: input.name },
+        },
+      });
+    });
+    this.cache.delete(code);
+    return { date, working: input.working, name: input.name };
+  }
+
+  /** When a limit started at `from` falls due: the arithmetic the SLA clocks use. */
+  async due(code: string, from: Date, limit: WorkingTimeLimit): Promise<{ dueAt: string }> {
+    const year = from.getUTCFullYear();
+    if (Number.isNaN(year) || year < 2000 || year > 2100) {
+      throw validationFailed('from must be an instant between the years 2000 and 2100');
+    }
+    return { dueAt: formatInstant(addWorkingTime(await this.definition(code), from, limit)) };
+  }
+}

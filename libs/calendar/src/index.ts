@@ -1,0 +1,6 @@
+export * from './calendar.types.js';
+export * from './working-time.js';
+export * from './holidays.js';
+export * from './zone-calendar.js';
+export * from './calendar.service.js';
+export * from './calendar.module.js';

@@ -1,0 +1,160 @@
+import { addWorkingTime, type CalendarDefinition, type WorkingTimeLimit, workingMinutesBetween } from '#calendar';
+
+/**
+ * One SLA clock as plain data, and the rules that move it: start, pause, resume, stop, and the
+ * state it shows at an instant. Pure functions over a calendar, so the api, the worker's timers
+ * and the reconciliation all compute the same due times.
+ */
+
+export const SLA_STATES = ['running', 'paused', 'warning', 'overdue', 'met', 'breached'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+export const CLOCK_KINDS = ['intake', 'request', 'step'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+
+/** The default share of the limit after which a clock warns (DESIGN.md: 80%). */
+export const DEFAULT_WARN_SHARE = 0.8;
+
+export interface ClockTimes {
+  startedAt: Date;
+  dueAt: Date;
+  warnAt: Date;
+  /** For step clocks: when the matter's legal limit (法定时限) runs out; moved by pauses like dueAt. */
+  legalDueAt: Date | null;
+  /** Set while paused; the working time left then is kept below, so a resume gives it back. */
+  pausedAt: Date | null;
+  remainingMs: number | null;
+  remainingWarnMs: number | null;
+  remainingLegalMs: number | null;
+  /** Working time that passed while the clock was paused (it does not count). */
+  pausedMs: number;
+  warnedAt: Date | null;
+  overdueAt: Date | null;
+  stoppedAt: Date | null;
+}
+
+const MINUTE_MS = 60_000;
+const minutes = (ms: number): WorkingTimeLimit => ({ value: ms / MINUTE_MS, unit: 'workingMinutes' });
+const workingMs = (cal: CalendarDefinition, from: Date, to: Date) => workingMinutesBetween(cal, from, to) * MINUTE_MS;
+
+/** A clock started at `at` for `limit`; it warns once `warnShare` of its working time has passed. */
+export function startClock(
+  cal: CalendarDefinition,
+  at: Date,
+  limit: WorkingTimeLimit,
+  warnShare = DEFAULT_WARN_SHARE,
+  legalLimit: WorkingTimeLimit | null = null,
+): ClockTimes {
+  const dueAt = addWorkingTime(cal, at, limit);
+  const total = workingMs(cal, at, dueAt);
+  return {
+    startedAt: at,
+    dueAt,
+    warnAt: addWorkingTime(cal, at, minutes(Math.round(total * warnShare))),
+    legalDueAt: legalLimit ? addWorkingTime(cal, at, legalLimit) : null,
+    pausedAt: null,
+    remainingMs: null,
+    remainingWarnMs: null,
+    remainingLegalMs: null,
+    pausedMs: 0,
+    warnedAt: null,
+    overdueAt: null,
+    stoppedAt: null,
+  };
+}
+
+/** Stops counting at `at`, keeping the working time left to each threshold. A paused or stopped clock is returned as it is. */
+export function pauseClock(cal: CalendarDefinition, clock: ClockTimes, at: Date): ClockTimes {
+  if (clock.pausedAt || clock.stoppedAt) return clock;
+  return {
+    ...clock,
+    pausedAt: at,
+    remainingMs: workingMs(cal, at, clock.dueAt),
+    remainingWarnMs: workingMs(cal, at, clock.warnAt),
+    remainingLegalMs: clock.legalDueAt ? workingMs(cal, at, clock.legalDueAt) : null,
+  };
+}
+
+/** Counts again from `at` with the working time that was left: the due times move by the pause. */
+export function resumeClock(cal: CalendarDefinition, clock: ClockTimes, at: Date): ClockTimes {
+  if (!clock.pausedAt || clock.stoppedAt) return clock;
+  const resumed = at < clock.pausedAt ? clock.pausedAt : at;
+  const left = (ms: number | null, threshold: Date) =>
+    ms !== null && ms > 0 ? addWorkingTime(cal, resumed, minutes(ms)) : threshold;
+  return {
+    ...clock,
+    // A threshold already passed before the pause stays where it was.
+    dueAt: left(clock.remainingMs, clock.dueAt),
+    warnAt: left(clock.remainingWarnMs, clock.warnAt),
+    legalDueAt: clock.legalDueAt ? left(clock.remainingLegalMs, clock.legalDueAt) : null,
+    pausedMs: clock.pausedMs + workingMs(cal, clock.pausedAt, resumed),
+    pausedAt: null,
+    remainingMs: null,
+    remainingWarnMs: null,
+    remainingLegalMs: null,
+  };
+}
+
+/** The clock's end: met or breached is read from it (stopClock keeps a pause's time as paused). */
+export function stopClock(cal: CalendarDefinition, clock: ClockTimes, at: Date): ClockTimes {
+  if (clock.stoppedAt) return clock;
+  const running = clock.pausedAt ? resumeClock(cal, clock, at) : clock;
+  return { ...running, stoppedAt: at };
+}
+
+/** What the clock shows at `now`. Read from the times, so it is right even before a timer fires. */
+export function clockState(clock: ClockTimes, now: Date): SlaState {
+  if (clock.stoppedAt) return clock.overdueAt || clock.stoppedAt > clock.dueAt ? 'breached' : 'met';
+  if (clock.pausedAt) return 'paused';
+  if (clock.overdueAt || now >= clock.dueAt) return 'overdue';
+  if (clock.warnedAt || now >= clock.warnAt) return 'warning';
+  return 'running';
+}
+
+/** The next instant a timer must look at the clock: its warning, then its due time; none once both passed or while paused. */
+export function nextThreshold(clock: ClockTimes): { threshold: 'warning' | 'overdue'; at: Date } | null {
+  if (clock.stoppedAt || clock.pausedAt) return null;
+  if (!clock.warnedAt && clock.warnAt < clock.dueAt) return { threshold: 'warning', at: clock.warnAt };
+  if (!clock.overdueAt) return { threshold: 'overdue', at: clock.dueAt };
+  return null;
+}
+
+/**
+ * Thresholds reached by `now` and not yet recorded, in order: each is recorded once (the caller
+ * writes warnedAt / overdueAt with the timeline event in one transaction).
+ */
+export function thresholdsDue(clock: ClockTimes, now: Date): ('warning' | 'overdue')[] {
+  if (clock.stoppedAt || clock.pausedAt) return [];
+  const due: ('warning' | 'overdue')[] = [];
+  if (!clock.warnedAt && now >= clock.warnAt && clock.warnAt < clock.dueAt) due.push('warning');
+  if (!clock.overdueAt && now >= clock.dueAt) due.push('overdue');
+  return due;
+}
+
+export interface SlaView {
+  state: SlaState;
+  dueAt: Date;
+  warnAt: Date;
+  legalDueAt: Date | null;
+  /** Working minutes that passed while paused (not counted). */
+  pausedMinutes: number;
+  /** Working minutes left to the due time; negative once overdue (by how much). */
+  remainingWorkingMinutes: number;
+}
+
+export function slaView(cal: CalendarDefinition, clock: ClockTimes, now: Date): SlaView {
+  const at = clock.stoppedAt ?? now;
+  let remaining: number;
+  if (clock.pausedAt && !clock.stoppedAt) remaining = (clock.remainingMs ?? 0) / MINUTE_MS;
+  else if (at <= clock.dueAt) remaining = workingMinutesBetween(cal, at, clock.dueAt);
+  else remaining = -workingMinutesBetween(cal, clock.dueAt, at);
+  const pausedMs = clock.pausedMs + (clock.pausedAt && !clock.stoppedAt ? workingMs(cal, clock.pausedAt, now) : 0);
+  return {
+    state: clockState(clock, now),
+    dueAt: clock.dueAt,
+    warnAt: clock.warnAt,
+    legalDueAt: clock.legalDueAt,
+    pausedMinutes: Math.round(pausedMs / MINUTE_MS),
+    remainingWorkingMinutes: Math.round(remaining),
+  };
+}

@@ -369,7 +369,7 @@ describe('requests (办件)', () => {
         hallCode: null,
         status: 'submitted',
         onBehalfOf: null,
-        sla: null,
+        sla: expect.objectContaining({ state: 'running', pausedMinutes: 0 }),
         acceptedAt: null,
         completedAt: null,
         deferredMaterials: [],

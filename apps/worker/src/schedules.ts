@@ -3,11 +3,15 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 
 export const RELAY_EVERY_MS = 1000;
+export const SLA_RECONCILE_EVERY_MS = 5 * 60 * 1000;
 
 /** Job schedulers (BullMQ 6) the worker keeps in place; upserting is idempotent across many workers. */
 @Injectable()
 export class WorkerSchedules implements OnApplicationBootstrap {
-  constructor(@InjectQueue('outbox') private readonly outbox: Queue) {}
+  constructor(
+    @InjectQueue('outbox') private readonly outbox: Queue,
+    @InjectQueue('sla') private readonly sla: Queue,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.outbox.upsertJobScheduler('outbox-relay', { every: RELAY_EVERY_MS }, { name: 'outbox.relay', data: {} });
@@ -20,6 +24,14 @@ export class WorkerSchedules implements OnApplicationBootstrap {
       'idempotency-prune',
       { pattern: '37 3 * * *', tz: 'Asia/Shanghai' },
       { name: 'idempotency.prune', data: {} },
+    );
+    // The database is the truth of every clock: reconciling at start and every few minutes sets
+    // again any timer Redis lost and records any threshold a timer missed.
+    await this.sla.add('sla.reconcile', {}, { jobId: `sla-reconcile-start-${Date.now()}` });
+    await this.sla.upsertJobScheduler(
+      'sla-reconcile',
+      { every: SLA_RECONCILE_EVERY_MS },
+      { name: 'sla.reconcile', data: {} },
     );
   }
 }

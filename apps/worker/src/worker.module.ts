@@ -5,14 +5,17 @@ import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { OutboxRelay, QueueModule } from '#queue';
 import { IdempotencyStore } from '#requests';
+import { SlaModule } from '#sla';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { EventsProcessor } from './processors/events.processor.js';
+import { SlaProcessor } from './processors/sla.processor.js';
+import { SlaTimers } from './sla-timers.js';
 import { OutboxProcessor } from './processors/outbox.processor.js';
 import { WorkerSchedules } from './schedules.js';
 
 /** Every processor of the worker; the start refuses to run unless each job name has exactly one handler. */
-export const PROCESSORS = [OutboxProcessor, EventsProcessor];
+export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor];
 
 @Module({
   imports: [
@@ -21,7 +24,8 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor];
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
     DatabaseModule,
     QueueModule,
+    SlaModule,
   ],
-  providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, WorkerSchedules],
+  providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
 })
 export class WorkerModule {}

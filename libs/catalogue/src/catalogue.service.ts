@@ -95,6 +95,11 @@ export class CatalogueService {
       : [];
     const matterByCode = new Map(matters.map((matter) => [matter.code, matter]));
     const problems = stepProblems(definitions, new Set(matterByCode.keys()));
+    const calendarCode = input.calendarCode ?? DEFAULT_CALENDAR_CODE;
+    const calendars = (await this.dataSource.query('SELECT code FROM calendars WHERE code = ?', [
+      calendarCode,
+    ])) as unknown[];
+    if (calendars.length === 0) problems.push(`calendar ${calendarCode} does not exist`);
     if (problems.length > 0) throw validationFailed(problems);
 
     const steps: VersionStep[] = definitions.map((step) => {

@@ -108,6 +108,44 @@ export class NotificationsService {
     );
   }
 
+  /**
+   * Handles sla.warning and sla.overdue: a step's clock reaches its department's approvers, the
+   * request's and intake clocks the managers. Replays add nothing.
+   */
+  async notifySla(
+    eventId: string,
+    type: 'sla.warning' | 'sla.overdue',
+    clockId: string,
+    requestId: string,
+  ): Promise<void> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.number, c.kind, c.step_key, s.department_code, s.matter_name
+         FROM sla_clocks c JOIN service_requests r ON r.id = c.request_id
+         LEFT JOIN request_steps s ON s.request_id = c.request_id AND s.step_key = c.step_key
+        WHERE c.id = ? AND c.request_id = ?`,
+      [clockId, requestId],
+    )) as {
+      number: string;
+      kind: string;
+      step_key: string | null;
+      department_code: string | null;
+      matter_name: string | null;
+    }[];
+    const clock = rows[0];
+    if (!clock) return;
+    const what = type === 'sla.warning' ? 'is close to its promised time (预警)' : 'is past its promised time (超期)';
+    const subject = clock.kind === 'step' ? `${clock.matter_name}` : clock.kind === 'intake' ? 'intake' : 'the request';
+    const audience =
+      clock.kind === 'step'
+        ? { where: "u.role = 'approver' AND u.department_code = ?", param: clock.department_code }
+        : { where: "u.role = 'manager' AND ? IS NULL", param: null };
+    await this.dataSource.query(
+      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
+       SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
+      [eventId, type, `${clock.number}: ${subject} ${what}.`, this.clock.now(), audience.param],
+    );
+  }
+
   /** The user's own inbox, newest first. */
   async list(userId: string, limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<NotificationView>> {
     const before = decodeCursor(cursor);

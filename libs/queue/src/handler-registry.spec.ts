@@ -9,6 +9,7 @@ const complete = [
     handles: ['outbox.relay', 'outbox.prune', 'idempotency.prune'] as const,
   },
   { name: 'EventsProcessor', queue: 'events' as const, handles: events },
+  { name: 'SlaProcessor', queue: 'sla' as const, handles: ['sla.fire', 'sla.reconcile'] as const },
 ];
 const withoutUserCreated = events.filter((name) => name !== 'user.created');
 
@@ -18,7 +19,7 @@ describe('jobHandlerProblems', () => {
   });
 
   it('names a job without a handler', () => {
-    const missing = [complete[0], { ...complete[1], handles: withoutUserCreated }];
+    const missing = [complete[0], { ...complete[1], handles: withoutUserCreated }, complete[2]];
     expect(jobHandlerProblems(missing)).toEqual(['job user.created has no handler']);
   });
 
@@ -31,6 +32,7 @@ describe('jobHandlerProblems', () => {
     const wrong = [
       complete[0],
       { name: 'EventsProcessor', queue: 'events' as const, handles: withoutUserCreated },
+      complete[2],
       { name: 'UsersProcessor', queue: 'outbox' as const, handles: ['user.created'] as const },
     ];
     expect(jobHandlerProblems(wrong)).toEqual([

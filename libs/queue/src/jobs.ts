@@ -3,7 +3,7 @@
  * (processors) so both agree at compile time. Queue names are frozen: renaming one strands
  * the jobs already in Redis.
  */
-export const QUEUE_NAMES = ['outbox', 'events'] as const;
+export const QUEUE_NAMES = ['outbox', 'events', 'sla'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Payloads carry ids, not state: a handler reloads from MySQL. */
@@ -28,6 +28,21 @@ export interface JobPayloads {
   'step.activated': StepEvent;
   'step.approved': StepEvent;
   'step.denied': StepEvent;
+  /** An SLA clock started, paused, resumed or stopped: its timer is set again. */
+  'sla.clock-changed': { eventId: string; clockId: string };
+  /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
+  'sla.warning': SlaEvent;
+  'sla.overdue': SlaEvent;
+  /** Timer: look at a clock at its next threshold; stale when the clock's generation has moved on. */
+  'sla.fire': { clockId: string; generation: number };
+  /** Recompute every open clock from MySQL: record missed thresholds, set every timer again. */
+  'sla.reconcile': Record<string, never>;
+}
+
+export interface SlaEvent {
+  eventId: string;
+  clockId: string;
+  requestId: string;
 }
 
 export interface RequestEvent {
@@ -60,6 +75,11 @@ export const JOB_QUEUES = {
   'step.activated': 'events',
   'step.approved': 'events',
   'step.denied': 'events',
+  'sla.clock-changed': 'events',
+  'sla.warning': 'events',
+  'sla.overdue': 'events',
+  'sla.fire': 'sla',
+  'sla.reconcile': 'sla',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

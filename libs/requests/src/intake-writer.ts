@@ -30,11 +30,20 @@ export interface SubmissionRows {
   actor: { id: string; role: string; username: string };
   /** The audit payload; the request's number is added to it in the database. */
   auditPayload: Record<string, unknown>;
+  /** The intake clock (行政许可法 Art. 32) that starts with the submission. */
+  intakeClock?: {
+    calendarCode: string;
+    limit: { value: number; unit: string };
+    warnShare: number;
+    startedAt: Date;
+    dueAt: Date;
+    warnAt: Date;
+  };
 }
 
 /**
  * Writes a submission in ONE round trip to MySQL: the day's number, the request, its steps, its
- * audit event and its outbox event, in one transaction sent as one multi-statement text. Intake
+ * audit event, its intake clock and their outbox events, in one transaction sent as one multi-statement text. Intake
  * is the hot path (npm run bench): through the ORM it took eight round trips, and each costs the
  * api CPU (a socket write, a read, the driver's parsing).
  *
@@ -71,7 +80,7 @@ export class IntakeWriter implements OnModuleDestroy {
   }
 
   /** Inserts the submission; returns its id and number. Nothing is written unless all of it is. */
-  async insert(rows: SubmissionRows): Promise<{ id: string; number: string }> {
+  async insert(rows: SubmissionRows): Promise<{ id: string; number: string; clockId: string | null }> {
     const day = zoneDay(rows.submittedAt);
     const number = "CONCAT('GX', ?, LPAD(@seq, 6, '0'))";
     const stepValues = rows.steps.map(() => '(@rid, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
@@ -88,10 +97,19 @@ INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_n
 INSERT INTO audit_events (subject_type, subject_id, action, status_from, status_to, actor_id, actor_role,
   actor_username, on_behalf_of, payload, occurred_at)
   VALUES ('request', @rid, 'request.submitted', NULL, 'submitted', ?, ?, ?, ?, JSON_SET(?, '$.number', ${number}), ?);
+${
+  rows.intakeClock
+    ? `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, limit_value, limit_unit, warn_share,
+  started_at, due_at, warn_at) VALUES (@rid, 'intake', NULL, ?, ?, ?, ?, ?, ?, ?);
+SET @cid = LAST_INSERT_ID();`
+    : 'SET @cid = NULL;'
+}
 INSERT INTO outbox_events (type, payload, created_at)
-  VALUES ('request.submitted', JSON_OBJECT('requestId', CAST(@rid AS CHAR)), ?);
+  VALUES ('request.submitted', JSON_OBJECT('requestId', CAST(@rid AS CHAR)), ?)${
+    rows.intakeClock ? ", ('sla.clock-changed', JSON_OBJECT('clockId', CAST(@cid AS CHAR)), ?)" : ''
+  };
 COMMIT;
-SELECT CAST(@rid AS CHAR) AS id, @seq AS seq;`;
+SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
     const at = rows.submittedAt;
     const params: unknown[] = [
       day,
@@ -125,13 +143,29 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq;`;
       JSON.stringify(rows.auditPayload),
       day,
       at,
+      ...(rows.intakeClock
+        ? [
+            rows.intakeClock.calendarCode,
+            rows.intakeClock.limit.value,
+            rows.intakeClock.limit.unit,
+            rows.intakeClock.warnShare,
+            rows.intakeClock.startedAt,
+            rows.intakeClock.dueAt,
+            rows.intakeClock.warnAt,
+          ]
+        : []),
       at,
+      ...(rows.intakeClock ? [at] : []),
     ];
     const connection = await this.pool.getConnection();
     try {
       const [results] = (await connection.query(sql, params)) as unknown as [unknown[]];
-      const [last] = results[results.length - 1] as { id: string; seq: number | string }[];
-      return { id: String(last.id), number: formatRequestNumber(day, Number(last.seq)) };
+      const [last] = results[results.length - 1] as { id: string; seq: number | string; clockId: string | null }[];
+      return {
+        id: String(last.id),
+        number: formatRequestNumber(day, Number(last.seq)),
+        clockId: last.clockId === null ? null : String(last.clockId),
+      };
     } catch (error) {
       // A failed statement stops the text where it failed, inside the open transaction.
       await connection.query('ROLLBACK').catch(() => undefined);

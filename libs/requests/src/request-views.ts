@@ -1,4 +1,5 @@
 import { formatInstant } from '#common';
+import type { SlaObject } from '#sla';
 import type {
   AuditEvent,
   JsonObject,
@@ -10,8 +11,16 @@ import type {
   SubmittedMaterial,
 } from '#database';
 
-/** The SLA of a request or step; null until the SLA clocks exist (a later capability). */
-export type SlaView = null;
+/** The SLA of a request or step (API.md): null when no clock has run for it yet. */
+export type SlaView = SlaObject | null;
+
+/** The clocks' views of one request: the request's (its intake clock before acceptance) and each step's. */
+export interface RequestSla {
+  request: SlaObject | null;
+  steps: ReadonlyMap<string, SlaObject>;
+}
+
+const NO_SLA: RequestSla = { request: null, steps: new Map() };
 
 export interface OutputView {
   stepKey: string;
@@ -111,7 +120,7 @@ function outputOf(step: RequestStep): OutputView | null {
   };
 }
 
-export function toRequestSummaryView(request: ServiceRequest): RequestSummaryView {
+export function toRequestSummaryView(request: ServiceRequest, sla: SlaView = null): RequestSummaryView {
   return {
     id: String(request.id),
     number: request.number,
@@ -124,11 +133,11 @@ export function toRequestSummaryView(request: ServiceRequest): RequestSummaryVie
     acceptedAt: instant(request.acceptedAt),
     completedAt: instant(request.completedAt),
     endedAt: instant(request.endedAt),
-    sla: null,
+    sla,
   };
 }
 
-export function toStepView(step: RequestStep): StepView {
+export function toStepView(step: RequestStep, sla: SlaView = null): StepView {
   return {
     key: step.stepKey,
     matterCode: step.matterCode,
@@ -136,7 +145,7 @@ export function toStepView(step: RequestStep): StepView {
     departmentCode: step.departmentCode,
     dependsOn: step.dependsOn,
     status: step.status,
-    sla: null,
+    sla,
     activatedAt: instant(step.activatedAt),
     decidedAt: instant(step.decidedAt),
     note: step.decisionNote,
@@ -145,11 +154,15 @@ export function toStepView(step: RequestStep): StepView {
 }
 
 /** `steps` in the version's topological order; `outputs` exist only once issued, all at one instant. */
-export function toRequestView(request: ServiceRequest, steps: readonly RequestStep[]): RequestView {
+export function toRequestView(
+  request: ServiceRequest,
+  steps: readonly RequestStep[],
+  sla: RequestSla = NO_SLA,
+): RequestView {
   const ordered = [...steps].sort((a, b) => a.position - b.position);
   const supplement = request.supplement;
   return {
-    ...toRequestSummaryView(request),
+    ...toRequestSummaryView(request, sla.request),
     onBehalfOf: request.onBehalfOf,
     form: request.form,
     materials: request.materials,
@@ -163,7 +176,7 @@ export function toRequestView(request: ServiceRequest, steps: readonly RequestSt
         }
       : null,
     outcomeReason: request.outcomeReason,
-    steps: ordered.map(toStepView),
+    steps: ordered.map((step) => toStepView(step, sla.steps.get(step.stepKey) ?? null)),
     outputs: ordered.map(outputOf).filter((output): output is OutputView => output !== null),
     deferredMaterials: [],
   };

@@ -1,5 +1,6 @@
 import { AuditWriter } from '#audit';
 import { OutboxWriter } from '#queue';
+import { SlaModule } from '#sla';
 import { Module } from '@nestjs/common';
 import { IdempotencyStore } from './idempotency.js';
 import { IntakeWriter } from './intake-writer.js';
@@ -7,6 +8,7 @@ import { RequestsService } from './requests.service.js';
 
 /** 办件: the request lifecycle. Needs the database and a Clock. */
 @Module({
+  imports: [SlaModule],
   providers: [RequestsService, IdempotencyStore, IntakeWriter, AuditWriter, OutboxWriter],
   exports: [RequestsService, IdempotencyStore],
 })

@@ -24,6 +24,16 @@ import {
   type StepStatus,
 } from '#database';
 import type { Actor } from '#identity';
+import {
+  type ClockLimits,
+  type ClockTimes,
+  DEFAULT_WARN_SHARE,
+  INTAKE_LIMIT,
+  type RequestShape,
+  type SlaClock,
+  type SlaObject,
+  SlaService,
+} from '#sla';
 import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -42,6 +52,7 @@ import {
   stepsToActivate,
 } from './request-state.js';
 import {
+  type RequestSla,
   type RequestSummaryView,
   type RequestView,
   type TaskView,
@@ -63,6 +74,15 @@ import type {
 const REQUEST_ID = /^[1-9]\d{0,18}$/;
 /** Published versions kept in memory; far more than a zone's catalogue has items. */
 const PUBLISHED_VERSIONS_KEPT = 500;
+
+/** The request as the SLA clocks see it: its status, where a supplement was asked, its active steps. */
+function shapeOf(request: ServiceRequest, steps: readonly RequestStep[]): RequestShape {
+  return {
+    status: request.status,
+    supplementStage: request.supplement?.stage ?? null,
+    activeSteps: steps.filter((s) => s.status === 'active').map((s) => s.stepKey),
+  };
+}
 
 /** What one action changed, written after it in the same transaction. */
 interface Change {
@@ -176,6 +196,7 @@ export class RequestsService {
     private readonly outbox: OutboxWriter,
     private readonly idempotency: IdempotencyStore,
     private readonly intake: IntakeWriter,
+    private readonly sla: SlaService,
     private readonly clock: Clock,
   ) {}
 
@@ -221,7 +242,7 @@ export class RequestsService {
         ...(onBehalfOf ? { agency: '代办' } : {}),
       },
     };
-    const viewOf = (id: string, number: string) =>
+    const viewOf = (id: string, number: string, sla: RequestSla) =>
       toRequestView(
         Object.assign(new ServiceRequest(), {
           id,
@@ -245,18 +266,45 @@ export class RequestsService {
           updatedAt: now,
         }),
         rows.steps.map((step) => Object.assign(new RequestStep(), { ...step, requestId: id })),
+        sla,
       );
+
+    const clockOf = (id: string, requestId: string, times: ClockTimes): SlaClock => ({
+      ...times,
+      id,
+      requestId,
+      kind: 'intake',
+      stepKey: null,
+      calendarCode: version.calendarCode,
+      limit: INTAKE_LIMIT,
+      warnShare: DEFAULT_WARN_SHARE,
+      generation: 0,
+    });
 
     if (!context) {
       // The hot path: one round trip (IntakeWriter). A deadlock victim changed nothing: run it again.
-      const { id, number } = await retryOnDeadlock(() => this.intake.insert(rows));
-      return viewOf(id, number);
+      const times = await this.sla.times(version.calendarCode, now, INTAKE_LIMIT);
+      rows.intakeClock = {
+        calendarCode: version.calendarCode,
+        limit: INTAKE_LIMIT,
+        warnShare: DEFAULT_WARN_SHARE,
+        ...times,
+      };
+      const { id, number, clockId } = await retryOnDeadlock(() => this.intake.insert(rows));
+      return viewOf(id, number, await this.slaOf([clockOf(clockId!, id, times)], now));
     }
     // With an Idempotency-Key the key commits with the request, through the idempotency store.
     const number = await allocateRequestNumber(this.dataSource, now);
     return this.idempotency.run(context, async (manager) => {
       const id = await this.insertSubmission(manager, rows, number);
-      return viewOf(id, number);
+      const clocks = await this.sla.sync(
+        manager,
+        id,
+        { status: 'submitted', supplementStage: null, activeSteps: [] },
+        () => this.limitsOf(rows.itemVersionId),
+        now,
+      );
+      return viewOf(id, number, await this.slaOf(clocks, now));
     });
   }
 
@@ -417,17 +465,31 @@ export class RequestsService {
     if (filters.itemCode !== undefined) query.andWhere('r.item_code = :itemCode', { itemCode: filters.itemCode });
     if (before) query.andWhere('r.id < :before', { before });
     const rows = await query.getMany();
-    const items = rows.slice(0, limit).map(toRequestSummaryView);
+    const page = rows.slice(0, limit);
+    const clocks = await this.sla.clocksOf(
+      this.dataSource.manager,
+      page.map((r) => String(r.id)),
+    );
+    const now = this.clock.now();
+    const items: RequestSummaryView[] = [];
+    for (const row of page) {
+      const sla = await this.slaOf(
+        clocks.filter((c) => c.requestId === String(row.id)),
+        now,
+      );
+      items.push(toRequestSummaryView(row, sla.request));
+    }
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 
   async get(actor: Actor, id: string): Promise<RequestView> {
     // One snapshot for the request and its steps: a completion committed between two reads would
     // otherwise show outputs on a request still in progress.
-    const { request, steps } = await this.dataSource.transaction('REPEATABLE READ', (manager) =>
-      this.loadVisible(manager, actor, id, false),
-    );
-    return toRequestView(request, steps);
+    const { request, steps, clocks } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const loaded = await this.loadVisible(manager, actor, id, false);
+      return { ...loaded, clocks: await this.sla.clocksOf(manager, [String(loaded.request.id)]) };
+    });
+    return toRequestView(request, steps, await this.slaOf(clocks, this.clock.now()));
   }
 
   /** The request's audit events, oldest first. */
@@ -718,8 +780,52 @@ export class RequestsService {
       const change: Change = { now: this.clock.now(), audits: [], events: [], dirtySteps: new Set() };
       await mutate(loaded, change, manager);
       await this.persist(manager, loaded, change);
-      return toRequestView(loaded.request, loaded.steps);
+      const clocks = await this.sla.sync(
+        manager,
+        String(loaded.request.id),
+        shapeOf(loaded.request, loaded.steps),
+        () => this.limitsOf(loaded.request.itemVersionId),
+        change.now,
+      );
+      return toRequestView(loaded.request, loaded.steps, await this.slaOf(clocks, change.now));
     });
+  }
+
+  /** The limits of a request's clocks: its version's promised limits, each step's legal one too. */
+  private async limitsOf(versionId: string): Promise<ClockLimits> {
+    const version = await this.versionById(versionId);
+    return {
+      calendarCode: version.calendarCode,
+      request: version.promisedLimit,
+      steps: new Map(version.steps.map((s) => [s.key, { promised: s.promisedLimit, legal: s.legalLimit }])),
+    };
+  }
+
+  /** The views of a request's clocks: the latest of each, the request clock over the intake one. */
+  private async slaOf(clocks: readonly SlaClock[], now: Date): Promise<RequestSla> {
+    const latest = new Map<string, SlaClock>();
+    for (const clock of clocks) latest.set(`${clock.kind}:${clock.stepKey ?? ''}`, clock);
+    const requestClock = latest.get('request:') ?? latest.get('intake:');
+    const steps = new Map<string, SlaObject>();
+    for (const clock of latest.values()) {
+      if (clock.kind === 'step' && clock.stepKey) steps.set(clock.stepKey, await this.sla.view(clock, now));
+    }
+    return { request: requestClock ? await this.sla.view(requestClock, now) : null, steps };
+  }
+
+  /** A published version by id, kept in memory: published versions never change. */
+  private async versionById(id: string): Promise<ItemVersion> {
+    let version = this.publishedVersions.get(id);
+    if (!version) {
+      const row = await this.dataSource.getRepository(ItemVersion).findOneBy({ id });
+      if (!row) throw new Error(`item version ${id} is missing`);
+      version = row;
+      if (row.status === 'published') {
+        if (this.publishedVersions.size >= PUBLISHED_VERSIONS_KEPT) this.publishedVersions.clear();
+        this.publishedVersions.set(id, row);
+      }
+    }
+    return version;
   }
 
   private async loadVisible(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Loaded> {

@@ -1,1 +1,4 @@
 export * from './sla-clock.js';
+export * from './clock-plan.js';
+export * from './sla.service.js';
+export * from './sla.module.js';

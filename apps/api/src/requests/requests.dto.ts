@@ -175,6 +175,18 @@ export class ApproveDto {
 
 // ---- responses ------------------------------------------------------------------------------
 
+export class SlaDto {
+  @ApiProperty({ enum: ['running', 'paused', 'warning', 'overdue', 'met', 'breached'] }) state: string;
+  @ApiProperty({ example: '2026-11-30T17:00:00.000+08:00' }) dueAt: string;
+  @ApiProperty({ example: '2026-11-30T10:36:00.000+08:00', description: 'when the clock warns (80% of the limit)' })
+  warnAt: string;
+  @ApiPropertyOptional({ description: 'steps: when the matter’s legal limit (法定时限) runs out' }) legalDueAt?: string;
+  @ApiProperty({ description: 'working minutes that passed while the clock was paused (not counted)' })
+  pausedMinutes: number;
+  @ApiProperty({ description: 'working minutes left to dueAt; negative once overdue' })
+  remainingWorkingMinutes: number;
+}
+
 export class OutputDto {
   @ApiProperty({ example: 'licence' }) stepKey: string;
   @ApiProperty({ example: 'licence' }) kind: string;
@@ -190,13 +202,8 @@ export class StepDto {
   @ApiProperty({ example: 'SAMR' }) departmentCode: string;
   @ApiProperty({ type: [String] }) dependsOn: string[];
   @ApiProperty({ enum: ['waiting', 'active', 'approved', 'denied', 'cancelled'] }) status: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'the step clock; null until SLA clocks exist',
-  })
-  sla: null;
+  @ApiProperty({ type: SlaDto, nullable: true, description: 'the step clock; null before it first runs' })
+  sla: SlaDto | null;
   @ApiProperty({ type: String, nullable: true }) activatedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the approval comment or the denial reason' })
@@ -226,13 +233,8 @@ export class RequestSummaryDto {
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'when it completed, was denied, refused or withdrawn' })
   endedAt: string | null;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'the request clock; null until SLA clocks exist',
-  })
-  sla: null;
+  @ApiProperty({ type: SlaDto, nullable: true, description: 'the request clock; null before it first runs' })
+  sla: SlaDto | null;
 }
 
 export class RequestDto extends RequestSummaryDto {
@@ -290,13 +292,8 @@ export class TaskDto {
   @ApiProperty() departmentCode: string;
   @ApiProperty({ enum: ['active'] }) status: string;
   @ApiProperty() activatedAt: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'the step clock; null until SLA clocks exist',
-  })
-  sla: null;
+  @ApiProperty({ type: SlaDto, nullable: true, description: 'the step clock; null before it first runs' })
+  sla: SlaDto | null;
 }
 
 export class TaskPageDto {

@@ -3,6 +3,7 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { SlaTimers } from '../sla-timers.js';
 
 /** Reacts to domain events relayed from the outbox; every handler is idempotent (events may arrive twice). */
 @Processor('events', { concurrency: 8 })
@@ -21,9 +22,15 @@ export class EventsProcessor extends WorkerHost {
     'step.activated',
     'step.approved',
     'step.denied',
+    'sla.clock-changed',
+    'sla.warning',
+    'sla.overdue',
   ] as const satisfies readonly JobName[];
 
-  constructor(private readonly notifications: NotificationsService) {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly timers: SlaTimers,
+  ) {
     super();
   }
 
@@ -50,6 +57,11 @@ export class EventsProcessor extends WorkerHost {
           typed.data.requestId,
           typed.data.stepKey,
         );
+      case 'sla.clock-changed':
+        return this.timers.schedule(typed.data.clockId);
+      case 'sla.warning':
+      case 'sla.overdue':
+        return this.notifications.notifySla(typed.data.eventId, typed.name, typed.data.clockId, typed.data.requestId);
       default:
         return assertNever(typed, 'event');
     }

@@ -2,6 +2,7 @@ import { Foundation1795700000000 } from './1795700000000-foundation.js';
 import { Catalogue1795800000000 } from './1795800000000-catalogue.js';
 import { Requests1795900000000 } from './1795900000000-requests.js';
 import { Calendars1796000000000 } from './1796000000000-calendars.js';
+import { Sla1796100000000 } from './1796100000000-sla.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Catalogue1795800000000,
   Requests1795900000000,
   Calendars1796000000000,
+  Sla1796100000000,
 ];

@@ -1,0 +1,44 @@
+import { Clock } from '#common';
+import { DEFAULT_JOB_OPTIONS } from '#queue';
+import { SlaService } from '#sla';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+
+/**
+ * One delayed job per clock, for its next threshold only (its warning, then its due time), with a
+ * deterministic id: `sla-<clock>-<generation>-<threshold>`. Setting it twice is a no-op; a timer
+ * left from an older generation (the clock paused, resumed or stopped since) fires and does nothing.
+ */
+@Injectable()
+export class SlaTimers {
+  private readonly logger = new Logger(SlaTimers.name);
+
+  constructor(
+    private readonly sla: SlaService,
+    @InjectQueue('sla') private readonly queue: Queue,
+    private readonly clock: Clock,
+  ) {}
+
+  async schedule(clockId: string): Promise<void> {
+    const timer = await this.sla.timerFor(clockId);
+    if (!timer) return;
+    await this.set(clockId, timer);
+  }
+
+  /** Records what was missed and sets every open clock's timer again (worker start and every few minutes). */
+  async reconcile(): Promise<{ recorded: number; timers: number }> {
+    const { recorded, timers } = await this.sla.reconcile();
+    for (const timer of timers) await this.set(timer.clockId, timer);
+    if (recorded > 0) this.logger.warn(`reconciliation recorded ${recorded} SLA thresholds a timer had missed`);
+    return { recorded, timers: timers.length };
+  }
+
+  private async set(clockId: string, timer: { jobId: string; generation: number; at: Date }): Promise<void> {
+    await this.queue.add(
+      'sla.fire',
+      { clockId, generation: timer.generation },
+      { ...DEFAULT_JOB_OPTIONS, jobId: timer.jobId, delay: Math.max(0, timer.at.getTime() - this.clock.now().getTime()) },
+    );
+  }
+}

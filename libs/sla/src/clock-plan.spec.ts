@@ -1,0 +1,51 @@
+import { desiredClocks, planClocks } from './clock-plan.js';
+
+const intake = { kind: 'intake' as const, stepKey: null, paused: false };
+const request = (paused = false) => ({ kind: 'request' as const, stepKey: null, paused });
+const step = (stepKey: string, paused = false) => ({ kind: 'step' as const, stepKey, paused });
+
+describe('the clocks a request should have open', () => {
+  it('follows the lifecycle: intake, then the request and its active steps, paused while a department waits', () => {
+    expect(desiredClocks({ status: 'submitted', supplementStage: null, activeSteps: [] })).toEqual([intake]);
+    expect(desiredClocks({ status: 'supplement_required', supplementStage: 'intake', activeSteps: [] })).toEqual([]);
+    expect(desiredClocks({ status: 'in_progress', supplementStage: null, activeSteps: ['seal', 'tax'] })).toEqual([
+      request(),
+      step('seal'),
+      step('tax'),
+    ]);
+    expect(
+      desiredClocks({ status: 'supplement_required', supplementStage: 'processing', activeSteps: ['seal'] }),
+    ).toEqual([request(true), step('seal', true)]);
+    for (const status of ['completed', 'denied', 'refused', 'withdrawn']) {
+      expect(desiredClocks({ status, supplementStage: null, activeSteps: [] })).toEqual([]);
+    }
+  });
+});
+
+describe('planClocks', () => {
+  it('at acceptance stops intake and starts the request and the first step', () => {
+    expect(planClocks([intake], [request(), step('licence')])).toEqual({
+      start: [request(), step('licence')],
+      stop: [intake],
+      pause: [],
+      resume: [],
+    });
+  });
+
+  it('after the licence stops its clock and starts the five parallel ones', () => {
+    const plan = planClocks([request(), step('licence')], [request(), step('seal'), step('tax')]);
+    expect(plan.stop).toEqual([step('licence')]);
+    expect(plan.start).toEqual([step('seal'), step('tax')]);
+  });
+
+  it('pauses and resumes running clocks without starting new ones', () => {
+    expect(planClocks([request(), step('seal')], [request(true), step('seal', true)])).toMatchObject({
+      start: [],
+      stop: [],
+      pause: [request(), step('seal')],
+    });
+    expect(planClocks([request(true), step('seal', true)], [request(), step('seal')])).toMatchObject({
+      resume: [request(true), step('seal', true)],
+    });
+  });
+});

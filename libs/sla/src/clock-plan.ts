@@ -1,0 +1,62 @@
+import type { ClockKind } from './sla-clock.js';
+
+/** A clock as the plan sees it: which one, and whether it runs. */
+export interface ClockSlot {
+  kind: ClockKind;
+  stepKey: string | null;
+  paused: boolean;
+}
+
+export interface RequestShape {
+  status: string;
+  supplementStage: 'intake' | 'processing' | null;
+  activeSteps: readonly string[];
+}
+
+const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === b.stepKey;
+
+/**
+ * The clocks a request should have open in its state (DESIGN.md, SLA):
+ * - submitted: the intake clock (行政许可法 Art. 32: accept, refuse or ask within the limit);
+ * - waiting for a supplement asked at intake: none (asking ends intake; the request clock has not started);
+ * - in progress: the request clock and one clock per active step;
+ * - waiting for a supplement asked by a department: the same clocks, paused;
+ * - ended: none.
+ */
+export function desiredClocks(request: RequestShape): ClockSlot[] {
+  switch (request.status) {
+    case 'submitted':
+      return [{ kind: 'intake', stepKey: null, paused: false }];
+    case 'in_progress':
+    case 'supplement_required': {
+      if (request.status === 'supplement_required' && request.supplementStage !== 'processing') return [];
+      const paused = request.status === 'supplement_required';
+      return [
+        { kind: 'request', stepKey: null, paused },
+        ...request.activeSteps.map((stepKey) => ({ kind: 'step' as const, stepKey, paused })),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+export interface ClockPlan {
+  start: ClockSlot[];
+  stop: ClockSlot[];
+  pause: ClockSlot[];
+  resume: ClockSlot[];
+}
+
+/** What to do to the open clocks so that they match the desired ones. */
+export function planClocks(open: readonly ClockSlot[], desired: readonly ClockSlot[]): ClockPlan {
+  const plan: ClockPlan = { start: [], stop: [], pause: [], resume: [] };
+  for (const clock of open) {
+    const wanted = desired.find((d) => same(d, clock));
+    if (!wanted) plan.stop.push(clock);
+    else if (wanted.paused && !clock.paused) plan.pause.push(clock);
+    else if (!wanted.paused && clock.paused) plan.resume.push(clock);
+  }
+  for (const wanted of desired) if (!open.some((c) => same(c, wanted))) plan.start.push(wanted);
+  return plan;
+}

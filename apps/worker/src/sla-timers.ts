@@ -38,7 +38,11 @@ export class SlaTimers {
     await this.queue.add(
       'sla.fire',
       { clockId, generation: timer.generation },
-      { ...DEFAULT_JOB_OPTIONS, jobId: timer.jobId, delay: Math.max(0, timer.at.getTime() - this.clock.now().getTime()) },
+      {
+        ...DEFAULT_JOB_OPTIONS,
+        jobId: timer.jobId,
+        delay: Math.max(0, timer.at.getTime() - this.clock.now().getTime()),
+      },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { CalendarModule } from '#calendar';
 import { CatalogueModule } from '#catalogue';
 import { ClockModule } from '#common';
 import { AppConfigModule } from '#config';
@@ -7,7 +8,7 @@ import { Module } from '@nestjs/common';
 import { DemoSeed } from './demo-seed.js';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, DatabaseModule, IdentityModule, CatalogueModule],
+  imports: [AppConfigModule, ClockModule, DatabaseModule, IdentityModule, CalendarModule, CatalogueModule],
   providers: [DemoSeed],
 })
 export class SetupModule {}

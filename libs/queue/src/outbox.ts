@@ -37,8 +37,8 @@ export class OutboxWriter {
 
 /**
  * Publishes pending outbox rows to the events queue. Rows are claimed with SKIP LOCKED so many
- * relays can run; the job id is derived from the row id, so a relay that dies after publishing
- * but before marking re-publishes the same job ids and BullMQ keeps one of each.
+ * relays can run; the job id is derived from the row (id and creation time), so a relay that dies
+ * after publishing but before marking re-publishes the same job ids and BullMQ keeps one of each.
  */
 @Injectable()
 export class OutboxRelay {
@@ -67,7 +67,10 @@ export class OutboxRelay {
           publishable.map((row) => ({
             name: row.type,
             data: { ...row.payload, eventId: row.id },
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: `event-${row.id}` },
+            // The row's id and creation instant: the same row always makes the same job, while a row of
+            // a database restored or recreated under the same queues (ids counted again) does not
+            // collide with a job Redis still keeps from before.
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: `event-${row.id}-${row.createdAt.getTime()}` },
           })),
         );
       }

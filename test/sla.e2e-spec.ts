@@ -1,0 +1,239 @@
+import { Clock } from '#common';
+import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
+import { AuditEvent } from '#database';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplication } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { SlaTimers } from '../apps/worker/src/sla-timers.js';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { createApp, login, unique } from './helpers.js';
+import { TEST_ENV } from './test-env.js';
+
+/** The domain's time, moved forward by the test: the api and the worker share it. */
+class SteppingClock extends Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advanceMinutes(minutes: number): void {
+    this.offsetMs += minutes * 60_000;
+  }
+}
+
+async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function usccOf(region: string): string {
+  let n = Date.now();
+  let serial = '';
+  for (let i = 0; i < 9; i++) {
+    serial = USCC_ALPHABET[n % 31] + serial;
+    n = Math.floor(n / 31);
+  }
+  const first17 = `${region}${serial}`;
+  return first17 + usccCheckCharacter(first17)!;
+}
+
+interface Sla {
+  state: string;
+  dueAt: string;
+  warnAt: string;
+  pausedMinutes: number;
+  remainingWorkingMinutes: number;
+}
+
+describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliation)', () => {
+  const clock = new SteppingClock();
+  let app: INestApplication;
+  let worker: TestingModule;
+  let db: DataSource;
+  let slaQueue: Queue;
+  const tokens: Record<string, string> = {};
+  const u = unique().toUpperCase();
+  const ITEM = `SLA-${u}`;
+  const company = usccOf('91320596');
+
+  const http = () => request(app.getHttpServer());
+  const post = (path: string, token: string, body: object = {}) =>
+    http().post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
+  const view = async (id: string) =>
+    (await http().get(`/api/v1/requests/${id}`).set('Authorization', `Bearer ${tokens.admin}`).expect(200)).body as {
+      sla: Sla | null;
+      steps: { key: string; sla: Sla | null }[];
+    };
+  const stepSla = async (id: string) => (await view(id)).steps[0].sla!;
+  const audits = async (id: string, action: string) =>
+    db.getRepository(AuditEvent).countBy({ subjectType: 'request', subjectId: id, action });
+  const stepClock = async (id: string) => {
+    const [row] = (await db.query(
+      "SELECT id, generation FROM sla_clocks WHERE request_id = ? AND kind = 'step' AND stopped_at IS NULL",
+      [id],
+    )) as { id: string | number; generation: number }[];
+    return { id: String(row.id), generation: Number(row.generation) };
+  };
+  /** Waits until the worker has set the clock's timer (after the relay brought it the clock's event). */
+  const timer = (jobId: string) => eventually(() => slaQueue.getJob(jobId), `timer ${jobId}`);
+  /** Lets a timer fire now instead of at its time (BullMQ changeDelay). */
+  const fireNow = async (jobId: string) => {
+    const job = await timer(jobId);
+    if (await job.isDelayed()) await job.changeDelay(0);
+  };
+
+  async function acceptedRequest(): Promise<string> {
+    const submitted = await post('/requests', tokens.applicant, {
+      itemCode: ITEM,
+      form: {},
+      materials: [{ code: 'PLAN', reference: 'file:plan.pdf' }],
+    }).expect(201);
+    await post(`/requests/${submitted.body.id}/accept`, tokens.clerk).expect(200);
+    return submitted.body.id as string;
+  }
+
+  beforeAll(async () => {
+    app = await createApp((builder) => builder.overrideProvider(Clock).useValue(clock));
+    worker = await Test.createTestingModule({ imports: [WorkerModule] })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    await worker.init();
+    db = app.get(getDataSourceToken());
+    slaQueue = worker.get<Queue>(getQueueToken('sla'));
+    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
+    const admin = (path: string, body: object) => post(path, tokens.admin, body).expect(201);
+    await admin('/departments', { code: `D-${u}`, name: 'SLA 测试部门' });
+    await admin('/halls', { code: `H-${u}`, name: 'SLA 测试大厅', level: 'centre' });
+    await admin('/matters', {
+      code: `M-${u}`,
+      name: '全天候审查',
+      departmentCode: `D-${u}`,
+      promisedLimit: { value: 10, unit: 'workingMinutes' },
+      legalLimit: { value: 30, unit: 'workingMinutes' },
+      materials: [{ code: 'PLAN', name: '方案', required: true, key: true }],
+      output: { kind: 'approval', name: '批复' },
+    });
+    const draft = await admin('/items', {
+      code: ITEM,
+      name: '全天候一件事',
+      category: 'test',
+      calendarCode: 'always',
+      promisedLimit: { value: 20, unit: 'workingMinutes' },
+      steps: [{ key: 'review', matterCode: `M-${u}` }],
+    });
+    await post(`/items/${ITEM}/versions/${draft.body.version}/publish`, tokens.admin).expect(200);
+    await admin('/companies', { uscc: company, name: 'SLA 测试公司' });
+    const users: [string, object][] = [
+      ['applicant', { role: 'applicant', companyUscc: company }],
+      ['clerk', { role: 'clerk', hallCode: `H-${u}` }],
+      ['approver', { role: 'approver', departmentCode: `D-${u}` }],
+    ];
+    for (const [key, binding] of users) {
+      const username = `sla-${key}-${u}`.toLowerCase();
+      await admin('/users', { username, password: 'good-pass-123', ...binding });
+      tokens[key] = await login(app, username, 'good-pass-123');
+    }
+  });
+
+  afterAll(async () => {
+    await worker.close();
+    await app.close();
+  });
+
+  it('warning then overdue arrive by themselves, each recorded once in the timeline', async () => {
+    const id = await acceptedRequest();
+    const first = await stepSla(id);
+    expect(first).toMatchObject({ state: 'running', pausedMinutes: 0, remainingWorkingMinutes: 10 });
+    const { id: clockId } = await stepClock(id);
+    const warningTimer = await timer(`sla-${clockId}-0-warning`);
+    expect(await warningTimer.isDelayed()).toBe(true);
+
+    clock.advanceMinutes(8.5);
+    expect((await stepSla(id)).state).toBe('warning');
+    await fireNow(`sla-${clockId}-0-warning`);
+    await eventually(async () => (await audits(id, 'sla.warning')) === 1, 'the warning in the timeline');
+
+    // Recording the warning moved the clock on; its next timer is for the due time.
+    const overdueTimer = await timer(`sla-${clockId}-1-overdue`);
+    expect(await overdueTimer.isDelayed()).toBe(true);
+    clock.advanceMinutes(2);
+    await fireNow(`sla-${clockId}-1-overdue`);
+    await eventually(async () => (await audits(id, 'sla.overdue')) === 1, 'the overdue in the timeline');
+    const overdue = await stepSla(id);
+    expect(overdue.state).toBe('overdue');
+    expect(overdue.remainingWorkingMinutes).toBeLessThan(0);
+
+    // Approving now stops the clock late: breached. The thresholds stay recorded once.
+    const approved = await post(`/requests/${id}/steps/review/approve`, tokens.approver).expect(200);
+    expect(approved.body.steps[0].sla.state).toBe('breached');
+    expect(approved.body.sla.state).toBe('met');
+    expect(await audits(id, 'sla.warning')).toBe(1);
+    expect(await audits(id, 'sla.overdue')).toBe(1);
+  });
+
+  it('a paused clock does not breach; resuming gives back exactly the time that was left', async () => {
+    const id = await acceptedRequest();
+    clock.advanceMinutes(3);
+    await post(`/requests/${id}/steps/review/supplement-requests`, tokens.approver, {
+      materials: ['PLAN'],
+      note: '方案需补充全天候值守安排',
+    }).expect(200);
+    const paused = await view(id);
+    expect(paused.sla?.state).toBe('paused');
+    expect(paused.steps[0].sla).toMatchObject({ state: 'paused', remainingWorkingMinutes: 7 });
+
+    clock.advanceMinutes(60);
+    await worker.get(SlaTimers).reconcile();
+    const later = await stepSla(id);
+    expect(later).toMatchObject({ state: 'paused', remainingWorkingMinutes: 7, pausedMinutes: 60 });
+    expect(await audits(id, 'sla.overdue')).toBe(0);
+
+    const supplied = await post(`/requests/${id}/supplements`, tokens.applicant, {
+      materials: [{ code: 'PLAN', reference: 'file:plan-v2.pdf' }],
+    }).expect(200);
+    const resumed = supplied.body.steps[0].sla as Sla;
+    expect(resumed).toMatchObject({ state: 'running', remainingWorkingMinutes: 7, pausedMinutes: 60 });
+    expect(new Date(resumed.dueAt).getTime() - clock.now().getTime()).toBeGreaterThan(6.9 * 60_000);
+    expect(new Date(resumed.dueAt).getTime() - clock.now().getTime()).toBeLessThanOrEqual(7 * 60_000);
+  });
+
+  it('after Redis loses every timer, reconciliation records each threshold once and sets the timers again', async () => {
+    const id = await acceptedRequest();
+    const { id: clockId } = await stepClock(id);
+    await eventually(() => slaQueue.getJob(`sla-${clockId}-0-warning`), 'the first timer');
+
+    // Everything this file's queues hold in Redis is gone, as after a FLUSHALL.
+    const redis = new Redis(TEST_ENV.REDIS_URL);
+    const prefix = process.env.QUEUE_PREFIX!;
+    const keys = await redis.keys(`${prefix}:sla:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    expect(await slaQueue.getJob(`sla-${clockId}-0-warning`)).toBeUndefined();
+
+    clock.advanceMinutes(8.5);
+    const timers = worker.get(SlaTimers);
+    await timers.reconcile();
+    expect(await audits(id, 'sla.warning')).toBe(1);
+    const { generation } = await stepClock(id);
+    expect(await slaQueue.getJob(`sla-${clockId}-${generation}-overdue`)).toBeDefined();
+
+    await timers.reconcile();
+    expect(await audits(id, 'sla.warning')).toBe(1);
+
+    clock.advanceMinutes(2);
+    await timers.reconcile();
+    await timers.reconcile();
+    expect(await audits(id, 'sla.overdue')).toBe(1);
+    expect((await stepSla(id)).state).toBe('overdue');
+  });
+});

@@ -236,4 +236,47 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
     expect(await audits(id, 'sla.overdue')).toBe(1);
     expect((await stepSla(id)).state).toBe('overdue');
   });
+  it('lists an approver’s tasks oldest due first: a step paused meanwhile comes after one activated later', async () => {
+    const first = await acceptedRequest();
+    clock.advanceMinutes(1);
+    await post(`/requests/${first}/steps/review/supplement-requests`, tokens.approver, {
+      materials: ['PLAN'],
+      note: '请补充',
+    }).expect(200);
+    clock.advanceMinutes(1);
+    const second = await acceptedRequest();
+    clock.advanceMinutes(4);
+    await post(`/requests/${first}/supplements`, tokens.applicant, {
+      materials: [{ code: 'PLAN', reference: 'file:plan-v3.pdf' }],
+    }).expect(200);
+    // first: due 9 minutes after its resume (t+6) = t+15; second: due t+2+10 = t+12.
+    const tasks = await http()
+      .get('/api/v1/tasks?limit=100')
+      .set('Authorization', `Bearer ${tokens.approver}`)
+      .expect(200);
+    const ids = (tasks.body.items as { requestId: string; sla: Sla }[]).map((t) => t.requestId);
+    expect(ids.indexOf(second)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
+    const dues = (tasks.body.items as { sla: Sla }[]).map((t) => new Date(t.sla.dueAt).getTime());
+    expect([...dues].sort((a, b) => a - b)).toEqual(dues);
+  });
+
+  it('filters requests by the state of their clock', async () => {
+    const id = await acceptedRequest();
+    const listed = async (state: string) => {
+      const res = await http()
+        .get(`/api/v1/requests?slaState=${state}&itemCode=${ITEM}&limit=100`)
+        .set('Authorization', `Bearer ${tokens.admin}`)
+        .expect(200);
+      return (res.body.items as { id: string; sla: Sla }[]).some((r) => r.id === id);
+    };
+    expect(await listed('running')).toBe(true);
+    clock.advanceMinutes(17);
+    expect(await listed('running')).toBe(false);
+    expect(await listed('warning')).toBe(true);
+    clock.advanceMinutes(4);
+    expect(await listed('overdue')).toBe(true);
+    expect(await listed('met')).toBe(false);
+    await http().get('/api/v1/requests?slaState=late').set('Authorization', `Bearer ${tokens.admin}`).expect(400);
+  });
 });

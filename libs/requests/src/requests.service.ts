@@ -32,6 +32,8 @@ import {
   type RequestShape,
   type SlaClock,
   type SlaObject,
+  SLA_STATES,
+  type SlaState,
   SlaService,
 } from '#sla';
 import { type OutboxEntry, OutboxWriter } from '#queue';
@@ -74,6 +76,18 @@ import type {
 const REQUEST_ID = /^[1-9]\d{0,18}$/;
 /** Published versions kept in memory; far more than a zone's catalogue has items. */
 const PUBLISHED_VERSIONS_KEPT = 500;
+
+/** Each SLA state as a condition on a clock `c` at :slaNow, the same reading as clockState. */
+const SLA_STATE_SQL: Record<SlaState, string> = {
+  met: 'c.stopped_at IS NOT NULL AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at',
+  breached: 'c.stopped_at IS NOT NULL AND (c.overdue_at IS NOT NULL OR c.stopped_at > c.due_at)',
+  paused: 'c.stopped_at IS NULL AND c.paused_at IS NOT NULL',
+  overdue: 'c.stopped_at IS NULL AND c.paused_at IS NULL AND (c.overdue_at IS NOT NULL OR :slaNow >= c.due_at)',
+  warning:
+    'c.stopped_at IS NULL AND c.paused_at IS NULL AND c.overdue_at IS NULL AND :slaNow < c.due_at AND (c.warned_at IS NOT NULL OR :slaNow >= c.warn_at)',
+  running:
+    'c.stopped_at IS NULL AND c.paused_at IS NULL AND c.overdue_at IS NULL AND c.warned_at IS NULL AND :slaNow < c.warn_at AND :slaNow < c.due_at',
+};
 
 /** The request as the SLA clocks see it: its status, where a supplement was asked, its active steps. */
 function shapeOf(request: ServiceRequest, steps: readonly RequestStep[]): RequestShape {
@@ -463,6 +477,16 @@ export class RequestsService {
     scopeQuery(query, actor);
     if (filters.status !== undefined) query.andWhere('r.status = :status', { status: filters.status });
     if (filters.itemCode !== undefined) query.andWhere('r.item_code = :itemCode', { itemCode: filters.itemCode });
+    if (filters.slaState !== undefined) {
+      const condition = SLA_STATE_SQL[filters.slaState as SlaState];
+      if (!condition) throw validationFailed(`slaState must be one of ${SLA_STATES.join(', ')}`);
+      // The request's clock is its latest request or intake clock; its state is read as slaView reads it.
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM sla_clocks c WHERE c.id = (SELECT MAX(c2.id) FROM sla_clocks c2
+           WHERE c2.request_id = r.id AND c2.kind IN ('intake', 'request')) AND ${condition})`,
+        { slaNow: this.clock.now() },
+      );
+    }
     if (before) query.andWhere('r.id < :before', { before });
     const rows = await query.getMany();
     const page = rows.slice(0, limit);
@@ -519,48 +543,53 @@ export class RequestsService {
       throw new DomainError('Forbidden', 'tasks are the steps of an approver’s department');
     }
     const after = decodeTaskCursor(cursor);
+    // Oldest due first: the step's open clock (its activation for a step older than the clocks).
+    const due = 'COALESCE(c.due_at, s.activated_at)';
     const params: unknown[] = [actor.departmentCode];
     let keyset = '';
     if (after) {
-      keyset =
-        'AND (s.activated_at > ? OR (s.activated_at = ? AND (s.request_id > ? OR (s.request_id = ? AND s.step_key > ?))))';
+      keyset = `AND (${due} > ? OR (${due} = ? AND (s.request_id > ? OR (s.request_id = ? AND s.step_key > ?))))`;
       params.push(after.activatedAt, after.activatedAt, after.requestId, after.requestId, after.stepKey);
     }
     params.push(limit + 1);
     const rows = (await this.dataSource.query(
       `SELECT s.request_id, s.step_key, s.matter_code, s.matter_name, s.department_code, s.status, s.activated_at,
-              r.number, r.item_code, r.company_uscc, r.status AS request_status
+              r.number, r.item_code, r.company_uscc, r.status AS request_status, c.id AS clock_id, ${due} AS due_key
          FROM request_steps s JOIN service_requests r ON r.id = s.request_id
+         LEFT JOIN sla_clocks c ON c.request_id = s.request_id AND c.kind = 'step' AND c.step_key = s.step_key
+              AND c.stopped_at IS NULL
         WHERE s.department_code = ? AND s.status = 'active' ${keyset}
-        ORDER BY s.activated_at, s.request_id, s.step_key
+        ORDER BY due_key, s.request_id, s.step_key
         LIMIT ?`,
       params,
-    )) as TaskRow[];
+    )) as (TaskRow & { clock_id: string | number | null; due_key: Date })[];
     const page = rows.slice(0, limit);
-    const items: TaskView[] = page.map((row) => ({
-      requestId: String(row.request_id),
-      requestNumber: row.number,
-      itemCode: row.item_code,
-      companyUscc: row.company_uscc,
-      requestStatus: row.request_status,
-      stepKey: row.step_key,
-      matterCode: row.matter_code,
-      matterName: row.matter_name,
-      departmentCode: row.department_code,
-      status: row.status,
-      activatedAt: formatInstant(row.activated_at),
-      sla: null,
-    }));
+    const clocks = await this.sla.clocksById(page.flatMap((row) => (row.clock_id ? [String(row.clock_id)] : [])));
+    const now = this.clock.now();
+    const items: TaskView[] = [];
+    for (const row of page) {
+      const stepClock = clocks.find((c) => c.id === String(row.clock_id));
+      items.push({
+        requestId: String(row.request_id),
+        requestNumber: row.number,
+        itemCode: row.item_code,
+        companyUscc: row.company_uscc,
+        requestStatus: row.request_status,
+        stepKey: row.step_key,
+        matterCode: row.matter_code,
+        matterName: row.matter_name,
+        departmentCode: row.department_code,
+        status: row.status,
+        activatedAt: formatInstant(row.activated_at),
+        sla: stepClock ? await this.sla.view(stepClock, now) : null,
+      });
+    }
     const last = page[page.length - 1];
     return {
       items,
       nextCursor:
         rows.length > limit
-          ? encodeTaskCursor({
-              activatedAt: last.activated_at,
-              requestId: String(last.request_id),
-              stepKey: last.step_key,
-            })
+          ? encodeTaskCursor({ activatedAt: last.due_key, requestId: String(last.request_id), stepKey: last.step_key })
           : null,
     };
   }

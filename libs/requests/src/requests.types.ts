@@ -11,6 +11,8 @@ export interface NewRequest {
 export interface RequestFilters {
   status?: string;
   itemCode?: string;
+  /** The state of the request's clock (its intake clock before acceptance). */
+  slaState?: string;
 }
 
 export interface AcceptInput {

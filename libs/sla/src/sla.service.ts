@@ -286,10 +286,7 @@ export class SlaService {
 
   // ---- rows ---------------------------------------------------------------------------------
 
-  private async clocksById(
-    ids: readonly string[],
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<SlaClock[]> {
+  async clocksById(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<SlaClock[]> {
     if (ids.length === 0 || !ids.every((id) => /^[1-9]\d{0,18}$/.test(id))) return [];
     const rows = (await manager.query(`SELECT * FROM sla_clocks WHERE id IN (${ids.map(() => '?').join(', ')})`, [
       ...ids,

@@ -59,7 +59,12 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestPageDto })
   @ApiErrors(400, 401)
   list(@CurrentActor() actor: Actor, @Query() query: RequestListQueryDto): Promise<RequestPageDto> {
-    return this.requests.list(actor, { status: query.status, itemCode: query.itemCode }, query.limit, query.cursor);
+    return this.requests.list(
+      actor,
+      { status: query.status, itemCode: query.itemCode, slaState: query.slaState },
+      query.limit,
+      query.cursor,
+    );
   }
 
   @Get(':id')

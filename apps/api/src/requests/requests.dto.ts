@@ -1,5 +1,6 @@
 import { CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
 import { REQUEST_STATUSES, type JsonObject } from '#database';
+import { SLA_STATES } from '#sla';
 import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -75,6 +76,11 @@ export class RequestListQueryDto extends PageQueryDto {
   @IsString()
   @Matches(CODE_PATTERN, codeMessage)
   itemCode?: string;
+
+  @ApiPropertyOptional({ enum: SLA_STATES, description: 'the state of the request’s clock' })
+  @IsOptional()
+  @IsIn(SLA_STATES, { message: `slaState must be one of ${SLA_STATES.join(', ')}` })
+  slaState?: string;
 }
 
 export class RequestIdParamsDto {

@@ -88,6 +88,8 @@ describe('calendars (工作日历)', () => {
       .find((d) => d.getUTCDay() === 3)!;
     const date = wednesday.toISOString().slice(0, 10);
     const tuesdayNoon = `${new Date(wednesday.getTime() - 86_400_000).toISOString().slice(0, 10)}T12:00:00+08:00`;
+    // Another run may have picked the same day: start from a working day whatever happened before.
+    await put(`/calendars/zone/days/${date}`, { working: true, name: `基准-${u}` }).expect(200);
     const before = await due(tuesdayNoon, 1, 'workingDays');
     expect(before).toBe(`${date}T17:00:00.000+08:00`);
 
@@ -99,7 +101,11 @@ describe('calendars (工作日历)', () => {
 
     const audits = await db.getRepository(AuditEvent).findBy({ subjectType: 'calendar', action: 'calendar.day-set' });
     const mine = audits.find((a) => (a.payload as { after?: { name?: string } }).after?.name === `停电检修-${u}`);
-    expect(mine?.payload).toMatchObject({ date, before: null, after: { working: false } });
+    expect(mine?.payload).toMatchObject({
+      date,
+      before: { working: true, name: `基准-${u}` },
+      after: { working: false },
+    });
 
     await put(`/calendars/zone/days/${date}`, { working: true, name: `恢复-${u}` }).expect(200);
     expect(await due(tuesdayNoon, 1, 'workingDays')).toBe(before);

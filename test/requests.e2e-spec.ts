@@ -1198,12 +1198,16 @@ describe('requests (办件)', () => {
       expect(await countRequests(companyA)).toBe(before);
     });
 
-    it('refuses deferred materials, a blank reason and a 65-character output number with 400', async () => {
+    it('refuses deferring a key or unknown material, a blank reason and a 65-character output number with 400', async () => {
       const { id } = await submit();
       const deferred = await post(`/requests/${id}/accept`, tokens.clerk, {
-        deferredMaterials: [{ code: 'PREMISES', dueInWorkingDays: 5 }],
+        deferredMaterials: [
+          { code: 'ARTICLES', dueInWorkingDays: 5 },
+          { code: 'NO-SUCH-MATERIAL', dueInWorkingDays: 5 },
+        ],
       }).expect(400);
-      expect(messageText(deferred.body)).toContain('deferredMaterials');
+      expect(messageText(deferred.body)).toContain('key materials cannot be deferred');
+      expect(messageText(deferred.body)).toContain('NO-SUCH-MATERIAL');
       const blank = await post(`/requests/${id}/refuse`, tokens.clerk, { reason: '   ' }).expect(400);
       expect(messageText(blank.body)).toContain('reason must not be blank');
       await post(`/requests/${id}/refuse`, tokens.clerk, {}).expect(400);

@@ -91,13 +91,13 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
     if (await job.isDelayed()) await job.changeDelay(0);
   };
 
-  async function acceptedRequest(): Promise<string> {
+  async function acceptedRequest(acceptBody: object = {}, itemCode = ITEM): Promise<string> {
     const submitted = await post('/requests', tokens.applicant, {
-      itemCode: ITEM,
+      itemCode,
       form: {},
       materials: [{ code: 'PLAN', reference: 'file:plan.pdf' }],
     }).expect(201);
-    await post(`/requests/${submitted.body.id}/accept`, tokens.clerk).expect(200);
+    await post(`/requests/${submitted.body.id}/accept`, tokens.clerk, acceptBody).expect(200);
     return submitted.body.id as string;
   }
 
@@ -120,7 +120,10 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
       departmentCode: `D-${u}`,
       promisedLimit: { value: 10, unit: 'workingMinutes' },
       legalLimit: { value: 30, unit: 'workingMinutes' },
-      materials: [{ code: 'PLAN', name: '方案', required: true, key: true }],
+      materials: [
+        { code: 'PLAN', name: '方案', required: true, key: true },
+        { code: 'PHOTO', name: '现场照片', required: false, key: false },
+      ],
       output: { kind: 'approval', name: '批复' },
     });
     const draft = await admin('/items', {
@@ -137,6 +140,7 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
       ['applicant', { role: 'applicant', companyUscc: company }],
       ['clerk', { role: 'clerk', hallCode: `H-${u}` }],
       ['approver', { role: 'approver', departmentCode: `D-${u}` }],
+      ['manager', { role: 'manager' }],
     ];
     for (const [key, binding] of users) {
       const username = `sla-${key}-${u}`.toLowerCase();
@@ -278,5 +282,123 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
     expect(await listed('overdue')).toBe(true);
     expect(await listed('met')).toBe(false);
     await http().get('/api/v1/requests?slaState=late').set('Authorization', `Bearer ${tokens.admin}`).expect(400);
+  });
+  it('容缺受理: the outputs wait for a deferred material, which has its own due date', async () => {
+    const acceptedAt = clock.now().getTime();
+    const id = await acceptedRequest({ deferredMaterials: [{ code: 'PHOTO', dueInWorkingDays: 1 }] });
+    const accepted = (await http().get(`/api/v1/requests/${id}`).set('Authorization', `Bearer ${tokens.applicant}`))
+      .body as { deferredMaterials: { code: string; dueAt: string; suppliedAt: string | null }[] };
+    expect(accepted.deferredMaterials).toHaveLength(1);
+    expect(accepted.deferredMaterials[0]).toMatchObject({ code: 'PHOTO', suppliedAt: null });
+    // One working day on `always` is 24 hours from acceptance.
+    expect(Math.abs(new Date(accepted.deferredMaterials[0].dueAt).getTime() - acceptedAt - 86_400_000)).toBeLessThan(
+      5_000,
+    );
+
+    const approved = await post(`/requests/${id}/steps/review/approve`, tokens.approver).expect(200);
+    expect(approved.body.status).toBe('in_progress');
+    expect(approved.body.outputs).toEqual([]);
+
+    const wrong = await post(`/requests/${id}/supplements`, tokens.applicant, {
+      materials: [{ code: 'PLAN', reference: 'file:plan-again.pdf' }],
+    }).expect(400);
+    expect(JSON.stringify(wrong.body.message)).toContain('not deferred or already in');
+
+    const supplied = await post(`/requests/${id}/supplements`, tokens.applicant, {
+      materials: [{ code: 'PHOTO', reference: 'file:photo.jpg' }],
+    }).expect(200);
+    expect(supplied.body.status).toBe('completed');
+    expect(supplied.body.outputs).toHaveLength(1);
+    expect(supplied.body.outputs[0].issuedAt).toBe(supplied.body.completedAt);
+    expect(supplied.body.deferredMaterials[0].suppliedAt).not.toBeNull();
+    expect(supplied.body.sla.state).toBe('met');
+  });
+
+  it('延期: a manager extends the request clock once, before its due time; the applicant sees it', async () => {
+    const id = await acceptedRequest();
+    const before = (await view(id)).sla!;
+    const extended = await post(`/requests/${id}/extensions`, tokens.manager, {
+      workingDays: 2,
+      reason: '需现场核查',
+    }).expect(200);
+    expect(new Date(extended.body.sla.dueAt).getTime() - new Date(before.dueAt).getTime()).toBe(2 * 86_400_000);
+    expect(extended.body.extension).toMatchObject({ workingDays: 2, reason: '需现场核查' });
+    const seen = await http().get(`/api/v1/requests/${id}`).set('Authorization', `Bearer ${tokens.applicant}`);
+    expect(seen.body.extension.workingDays).toBe(2);
+    expect(await audits(id, 'request.extended')).toBe(1);
+
+    const again = await post(`/requests/${id}/extensions`, tokens.manager, { workingDays: 1, reason: '再延' }).expect(
+      409,
+    );
+    expect(again.body.message).toContain('once per request');
+    await post(`/requests/${id}/extensions`, tokens.approver, { workingDays: 1, reason: 'x' }).expect(403);
+    await post(`/requests/${id}/extensions`, tokens.manager, { workingDays: 11, reason: 'x' }).expect(400);
+
+    const late = await acceptedRequest();
+    clock.advanceMinutes(25);
+    const refused = await post(`/requests/${late}/extensions`, tokens.manager, {
+      workingDays: 1,
+      reason: '迟了',
+    }).expect(409);
+    expect(refused.body.message).toContain('past its due time');
+  });
+
+  it('特别程序: the step and request clocks stop until its end, and count on from the end by themselves', async () => {
+    const id = await acceptedRequest();
+    clock.advanceMinutes(2);
+    const endsAt = new Date(clock.now().getTime() + 30 * 60_000).toISOString();
+    const started = await post(`/requests/${id}/steps/review/special-procedures`, tokens.approver, {
+      reason: '组织专家评审',
+      endsAt,
+    }).expect(200);
+    expect(started.body.steps[0].sla).toMatchObject({ state: 'paused', remainingWorkingMinutes: 8 });
+    expect(started.body.sla.state).toBe('paused');
+    expect(started.body.specialProcedures[0]).toMatchObject({
+      stepKey: 'review',
+      reason: '组织专家评审',
+      endedAt: null,
+    });
+    await post(`/requests/${id}/steps/review/special-procedures`, tokens.approver, {
+      reason: '又一个',
+      endsAt,
+    }).expect(409);
+
+    clock.advanceMinutes(45);
+    await worker.get(SlaTimers).reconcile();
+    const after = await view(id);
+    expect(after.steps[0].sla).toMatchObject({ state: 'overdue' });
+    // Resumed at the procedure's end (30 minutes after its start) with 8 minutes left: due 38 minutes
+    // after the start, so 7 minutes overdue at 45.
+    expect(after.steps[0].sla!.remainingWorkingMinutes).toBe(-7);
+    expect(after.steps[0].sla!.pausedMinutes).toBe(30);
+    expect(await audits(id, 'step.special-procedure-ended')).toBe(1);
+    await worker.get(SlaTimers).reconcile();
+    expect(await audits(id, 'step.special-procedure-ended')).toBe(1);
+  });
+
+  it("warns at the item's own share of the limit", async () => {
+    const code = `SLA-W-${u}`;
+    const draft = await post('/items', tokens.admin, {
+      code,
+      name: '半程预警',
+      category: 'test',
+      calendarCode: 'always',
+      promisedLimit: { value: 20, unit: 'workingMinutes' },
+      warnShare: 0.5,
+      steps: [{ key: 'review', matterCode: `M-${u}` }],
+    }).expect(201);
+    expect(draft.body.warnShare).toBe(0.5);
+    await post(`/items/${code}/versions/1/publish`, tokens.admin).expect(200);
+    const id = await acceptedRequest({}, code);
+    const sla = (await view(id)).sla!;
+    expect(new Date(sla.dueAt).getTime() - new Date(sla.warnAt).getTime()).toBe(10 * 60_000);
+    await post('/items', tokens.admin, {
+      code: `SLA-X-${u}`,
+      name: 'x',
+      category: 'test',
+      promisedLimit: { value: 20, unit: 'workingMinutes' },
+      warnShare: 1.5,
+      steps: [{ key: 'review', matterCode: `M-${u}` }],
+    }).expect(400);
   });
 });

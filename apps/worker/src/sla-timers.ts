@@ -1,5 +1,6 @@
 import { Clock } from '#common';
 import { DEFAULT_JOB_OPTIONS } from '#queue';
+import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
@@ -17,6 +18,7 @@ export class SlaTimers {
   constructor(
     private readonly sla: SlaService,
     @InjectQueue('sla') private readonly queue: Queue,
+    private readonly requests: RequestsService,
     private readonly clock: Clock,
   ) {}
 
@@ -26,8 +28,26 @@ export class SlaTimers {
     await this.set(clockId, timer);
   }
 
+  /** The end of a special procedure, as a timer with a deterministic id. */
+  async scheduleProcedureEnd(procedureId: string, endsAt?: Date): Promise<void> {
+    const at = endsAt ?? (await this.requests.specialProcedures()).running.find((p) => p.id === procedureId)?.endsAt;
+    if (!at) return;
+    await this.queue.add(
+      'sla.procedure-end',
+      { procedureId },
+      {
+        ...DEFAULT_JOB_OPTIONS,
+        jobId: `procedure-${procedureId}`,
+        delay: Math.max(0, at.getTime() - this.clock.now().getTime()),
+      },
+    );
+  }
+
   /** Records what was missed and sets every open clock's timer again (worker start and every few minutes). */
   async reconcile(): Promise<{ recorded: number; timers: number }> {
+    const procedures = await this.requests.specialProcedures();
+    for (const id of procedures.due) await this.requests.endSpecialProcedure(id);
+    for (const p of procedures.running) await this.scheduleProcedureEnd(p.id, p.endsAt);
     const { recorded, timers } = await this.sla.reconcile();
     for (const timer of timers) await this.set(timer.clockId, timer);
     if (recorded > 0) this.logger.warn(`reconciliation recorded ${recorded} SLA thresholds a timer had missed`);

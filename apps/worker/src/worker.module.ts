@@ -4,7 +4,7 @@ import { DatabaseModule } from '#database';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { OutboxRelay, QueueModule } from '#queue';
-import { IdempotencyStore } from '#requests';
+import { IdempotencyStore, RequestsModule } from '#requests';
 import { SlaModule } from '#sla';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -25,6 +25,7 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor];
     DatabaseModule,
     QueueModule,
     SlaModule,
+    RequestsModule,
   ],
   providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
 })

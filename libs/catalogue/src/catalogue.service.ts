@@ -32,6 +32,7 @@ export function toItemVersionView(row: ItemVersion): ItemVersionView {
     category: row.category,
     calendarCode: row.calendarCode,
     promisedLimit: row.promisedLimit,
+    warnShare: Number(row.warnShare),
     steps: row.steps,
     checklist: row.checklist,
     formSchema: row.formSchema ?? null,
@@ -51,6 +52,7 @@ export function toPublishedItemView(view: ItemVersionView): PublishedItemView {
     calendarCode: view.calendarCode,
     version: view.version,
     promisedLimit: view.promisedLimit,
+    warnShare: view.warnShare,
     steps: view.steps.map((step) => ({
       key: step.key,
       matterCode: step.matterCode,
@@ -133,6 +135,7 @@ export class CatalogueService {
           category: input.category,
           calendarCode: input.calendarCode ?? DEFAULT_CALENDAR_CODE,
           promisedLimit: { value: input.promisedLimit.value, unit: input.promisedLimit.unit },
+          warnShare: (input.warnShare ?? 0.8).toFixed(3),
           formSchema: input.formSchema ?? null,
           steps,
           checklist,

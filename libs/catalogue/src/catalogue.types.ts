@@ -61,6 +61,7 @@ export interface ItemVersionView {
   category: string;
   calendarCode: string;
   promisedLimit: TimeLimit;
+  warnShare: number;
   steps: VersionStep[];
   checklist: ChecklistEntry[];
   formSchema: JsonObject | null;
@@ -97,6 +98,7 @@ export interface PublishedItemView {
   calendarCode: string;
   version: number;
   promisedLimit: TimeLimit;
+  warnShare: number;
   steps: PublishedStepView[];
   checklist: ChecklistEntry[];
   formSchema: JsonObject | null;
@@ -137,6 +139,8 @@ export interface NewItem {
   category: string;
   calendarCode?: string;
   promisedLimit: TimeLimit;
+  /** The share of a clock's working time after which it warns; 0.8 when absent. */
+  warnShare?: number;
   steps: NewItemStep[];
   formSchema?: JsonObject | null;
 }

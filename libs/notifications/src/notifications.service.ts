@@ -20,6 +20,7 @@ export type RequestEventType =
   | 'request.withdrawn'
   | 'request.denied'
   | 'request.completed'
+  | 'request.extended'
   | 'step.activated'
   | 'step.approved'
   | 'step.denied';
@@ -34,6 +35,7 @@ const APPLICANT_MESSAGES: Partial<Record<RequestEventType, string>> = {
   'request.withdrawn': 'your application was withdrawn.',
   'request.denied': 'your application was denied; see the reason in the request.',
   'request.completed': 'approved: every licence and certificate is issued (办结).',
+  'request.extended': 'the time limit was extended (延期); see the request for how long and why.',
 };
 
 @Injectable()

@@ -9,7 +9,7 @@ const complete = [
     handles: ['outbox.relay', 'outbox.prune', 'idempotency.prune'] as const,
   },
   { name: 'EventsProcessor', queue: 'events' as const, handles: events },
-  { name: 'SlaProcessor', queue: 'sla' as const, handles: ['sla.fire', 'sla.reconcile'] as const },
+  { name: 'SlaProcessor', queue: 'sla' as const, handles: ['sla.fire', 'sla.reconcile', 'sla.procedure-end'] as const },
 ];
 const withoutUserCreated = events.filter((name) => name !== 'user.created');
 

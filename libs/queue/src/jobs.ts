@@ -25,6 +25,8 @@ export interface JobPayloads {
   'request.withdrawn': RequestEvent;
   'request.denied': RequestEvent;
   'request.completed': RequestEvent;
+  /** 延期 granted by a manager. */
+  'request.extended': RequestEvent;
   'step.activated': StepEvent;
   'step.approved': StepEvent;
   'step.denied': StepEvent;
@@ -33,6 +35,10 @@ export interface JobPayloads {
   /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
   'sla.warning': SlaEvent;
   'sla.overdue': SlaEvent;
+  /** A special procedure (特别程序) started: its end is set as a timer. */
+  'sla.procedure-started': { eventId: string; procedureId: string };
+  /** Timer: a special procedure's end; the clocks it stopped count again. */
+  'sla.procedure-end': { procedureId: string };
   /** Timer: look at a clock at its next threshold; stale when the clock's generation has moved on. */
   'sla.fire': { clockId: string; generation: number };
   /** Recompute every open clock from MySQL: record missed thresholds, set every timer again. */
@@ -72,6 +78,9 @@ export const JOB_QUEUES = {
   'request.withdrawn': 'events',
   'request.denied': 'events',
   'request.completed': 'events',
+  'request.extended': 'events',
+  'sla.procedure-started': 'events',
+  'sla.procedure-end': 'sla',
   'step.activated': 'events',
   'step.approved': 'events',
   'step.denied': 'events',

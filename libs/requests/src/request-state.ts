@@ -11,6 +11,8 @@ export const REQUEST_ACTIONS = [
   'refuse',
   'request_supplement',
   'supply',
+  'supply_deferred',
+  'extend',
   'withdraw',
   'request_step_supplement',
   'approve_step',
@@ -54,6 +56,9 @@ export function nextRequestStatus(
       switch (action) {
         case 'supply':
           return stage === 'processing' ? 'in_progress' : 'submitted';
+        case 'extend':
+          // The clock waits with the request; an extension granted meanwhile counts after the resume.
+          return stage === 'processing' ? 'supplement_required' : null;
         case 'refuse':
           // Intake may still be refused while the applicant is asked for materials; a request
           // already accepted ends only by its steps or its applicant.
@@ -68,6 +73,8 @@ export function nextRequestStatus(
         case 'request_step_supplement':
           return 'supplement_required';
         case 'approve_step':
+        case 'supply_deferred':
+        case 'extend':
           return 'in_progress';
         case 'deny_step':
           return 'denied';

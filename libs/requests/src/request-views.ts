@@ -77,8 +77,43 @@ export interface RequestView extends RequestSummaryView {
   outcomeReason: string | null;
   steps: StepView[];
   outputs: OutputView[];
-  deferredMaterials: never[];
+  deferredMaterials: DeferredMaterialView[];
+  /** 延期: the one extension a manager granted, shown to the applicant. */
+  extension: ExtensionView | null;
+  specialProcedures: SpecialProcedureView[];
 }
+
+/** 容缺受理: a material accepted as missing or deficient, due by its own date; outputs wait for it. */
+export interface DeferredMaterialView {
+  code: string;
+  dueAt: string;
+  suppliedAt: string | null;
+}
+
+export interface ExtensionView {
+  workingDays: number;
+  reason: string;
+  grantedAt: string;
+}
+
+/** 特别程序: a step's clock (and the request's) stops from its start to its end. */
+export interface SpecialProcedureView {
+  id: string;
+  stepKey: string;
+  reason: string;
+  startedAt: string;
+  endsAt: string;
+  endedAt: string | null;
+}
+
+/** What a request has besides its row and steps. */
+export interface RequestExtras {
+  deferredMaterials: DeferredMaterialView[];
+  extension: ExtensionView | null;
+  specialProcedures: SpecialProcedureView[];
+}
+
+export const NO_EXTRAS: RequestExtras = { deferredMaterials: [], extension: null, specialProcedures: [] };
 
 export interface TaskView {
   requestId: string;
@@ -158,6 +193,7 @@ export function toRequestView(
   request: ServiceRequest,
   steps: readonly RequestStep[],
   sla: RequestSla = NO_SLA,
+  extras: RequestExtras = NO_EXTRAS,
 ): RequestView {
   const ordered = [...steps].sort((a, b) => a.position - b.position);
   const supplement = request.supplement;
@@ -178,7 +214,9 @@ export function toRequestView(
     outcomeReason: request.outcomeReason,
     steps: ordered.map((step) => toStepView(step, sla.steps.get(step.stepKey) ?? null)),
     outputs: ordered.map(outputOf).filter((output): output is OutputView => output !== null),
-    deferredMaterials: [],
+    deferredMaterials: extras.deferredMaterials,
+    extension: extras.extension,
+    specialProcedures: extras.specialProcedures,
   };
 }
 

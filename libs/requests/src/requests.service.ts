@@ -27,7 +27,6 @@ import type { Actor } from '#identity';
 import {
   type ClockLimits,
   type ClockTimes,
-  DEFAULT_WARN_SHARE,
   INTAKE_LIMIT,
   type RequestShape,
   type SlaClock,
@@ -54,6 +53,7 @@ import {
   stepsToActivate,
 } from './request-state.js';
 import {
+  type RequestExtras,
   type RequestSla,
   type RequestSummaryView,
   type RequestView,
@@ -66,6 +66,8 @@ import {
 import type {
   AcceptInput,
   ApproveInput,
+  ExtensionInput,
+  SpecialProcedureInput,
   NewRequest,
   ReasonInput,
   RequestFilters,
@@ -90,11 +92,12 @@ const SLA_STATE_SQL: Record<SlaState, string> = {
 };
 
 /** The request as the SLA clocks see it: its status, where a supplement was asked, its active steps. */
-function shapeOf(request: ServiceRequest, steps: readonly RequestStep[]): RequestShape {
+function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras: RequestExtras): RequestShape {
   return {
     status: request.status,
     supplementStage: request.supplement?.stage ?? null,
     activeSteps: steps.filter((s) => s.status === 'active').map((s) => s.stepKey),
+    procedureSteps: extras.specialProcedures.filter((p) => p.endedAt === null).map((p) => p.stepKey),
   };
 }
 
@@ -116,6 +119,8 @@ const WORDS: Record<RequestAction, string> = {
   refuse: 'refuse it',
   request_supplement: 'ask for a supplement at intake',
   supply: 'supply materials (no supplement was asked)',
+  supply_deferred: 'supply deferred materials',
+  extend: 'extend its time limit',
   withdraw: 'withdraw it',
   request_step_supplement: 'ask for a supplement for a step',
   approve_step: 'decide a step',
@@ -291,17 +296,18 @@ export class RequestsService {
       stepKey: null,
       calendarCode: version.calendarCode,
       limit: INTAKE_LIMIT,
-      warnShare: DEFAULT_WARN_SHARE,
+      warnShare: Number(version.warnShare),
       generation: 0,
     });
 
     if (!context) {
       // The hot path: one round trip (IntakeWriter). A deadlock victim changed nothing: run it again.
-      const times = await this.sla.times(version.calendarCode, now, INTAKE_LIMIT);
+      const warnShare = Number(version.warnShare);
+      const times = await this.sla.times(version.calendarCode, now, INTAKE_LIMIT, warnShare);
       rows.intakeClock = {
         calendarCode: version.calendarCode,
         limit: INTAKE_LIMIT,
-        warnShare: DEFAULT_WARN_SHARE,
+        warnShare,
         ...times,
       };
       const { id, number, clockId } = await retryOnDeadlock(() => this.intake.insert(rows));
@@ -509,11 +515,16 @@ export class RequestsService {
   async get(actor: Actor, id: string): Promise<RequestView> {
     // One snapshot for the request and its steps: a completion committed between two reads would
     // otherwise show outputs on a request still in progress.
-    const { request, steps, clocks } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const { request, steps, clocks, extras } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const loaded = await this.loadVisible(manager, actor, id, false);
-      return { ...loaded, clocks: await this.sla.clocksOf(manager, [String(loaded.request.id)]) };
+      const requestId = String(loaded.request.id);
+      return {
+        ...loaded,
+        clocks: await this.sla.clocksOf(manager, [requestId]),
+        extras: await this.extrasOf(manager, requestId),
+      };
     });
-    return toRequestView(request, steps, await this.slaOf(clocks, this.clock.now()));
+    return toRequestView(request, steps, await this.slaOf(clocks, this.clock.now()), extras);
   }
 
   /** The request's audit events, oldest first. */
@@ -597,18 +608,29 @@ export class RequestsService {
   // ---- the hall's intake --------------------------------------------------------------------
 
   accept(actor: Actor, id: string, input: AcceptInput, key?: string): Promise<RequestView> {
-    if (input.deferredMaterials?.length) {
-      // 容缺受理 comes with the SLA clocks, which give each deferred material its due date.
-      throw validationFailed(
-        'deferredMaterials (容缺受理) are not supported yet: accept with every material in, or ask for a supplement',
-      );
-    }
-    return this.act(actor, id, key, `POST /requests/${id}/accept`, input, ({ request, steps }, change) => {
-      this.moveRequest(request, 'accept', actor, change);
-      request.hallCode ??= actor.hallCode ?? null;
-      request.acceptedAt = change.now;
-      this.activateReady(request, steps, actor, change);
-    });
+    const deferred = input.deferredMaterials ?? [];
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/accept`,
+      input,
+      async ({ request, steps }, change, manager) => {
+        this.moveRequest(
+          request,
+          'accept',
+          actor,
+          change,
+          deferred.length
+            ? { deferredMaterials: deferred.map((d) => ({ code: d.code, dueInWorkingDays: d.dueInWorkingDays })) }
+            : {},
+        );
+        request.hallCode ??= actor.hallCode ?? null;
+        request.acceptedAt = change.now;
+        if (deferred.length) await this.deferMaterials(manager, request, deferred, change.now);
+        this.activateReady(request, steps, actor, change);
+      },
+    );
   }
 
   refuse(actor: Actor, id: string, input: ReasonInput, key?: string): Promise<RequestView> {
@@ -649,31 +671,40 @@ export class RequestsService {
   // ---- the applicant ------------------------------------------------------------------------
 
   supply(actor: Actor, id: string, input: SupplementInput, key?: string): Promise<RequestView> {
-    return this.act(actor, id, key, `POST /requests/${id}/supplements`, input, async ({ request }, change, manager) => {
-      const asked = request.supplement;
-      if (request.status !== 'supplement_required' || !asked) throw illegalRequest(request, 'supply');
-      const version = await this.versionOf(manager, request);
-      const codes = input.materials.map((m) => m.code);
-      const onChecklist = new Set(version.checklist.map((e) => e.code));
-      const problems = uniqueProblems(codes, 'materials');
-      const unknown = codes.filter((code) => !onChecklist.has(code));
-      if (unknown.length) problems.push(`materials not on the checklist of ${version.itemCode}: ${unknown.join(', ')}`);
-      const missing = asked.materials.filter((code) => !codes.includes(code));
-      if (missing.length) problems.push(`missing the materials asked for: ${missing.join(', ')}`);
-      if (problems.length) throw validationFailed(problems);
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/supplements`,
+      input,
+      async ({ request, steps }, change, manager) => {
+        if (request.status === 'in_progress') return this.supplyDeferred(manager, request, steps, input, actor, change);
+        const asked = request.supplement;
+        if (request.status !== 'supplement_required' || !asked) throw illegalRequest(request, 'supply');
+        const version = await this.versionOf(manager, request);
+        const codes = input.materials.map((m) => m.code);
+        const onChecklist = new Set(version.checklist.map((e) => e.code));
+        const problems = uniqueProblems(codes, 'materials');
+        const unknown = codes.filter((code) => !onChecklist.has(code));
+        if (unknown.length)
+          problems.push(`materials not on the checklist of ${version.itemCode}: ${unknown.join(', ')}`);
+        const missing = asked.materials.filter((code) => !codes.includes(code));
+        if (missing.length) problems.push(`missing the materials asked for: ${missing.join(', ')}`);
+        if (problems.length) throw validationFailed(problems);
 
-      this.moveRequest(request, 'supply', actor, change, {
-        materials: codes,
-        stage: asked.stage,
-        stepKey: asked.stepKey,
-      });
-      const supplied = new Map(input.materials.map((m) => [m.code, m]));
-      request.materials = [
-        ...request.materials.filter((m) => !supplied.has(m.code)),
-        ...input.materials.map((m) => ({ code: m.code, reference: m.reference })),
-      ];
-      request.supplement = null;
-    });
+        this.moveRequest(request, 'supply', actor, change, {
+          materials: codes,
+          stage: asked.stage,
+          stepKey: asked.stepKey,
+        });
+        const supplied = new Map(input.materials.map((m) => [m.code, m]));
+        request.materials = [
+          ...request.materials.filter((m) => !supplied.has(m.code)),
+          ...input.materials.map((m) => ({ code: m.code, reference: m.reference })),
+        ];
+        request.supplement = null;
+      },
+    );
   }
 
   withdraw(actor: Actor, id: string, key?: string): Promise<RequestView> {
@@ -692,7 +723,7 @@ export class RequestsService {
       key,
       `POST /requests/${id}/steps/${stepKey}/approve`,
       input,
-      ({ request, steps }, change) => {
+      async ({ request, steps }, change, manager) => {
         const step = this.departmentStep(actor, request, steps, stepKey);
         if (!nextRequestStatus(request.status, 'approve_step', request.supplement?.stage ?? null)) {
           throw illegalRequest(request, 'approve_step');
@@ -709,15 +740,9 @@ export class RequestsService {
         change.events.push({ type: 'step.approved', data: { requestId: String(request.id), stepKey } });
 
         if (allStepsApproved(steps)) {
-          // 证照同发: every output is issued at the same instant, with the completion.
-          this.moveRequest(request, 'complete', actor, change, {
-            outputs: steps.map((s) => ({ stepKey: s.stepKey, kind: s.outputKind, number: s.outputNumber })),
-          });
-          request.completedAt = change.now;
-          request.endedAt = change.now;
-          for (const s of steps) {
-            s.issuedAt = change.now;
-            change.dirtySteps.add(s);
+          // 容缺受理: the outputs wait for every deferred material.
+          if ((await this.outstandingDeferred(manager, String(request.id))).length === 0) {
+            this.complete(request, steps, actor, change);
           }
         } else {
           this.activateReady(request, steps, actor, change);
@@ -788,6 +813,129 @@ export class RequestsService {
     );
   }
 
+  /** 延期 (行政许可法 Art. 42): once per request, a manager gives its clock up to ten working days more. */
+  extend(actor: Actor, id: string, input: ExtensionInput, key?: string): Promise<RequestView> {
+    return this.act(actor, id, key, `POST /requests/${id}/extensions`, input, async ({ request }, change, manager) => {
+      const granted = (await manager.query('SELECT request_id FROM request_extensions WHERE request_id = ?', [
+        request.id,
+      ])) as unknown[];
+      if (granted.length > 0) {
+        throw new DomainError('IllegalTransition', `request ${request.number} was already extended: once per request`, {
+          state: request.status,
+        });
+      }
+      this.moveRequest(request, 'extend', actor, change, { workingDays: input.workingDays, reason: input.reason });
+      const moved = await this.sla.extend(manager, String(request.id), input.workingDays);
+      if (!moved) throw illegalRequest(request, 'extend');
+      await manager.query(
+        'INSERT INTO request_extensions (request_id, working_days, reason, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)',
+        [request.id, input.workingDays, input.reason, actor.id, change.now],
+      );
+    });
+  }
+
+  /** 特别程序: a step's clock, and the request's, stop until `endsAt` (hearing, testing, expert review…). */
+  startSpecialProcedure(
+    actor: Actor,
+    id: string,
+    stepKey: string,
+    input: SpecialProcedureInput,
+    key?: string,
+  ): Promise<RequestView> {
+    return this.act(
+      actor,
+      id,
+      key,
+      `POST /requests/${id}/steps/${stepKey}/special-procedures`,
+      input,
+      async ({ request, steps }, change, manager) => {
+        const step = this.departmentStep(actor, request, steps, stepKey);
+        if (request.status !== 'in_progress') throw illegalRequest(request, 'approve_step');
+        if (step.status !== 'active') throw illegalStep(request, step, 'request_supplement');
+        const endsAt = new Date(input.endsAt);
+        if (!(endsAt > change.now)) throw validationFailed('endsAt must be in the future');
+        if (endsAt.getTime() - change.now.getTime() > 366 * 86_400_000) {
+          throw validationFailed('endsAt must be within a year');
+        }
+        const ongoing = (await manager.query(
+          'SELECT id FROM special_procedures WHERE request_id = ? AND step_key = ? AND ended_at IS NULL',
+          [request.id, stepKey],
+        )) as unknown[];
+        if (ongoing.length > 0) {
+          throw new DomainError('IllegalTransition', `step ${stepKey} is already in a special procedure`, {
+            state: 'special_procedure',
+          });
+        }
+        const inserted = (await manager.query(
+          `INSERT INTO special_procedures (request_id, step_key, reason, started_at, ends_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+          [request.id, stepKey, input.reason, change.now, endsAt, actor.id],
+        )) as { insertId: number | string };
+        this.moveStep(request, step, 'request_supplement', actor, change, {
+          specialProcedure: input.reason,
+          endsAt: formatInstant(endsAt),
+        });
+        change.audits[change.audits.length - 1].action = 'step.special-procedure-started';
+        change.events.push({ type: 'sla.procedure-started', data: { procedureId: String(inserted.insertId) } });
+      },
+    );
+  }
+
+  /**
+   * A special procedure reached its end (the worker's timer or reconciliation): the clocks count
+   * again from its end, however late the timer runs. Does nothing for one ended already or not due.
+   */
+  async endSpecialProcedure(procedureId: string): Promise<boolean> {
+    if (!REQUEST_ID.test(procedureId)) return false;
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const [peek] = (await manager.query('SELECT request_id FROM special_procedures WHERE id = ?', [procedureId])) as {
+        request_id: string | number;
+      }[];
+      if (!peek) return false;
+      const request = await manager
+        .createQueryBuilder(ServiceRequest, 'r')
+        .where('r.id = :id', { id: String(peek.request_id) })
+        .setLock('pessimistic_write')
+        .getOne();
+      const [procedure] = (await manager.query(
+        'SELECT step_key, ends_at, ended_at FROM special_procedures WHERE id = ? FOR UPDATE',
+        [procedureId],
+      )) as { step_key: string; ends_at: Date; ended_at: Date | null }[];
+      if (!request || procedure.ended_at || procedure.ends_at > this.clock.now()) return false;
+      const at = procedure.ends_at;
+      await manager.query('UPDATE special_procedures SET ended_at = ? WHERE id = ?', [at, procedureId]);
+      await this.audit.append(manager, {
+        subjectType: 'request',
+        subjectId: String(request.id),
+        action: 'step.special-procedure-ended',
+        actor: null,
+        payload: { stepKey: procedure.step_key, procedureId, endedAt: formatInstant(at) },
+      });
+      const steps = await manager.find(RequestStep, { where: { requestId: request.id } });
+      const extras = await this.extrasOf(manager, String(request.id));
+      await this.sla.sync(
+        manager,
+        String(request.id),
+        shapeOf(request, steps, extras),
+        () => this.limitsOf(request.itemVersionId),
+        at,
+      );
+      return true;
+    });
+  }
+
+  /** Special procedures past their end and not ended yet, and those still running with their ends. */
+  async specialProcedures(): Promise<{ due: string[]; running: { id: string; endsAt: Date }[] }> {
+    const rows = (await this.dataSource.query(
+      'SELECT id, ends_at FROM special_procedures WHERE ended_at IS NULL ORDER BY ends_at',
+    )) as { id: string | number; ends_at: Date }[];
+    const now = this.clock.now();
+    return {
+      due: rows.filter((r) => r.ends_at <= now).map((r) => String(r.id)),
+      running: rows.filter((r) => r.ends_at > now).map((r) => ({ id: String(r.id), endsAt: r.ends_at })),
+    };
+  }
+
   // ---- the machinery ------------------------------------------------------------------------
 
   /**
@@ -809,15 +957,61 @@ export class RequestsService {
       const change: Change = { now: this.clock.now(), audits: [], events: [], dirtySteps: new Set() };
       await mutate(loaded, change, manager);
       await this.persist(manager, loaded, change);
+      const extras = await this.extrasOf(manager, String(loaded.request.id));
       const clocks = await this.sla.sync(
         manager,
         String(loaded.request.id),
-        shapeOf(loaded.request, loaded.steps),
+        shapeOf(loaded.request, loaded.steps, extras),
         () => this.limitsOf(loaded.request.itemVersionId),
         change.now,
       );
-      return toRequestView(loaded.request, loaded.steps, await this.slaOf(clocks, change.now));
+      return toRequestView(loaded.request, loaded.steps, await this.slaOf(clocks, change.now), extras);
     });
+  }
+
+  /** Deferred materials, the extension and the special procedures of a request. */
+  private async extrasOf(manager: EntityManager, requestId: string): Promise<RequestExtras> {
+    const deferred = (await manager.query(
+      'SELECT code, due_at, supplied_at FROM deferred_materials WHERE request_id = ? ORDER BY due_at, code',
+      [requestId],
+    )) as { code: string; due_at: Date; supplied_at: Date | null }[];
+    const [extension] = (await manager.query(
+      'SELECT working_days, reason, granted_at FROM request_extensions WHERE request_id = ?',
+      [requestId],
+    )) as { working_days: number; reason: string; granted_at: Date }[];
+    const procedures = (await manager.query(
+      'SELECT id, step_key, reason, started_at, ends_at, ended_at FROM special_procedures WHERE request_id = ? ORDER BY id',
+      [requestId],
+    )) as {
+      id: string | number;
+      step_key: string;
+      reason: string;
+      started_at: Date;
+      ends_at: Date;
+      ended_at: Date | null;
+    }[];
+    return {
+      deferredMaterials: deferred.map((d) => ({
+        code: d.code,
+        dueAt: formatInstant(d.due_at),
+        suppliedAt: d.supplied_at ? formatInstant(d.supplied_at) : null,
+      })),
+      extension: extension
+        ? {
+            workingDays: Number(extension.working_days),
+            reason: extension.reason,
+            grantedAt: formatInstant(extension.granted_at),
+          }
+        : null,
+      specialProcedures: procedures.map((p) => ({
+        id: String(p.id),
+        stepKey: p.step_key,
+        reason: p.reason,
+        startedAt: formatInstant(p.started_at),
+        endsAt: formatInstant(p.ends_at),
+        endedAt: p.ended_at ? formatInstant(p.ended_at) : null,
+      })),
+    };
   }
 
   /** The limits of a request's clocks: its version's promised limits, each step's legal one too. */
@@ -825,6 +1019,7 @@ export class RequestsService {
     const version = await this.versionById(versionId);
     return {
       calendarCode: version.calendarCode,
+      warnShare: Number(version.warnShare),
       request: version.promisedLimit,
       steps: new Map(version.steps.map((s) => [s.key, { promised: s.promisedLimit, legal: s.legalLimit }])),
     };
@@ -941,6 +1136,93 @@ export class RequestsService {
     });
   }
 
+  /** 容缺受理: deferred materials handed in; the last one lets a request whose steps are all approved complete. */
+  private async supplyDeferred(
+    manager: EntityManager,
+    request: ServiceRequest,
+    steps: RequestStep[],
+    input: SupplementInput,
+    actor: Actor,
+    change: Change,
+  ): Promise<void> {
+    const outstanding = await this.outstandingDeferred(manager, String(request.id));
+    if (outstanding.length === 0) throw illegalRequest(request, 'supply');
+    const codes = input.materials.map((m) => m.code);
+    const problems = uniqueProblems(codes, 'materials');
+    const unexpected = codes.filter((code) => !outstanding.includes(code));
+    if (unexpected.length) {
+      problems.push(
+        `materials not deferred or already in: ${unexpected.join(', ')} (outstanding: ${outstanding.join(', ')})`,
+      );
+    }
+    if (problems.length) throw validationFailed(problems);
+    this.moveRequest(request, 'supply_deferred', actor, change, { materials: codes, deferred: true });
+    for (const material of input.materials) {
+      await manager.query(
+        'UPDATE deferred_materials SET supplied_at = ?, reference = ? WHERE request_id = ? AND code = ?',
+        [change.now, material.reference, request.id, material.code],
+      );
+    }
+    const supplied = new Set(codes);
+    request.materials = [
+      ...request.materials.filter((m) => !supplied.has(m.code)),
+      ...input.materials.map((m) => ({ code: m.code, reference: m.reference })),
+    ];
+    if (outstanding.length === codes.length && allStepsApproved(steps)) this.complete(request, steps, actor, change);
+  }
+
+  /** 证照同发: every output is issued at the same instant, with the completion. */
+  private complete(request: ServiceRequest, steps: RequestStep[], actor: Actor, change: Change): void {
+    this.moveRequest(request, 'complete', actor, change, {
+      outputs: steps.map((s) => ({ stepKey: s.stepKey, kind: s.outputKind, number: s.outputNumber })),
+    });
+    request.completedAt = change.now;
+    request.endedAt = change.now;
+    for (const s of steps) {
+      s.issuedAt = change.now;
+      change.dirtySteps.add(s);
+    }
+  }
+
+  /** 容缺受理: non-key checklist materials, each due within its working days from acceptance. */
+  private async deferMaterials(
+    manager: EntityManager,
+    request: ServiceRequest,
+    deferred: NonNullable<AcceptInput['deferredMaterials']>,
+    at: Date,
+  ): Promise<void> {
+    const version = await this.versionById(request.itemVersionId);
+    const entries = new Map(version.checklist.map((e) => [e.code, e]));
+    const codes = deferred.map((d) => d.code);
+    const problems = uniqueProblems(codes, 'deferredMaterials');
+    const unknown = codes.filter((code) => !entries.has(code));
+    if (unknown.length)
+      problems.push(`deferredMaterials not on the checklist of ${version.itemCode}: ${unknown.join(', ')}`);
+    const key = codes.filter((code) => entries.get(code)?.key);
+    if (key.length) problems.push(`key materials cannot be deferred (容缺 is for non-key ones): ${key.join(', ')}`);
+    if (problems.length) throw validationFailed(problems);
+    const values: unknown[] = [];
+    for (const d of deferred) {
+      const dueAt = await this.sla.dueAfter(version.calendarCode, at, {
+        value: d.dueInWorkingDays,
+        unit: 'workingDays',
+      });
+      values.push(request.id, d.code, dueAt);
+    }
+    await manager.query(
+      `INSERT INTO deferred_materials (request_id, code, due_at) VALUES ${deferred.map(() => '(?, ?, ?)').join(', ')}`,
+      values,
+    );
+  }
+
+  private async outstandingDeferred(manager: EntityManager, requestId: string): Promise<string[]> {
+    const rows = (await manager.query(
+      'SELECT code FROM deferred_materials WHERE request_id = ? AND supplied_at IS NULL',
+      [requestId],
+    )) as { code: string }[];
+    return rows.map((r) => r.code);
+  }
+
   /** 并联审批: every waiting step whose dependencies are all approved becomes active now. */
   private activateReady(request: ServiceRequest, steps: RequestStep[], actor: Actor, change: Change): void {
     for (const key of stepsToActivate(steps)) {
@@ -1016,6 +1298,8 @@ const REQUEST_EVENT = {
   refuse: 'request.refused',
   request_supplement: 'request.supplement-requested',
   supply: 'request.supplied',
+  supply_deferred: 'request.supplied',
+  extend: 'request.extended',
   withdraw: 'request.withdrawn',
   request_step_supplement: 'request.supplement-requested',
   deny_step: 'request.denied',

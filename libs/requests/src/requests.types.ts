@@ -36,3 +36,14 @@ export interface ApproveInput {
   outputNumber?: string;
   comment?: string;
 }
+
+export interface ExtensionInput {
+  workingDays: number;
+  reason: string;
+}
+
+export interface SpecialProcedureInput {
+  reason: string;
+  /** ISO 8601 with its offset. */
+  endsAt: string;
+}

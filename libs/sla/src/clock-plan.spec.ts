@@ -16,6 +16,14 @@ describe('the clocks a request should have open', () => {
     expect(
       desiredClocks({ status: 'supplement_required', supplementStage: 'processing', activeSteps: ['seal'] }),
     ).toEqual([request(true), step('seal', true)]);
+    expect(
+      desiredClocks({
+        status: 'in_progress',
+        supplementStage: null,
+        activeSteps: ['seal', 'tax'],
+        procedureSteps: ['tax', 'licence'],
+      }),
+    ).toEqual([request(true), step('seal'), step('tax', true)]);
     for (const status of ['completed', 'denied', 'refused', 'withdrawn']) {
       expect(desiredClocks({ status, supplementStage: null, activeSteps: [] })).toEqual([]);
     }

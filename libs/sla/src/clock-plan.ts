@@ -11,6 +11,8 @@ export interface RequestShape {
   status: string;
   supplementStage: 'intake' | 'processing' | null;
   activeSteps: readonly string[];
+  /** Active steps in a special procedure (特别程序) now. */
+  procedureSteps?: readonly string[];
 }
 
 const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === b.stepKey;
@@ -21,6 +23,7 @@ const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === 
  * - waiting for a supplement asked at intake: none (asking ends intake; the request clock has not started);
  * - in progress: the request clock and one clock per active step;
  * - waiting for a supplement asked by a department: the same clocks, paused;
+ * - a step in a special procedure: its clock and the request's paused, the other steps' running;
  * - ended: none.
  */
 export function desiredClocks(request: RequestShape): ClockSlot[] {
@@ -30,10 +33,15 @@ export function desiredClocks(request: RequestShape): ClockSlot[] {
     case 'in_progress':
     case 'supplement_required': {
       if (request.status === 'supplement_required' && request.supplementStage !== 'processing') return [];
-      const paused = request.status === 'supplement_required';
+      const waiting = request.status === 'supplement_required';
+      const inProcedure = new Set((request.procedureSteps ?? []).filter((key) => request.activeSteps.includes(key)));
       return [
-        { kind: 'request', stepKey: null, paused },
-        ...request.activeSteps.map((stepKey) => ({ kind: 'step' as const, stepKey, paused })),
+        { kind: 'request', stepKey: null, paused: waiting || inProcedure.size > 0 },
+        ...request.activeSteps.map((stepKey) => ({
+          kind: 'step' as const,
+          stepKey,
+          paused: waiting || inProcedure.has(stepKey),
+        })),
       ];
     }
     default:

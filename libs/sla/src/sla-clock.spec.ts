@@ -1,6 +1,7 @@
 import { ALWAYS, zoneCalendar } from '#calendar';
 import {
   clockState,
+  extendClock,
   nextThreshold,
   pauseClock,
   resumeClock,
@@ -98,5 +99,18 @@ describe('SLA clocks', () => {
       at('2026-10-01T11:00:00+08:00'),
     );
     expect(resumed.legalDueAt).toEqual(at('2026-10-01T11:20:00+08:00'));
+  });
+
+  it('an extension moves the due time by working days from the old one, and the warning alike', () => {
+    // 2 working days from Mon 2026-11-23 10:00: due Wed 11/25 17:00; extended by 1: Thu 11/26 17:00.
+    const clock = startClock(zone, at('2026-11-23T10:00:00+08:00'), { value: 2, unit: 'workingDays' });
+    expect(clock.dueAt).toEqual(at('2026-11-25T17:00:00+08:00'));
+    const extended = extendClock(zone, clock, { value: 1, unit: 'workingDays' });
+    expect(extended.dueAt).toEqual(at('2026-11-26T17:00:00+08:00'));
+    expect(extended.warnAt.getTime() - clock.warnAt.getTime()).toBeGreaterThanOrEqual(7 * 3600_000);
+    const paused = pauseClock(zone, clock, at('2026-11-24T10:00:00+08:00'));
+    expect(extendClock(zone, paused, { value: 1, unit: 'workingDays' }).remainingMs).toBe(
+      paused.remainingMs! + 7 * 3600_000,
+    );
   });
 });

@@ -102,6 +102,23 @@ export function stopClock(cal: CalendarDefinition, clock: ClockTimes, at: Date):
   return { ...running, stoppedAt: at };
 }
 
+/**
+ * 延期: the due time moves `extra` later (working days from the old due time: the close of the Nth
+ * working day after it), and the warning by the same working time. A paused clock keeps the extra
+ * time in what it has left.
+ */
+export function extendClock(cal: CalendarDefinition, clock: ClockTimes, extra: WorkingTimeLimit): ClockTimes {
+  const dueAt = addWorkingTime(cal, clock.dueAt, extra);
+  const added = workingMs(cal, clock.dueAt, dueAt);
+  return {
+    ...clock,
+    dueAt,
+    warnAt: addWorkingTime(cal, clock.warnAt, minutes(added)),
+    remainingMs: clock.remainingMs === null ? null : clock.remainingMs + added,
+    remainingWarnMs: clock.remainingWarnMs === null ? null : clock.remainingWarnMs + added,
+  };
+}
+
 /** What the clock shows at `now`. Read from the times, so it is right even before a timer fires. */
 export function clockState(clock: ClockTimes, now: Date): SlaState {
   if (clock.stoppedAt) return clock.overdueAt || clock.stoppedAt > clock.dueAt ? 'breached' : 'met';

@@ -1,6 +1,6 @@
 import { AuditWriter } from '#audit';
-import { CalendarService, type WorkingTimeLimit } from '#calendar';
-import { Clock, formatInstant } from '#common';
+import { addWorkingTime, CalendarService, type WorkingTimeLimit } from '#calendar';
+import { Clock, DomainError, formatInstant } from '#common';
 import type { TimeLimit } from '#database';
 import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
@@ -11,6 +11,7 @@ import {
   type ClockKind,
   type ClockTimes,
   DEFAULT_WARN_SHARE,
+  extendClock,
   nextThreshold,
   pauseClock,
   resumeClock,
@@ -126,6 +127,11 @@ export class SlaService {
     return startClock(await this.calendars.definition(calendarCode), at, limit, warnShare);
   }
 
+  /** When a limit started at `at` falls due on the calendar (deferred materials' due dates). */
+  async dueAfter(calendarCode: string, at: Date, limit: TimeLimit): Promise<Date> {
+    return addWorkingTime(await this.calendars.definition(calendarCode), at, limit);
+  }
+
   async clocksOf(manager: EntityManager, requestIds: readonly string[]): Promise<SlaClock[]> {
     if (requestIds.length === 0) return [];
     const rows = (await manager.query(
@@ -198,6 +204,32 @@ export class SlaService {
       pausedMinutes: v.pausedMinutes,
       remainingWorkingMinutes: v.remainingWorkingMinutes,
     };
+  }
+
+  /**
+   * 延期 (行政许可法 Art. 42): the request's open clock gets `workingDays` more. Runs in the caller's
+   * transaction, under the request's row lock; returns the moved clock, or null when the request
+   * has no open request clock (not accepted yet, or ended).
+   */
+  async extend(manager: EntityManager, requestId: string, workingDays: number): Promise<SlaClock | null> {
+    const clock = (await this.clocksOf(manager, [requestId])).find((c) => c.kind === 'request' && !c.stoppedAt);
+    if (!clock) return null;
+    if (clock.overdueAt || (!clock.pausedAt && this.clock.now() >= clock.dueAt)) {
+      throw new DomainError(
+        'IllegalTransition',
+        'the request is already past its due time: an extension is granted before it',
+        {
+          state: 'overdue',
+        },
+      );
+    }
+    const moved = await this.move(
+      clock,
+      (cal, times) => extendClock(cal, times, { value: workingDays, unit: 'workingDays' }),
+      this.clock.now(),
+    );
+    await this.write(manager, [moved]);
+    return moved;
   }
 
   // ---- timers -------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ import {
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { MaxJsonSize } from '../http/json-size.js';
@@ -80,6 +83,21 @@ export class CreateItemDto {
   @Type(() => TimeLimitDto)
   promisedLimit: TimeLimitDto;
 
+  @ApiPropertyOptional({
+    example: 0.8,
+    minimum: 0.5,
+    maximum: 0.95,
+    description: 'the share of a clock’s working time after which it warns (预警); 0.8 when absent',
+  })
+  @IsOptional()
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 },
+    { message: 'warnShare must be a number with at most 3 decimals' },
+  )
+  @Min(0.5)
+  @Max(0.95)
+  warnShare?: number;
+
   @ApiProperty({
     type: [ItemStepInputDto],
     minItems: 1,
@@ -136,6 +154,7 @@ export class ItemVersionDto {
   @ApiProperty({ example: 'enterprise' }) category: string;
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ example: 0.8 }) warnShare: number;
   @ApiProperty({ type: [VersionStepDto], description: 'snapshots of the matters taken when the draft was made' })
   steps: VersionStepDto[];
   @ApiProperty({ type: [ChecklistEntryDto] }) checklist: ChecklistEntryDto[];
@@ -161,6 +180,7 @@ export class PublishedItemDto {
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ example: 1, description: 'the latest published version' }) version: number;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
+  @ApiProperty({ example: 0.8 }) warnShare: number;
   @ApiProperty({ type: [PublishedStepDto] }) steps: PublishedStepDto[];
   @ApiProperty({ type: [ChecklistEntryDto], description: '一张清单: every material once, with the matters needing it' })
   checklist: ChecklistEntryDto[];

@@ -11,11 +11,13 @@ import {
   ApproveDto,
   CreateRequestDto,
   EmptyBodyDto,
+  ExtensionDto,
   ReasonDto,
   RequestDto,
   RequestIdParamsDto,
   RequestListQueryDto,
   RequestPageDto,
+  SpecialProcedureDto,
   StepParamsDto,
   SupplementDto,
   SupplementRequestDto,
@@ -165,6 +167,44 @@ export class RequestsController {
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
     return this.requests.withdraw(actor, params.id, key);
+  }
+
+  @Post(':id/extensions')
+  @HttpCode(200)
+  @Roles('manager')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: '延期 (manager): once per request, up to 10 working days more on its clock, with the reason',
+    description:
+      '行政许可法 Art. 42. Granted before the due time; recorded in the timeline and shown to the applicant.',
+  })
+  @ApiOkResponse({ type: RequestDto })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  extend(
+    @CurrentActor() actor: Actor,
+    @Param() params: RequestIdParamsDto,
+    @Body() body: ExtensionDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<RequestDto> {
+    return this.requests.extend(actor, params.id, body, key);
+  }
+
+  @Post(':id/steps/:key/special-procedures')
+  @HttpCode(200)
+  @Roles('approver')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: '特别程序 (approver): the step’s clock and the request’s stop until endsAt, then count on',
+  })
+  @ApiOkResponse({ type: RequestDto })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  startSpecialProcedure(
+    @CurrentActor() actor: Actor,
+    @Param() params: StepParamsDto,
+    @Body() body: SpecialProcedureDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<RequestDto> {
+    return this.requests.startSpecialProcedure(actor, params.id, params.key, body, key);
   }
 
   @Post(':id/steps/:key/approve')

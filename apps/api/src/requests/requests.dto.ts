@@ -8,6 +8,7 @@ import {
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
+  IsISO8601,
   IsIn,
   IsInt,
   IsObject,
@@ -113,7 +114,8 @@ export class DeferredMaterialDto {
 export class AcceptDto {
   @ApiPropertyOptional({
     type: [DeferredMaterialDto],
-    description: '容缺受理: not supported yet (comes with the SLA clocks); a non-empty list is a 400',
+    description:
+      '容缺受理: non-key materials accepted as missing or deficient, each due within its working days; the outputs wait for them',
   })
   @IsOptional()
   @IsArray()
@@ -121,6 +123,35 @@ export class AcceptDto {
   @ValidateNested({ each: true })
   @Type(() => DeferredMaterialDto)
   deferredMaterials?: DeferredMaterialDto[];
+}
+
+/** 延期 (行政许可法 Art. 42: at most ten days more, once). */
+export class ExtensionDto {
+  @ApiProperty({ example: 5, minimum: 1, maximum: 10 })
+  @IsInt({ message: 'workingDays must be an integer' })
+  @Min(1)
+  @Max(10)
+  workingDays: number;
+
+  @ApiProperty({ example: '需现场核查，经负责人批准延期', minLength: 1, maxLength: 1000 })
+  @IsString()
+  @CharLength(1, 1000)
+  @Matches(NOT_BLANK, notBlank)
+  reason: string;
+}
+
+/** 特别程序: the step's clock (and the request's) stops until `endsAt`. */
+export class SpecialProcedureDto {
+  @ApiProperty({ example: '组织专家评审', minLength: 1, maxLength: 1000 })
+  @IsString()
+  @CharLength(1, 1000)
+  @Matches(NOT_BLANK, notBlank)
+  reason: string;
+
+  @ApiProperty({ example: '2026-12-10T17:00:00+08:00', description: 'ISO 8601 with its offset, in the future' })
+  @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 instant with its offset' })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'endsAt must end with its offset (Z or ±HH:MM)' })
+  endsAt: string;
 }
 
 /** A body that must carry nothing: any field is a 400. */
@@ -180,6 +211,27 @@ export class ApproveDto {
 }
 
 // ---- responses ------------------------------------------------------------------------------
+
+export class DeferredMaterialViewDto {
+  @ApiProperty({ example: 'PREMISES' }) code: string;
+  @ApiProperty({ example: '2026-12-04T17:00:00.000+08:00' }) dueAt: string;
+  @ApiProperty({ type: String, nullable: true }) suppliedAt: string | null;
+}
+
+export class ExtensionViewDto {
+  @ApiProperty({ example: 5 }) workingDays: number;
+  @ApiProperty() reason: string;
+  @ApiProperty() grantedAt: string;
+}
+
+export class SpecialProcedureViewDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'licence' }) stepKey: string;
+  @ApiProperty({ example: '组织专家评审' }) reason: string;
+  @ApiProperty() startedAt: string;
+  @ApiProperty() endsAt: string;
+  @ApiProperty({ type: String, nullable: true }) endedAt: string | null;
+}
 
 export class SlaDto {
   @ApiProperty({ enum: ['running', 'paused', 'warning', 'overdue', 'met', 'breached'] }) state: string;
@@ -253,8 +305,11 @@ export class RequestDto extends RequestSummaryDto {
   outcomeReason: string | null;
   @ApiProperty({ type: [StepDto] }) steps: StepDto[];
   @ApiProperty({ type: [OutputDto], description: 'issued together at completion' }) outputs: OutputDto[];
-  @ApiProperty({ type: [Object], description: '容缺受理: empty until deferred materials are supported' })
-  deferredMaterials: never[];
+  @ApiProperty({ type: [DeferredMaterialViewDto], description: '容缺受理: outputs wait until each is in' })
+  deferredMaterials: DeferredMaterialViewDto[];
+  @ApiProperty({ type: ExtensionViewDto, nullable: true, description: '延期: at most one, granted by a manager' })
+  extension: ExtensionViewDto | null;
+  @ApiProperty({ type: [SpecialProcedureViewDto] }) specialProcedures: SpecialProcedureViewDto[];
 }
 
 export class RequestPageDto {

@@ -22,6 +22,8 @@ export class EventsProcessor extends WorkerHost {
     'step.activated',
     'step.approved',
     'step.denied',
+    'request.extended',
+    'sla.procedure-started',
     'sla.clock-changed',
     'sla.warning',
     'sla.overdue',
@@ -47,7 +49,10 @@ export class EventsProcessor extends WorkerHost {
       case 'request.withdrawn':
       case 'request.denied':
       case 'request.completed':
+      case 'request.extended':
         return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
+      case 'sla.procedure-started':
+        return this.timers.scheduleProcedureEnd(typed.data.procedureId);
       case 'step.activated':
       case 'step.approved':
       case 'step.denied':

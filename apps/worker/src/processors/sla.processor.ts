@@ -1,5 +1,6 @@
 import { assertNever } from '#common';
 import type { AnyJob, JobName } from '#queue';
+import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
@@ -9,11 +10,12 @@ import { SlaTimers } from '../sla-timers.js';
 @Processor('sla', { concurrency: 4 })
 export class SlaProcessor extends WorkerHost {
   static readonly queue = 'sla' as const;
-  static readonly handles = ['sla.fire', 'sla.reconcile'] as const satisfies readonly JobName[];
+  static readonly handles = ['sla.fire', 'sla.reconcile', 'sla.procedure-end'] as const satisfies readonly JobName[];
 
   constructor(
     private readonly sla: SlaService,
     private readonly timers: SlaTimers,
+    private readonly requests: RequestsService,
   ) {
     super();
   }
@@ -26,6 +28,8 @@ export class SlaProcessor extends WorkerHost {
         return this.sla.fire(typed.data.clockId);
       case 'sla.reconcile':
         return this.timers.reconcile();
+      case 'sla.procedure-end':
+        return this.requests.endSpecialProcedure(typed.data.procedureId);
       default:
         return assertNever(typed, 'sla job');
     }

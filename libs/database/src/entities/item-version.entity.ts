@@ -59,6 +59,10 @@ export class ItemVersion {
   @Column({ name: 'promised_limit', type: 'json' })
   promisedLimit: TimeLimit;
 
+  /** The share of a clock's working time after which it warns (预警), 0.5-0.95; 0.8 by default. */
+  @Column({ name: 'warn_share', type: 'decimal', precision: 4, scale: 3, default: 0.8 })
+  warnShare: string;
+
   @Column({ name: 'form_schema', type: 'json', nullable: true })
   formSchema: JsonObject | null;
 

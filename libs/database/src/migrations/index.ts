@@ -3,6 +3,7 @@ import { Catalogue1795800000000 } from './1795800000000-catalogue.js';
 import { Requests1795900000000 } from './1795900000000-requests.js';
 import { Calendars1796000000000 } from './1796000000000-calendars.js';
 import { Sla1796100000000 } from './1796100000000-sla.js';
+import { SlaSettings1796200000000 } from './1796200000000-sla-settings.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Requests1795900000000,
   Calendars1796000000000,
   Sla1796100000000,
+  SlaSettings1796200000000,
 ];

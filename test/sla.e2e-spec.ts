@@ -401,4 +401,41 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
       steps: [{ key: 'review', matterCode: `M-${u}` }],
     }).expect(400);
   });
+  // Last in this file: it moves the shared clock years ahead, to a week no other run uses.
+  it('a day an admin makes a holiday moves the running clocks on that calendar; time counted stays counted', async () => {
+    const code = `SLA-Z-${u}`;
+    const draft = await post('/items', tokens.admin, {
+      code,
+      name: '工作日历上的一件事',
+      category: 'test',
+      calendarCode: 'zone',
+      promisedLimit: { value: 600, unit: 'workingMinutes' },
+      steps: [{ key: 'review', matterCode: `M-${u}` }],
+    }).expect(201);
+    await post(`/items/${code}/versions/${draft.body.version}/publish`, tokens.admin).expect(200);
+
+    const year = 2091 + (Date.now() % 7);
+    const monday = [...Array(7).keys()]
+      .map((i) => new Date(Date.UTC(year, 2, 2 + i)))
+      .find((d) => d.getUTCDay() === 1)!;
+    const day = (offset: number) => new Date(monday.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const put = (date: string, body: object) =>
+      http().put(`/api/v1/calendars/zone/days/${date}`).set('Authorization', `Bearer ${tokens.admin}`).send(body);
+    await put(day(1), { working: true, name: `基准-${u}` }).expect(200);
+    await put(day(2), { working: true, name: `基准-${u}` }).expect(200);
+    clock.offsetMs += new Date(`${day(0)}T10:00:00+08:00`).getTime() - clock.now().getTime();
+
+    const id = await acceptedRequest({}, code);
+    // 600 working minutes from Monday 10:00: Monday 360, Tuesday 09:00-12:00 and 13:00-14:00.
+    // To the minute: the stepping clock runs on with real time, so acceptance was a few ms after 10:00.
+    expect((await view(id)).sla!.dueAt.slice(0, 16)).toBe(`${day(1)}T14:00`);
+
+    clock.advanceMinutes(60);
+    await put(day(1), { working: false, name: `临时停办-${u}` }).expect(200);
+    await eventually(
+      async () => (await view(id)).sla!.dueAt.slice(0, 16) === `${day(2)}T14:00`,
+      'the request clock to move past the new holiday',
+    );
+    await put(day(1), { working: true, name: `恢复-${u}` }).expect(200);
+  });
 });

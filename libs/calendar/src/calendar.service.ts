@@ -1,6 +1,7 @@
 import { AuditWriter } from '#audit';
 import { Clock, formatInstant, notFound, validationFailed } from '#common';
 import type { Actor } from '#identity';
+import { OutboxWriter } from '#queue';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -53,6 +54,7 @@ export class CalendarService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditWriter,
+    private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
   ) {}
 
@@ -95,9 +97,9 @@ export class CalendarService implements OnApplicationBootstrap {
   }
 
   /** The calendar as the arithmetic uses it; NotFound for a code that names none. */
-  async definition(code: string): Promise<CalendarDefinition> {
+  async definition(code: string, options: { fresh?: boolean } = {}): Promise<CalendarDefinition> {
     const cached = this.cache.get(code);
-    if (cached && Date.now() - cached.loadedAt < CACHE_MS) return cached.definition;
+    if (!options.fresh && cached && Date.now() - cached.loadedAt < CACHE_MS) return cached.definition;
     const [row] = (await this.dataSource.query(
       'SELECT code, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule, updated_at FROM calendars WHERE code = ?',
       [code],
@@ -143,7 +145,7 @@ export class CalendarService implements OnApplicationBootstrap {
     const calendar = await this.definition(code);
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
-      const before = (await manager.query(
+      const previous = (await manager.query(
         'SELECT working, name, source FROM calendar_days WHERE calendar_code = ? AND day = ? FOR UPDATE',
         [calendar.code, date],
       )) as { working: number; name: string; source: string }[];
@@ -160,11 +162,18 @@ export class CalendarService implements OnApplicationBootstrap {
         actor: { id: actor.id, role: actor.role, username: actor.username },
         payload: {
           date,
-          before: before[0]
-            ? { working: Boolean(Number(before[0].working)), name: before[0].name, source: before[0].source }
+          before: previous[0]
+            ? { working: Boolean(Number(previous[0].working)), name: previous[0].name, source: previous[0].source }
             : null,
           after: { working: input.working, name: input.name },
         },
+      });
+      // The open clocks on this calendar are laid out again by the worker, after the commit.
+      await this.outbox.add(manager, 'calendar.day-changed', {
+        calendarCode: calendar.code,
+        date,
+        before: previous[0] ? { working: Boolean(Number(previous[0].working)), name: previous[0].name } : null,
+        after: { working: input.working, name: input.name },
       });
     });
     this.cache.delete(code);

@@ -35,6 +35,14 @@ export interface JobPayloads {
   /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
   'sla.warning': SlaEvent;
   'sla.overdue': SlaEvent;
+  /** An admin made a date a holiday or a workday: open clocks on the calendar are laid out again. */
+  'calendar.day-changed': {
+    eventId: string;
+    calendarCode: string;
+    date: string;
+    before: { working: boolean; name: string } | null;
+    after: { working: boolean; name: string };
+  };
   /** A special procedure (特别程序) started: its end is set as a timer. */
   'sla.procedure-started': { eventId: string; procedureId: string };
   /** Timer: a special procedure's end; the clocks it stopped count again. */
@@ -80,6 +88,7 @@ export const JOB_QUEUES = {
   'request.completed': 'events',
   'request.extended': 'events',
   'sla.procedure-started': 'events',
+  'calendar.day-changed': 'events',
   'sla.procedure-end': 'sla',
   'step.activated': 'events',
   'step.approved': 'events',

@@ -1,7 +1,8 @@
-import { ALWAYS, zoneCalendar } from '#calendar';
+import { ALWAYS, withDayOverride, zoneCalendar } from '#calendar';
 import {
   clockState,
   extendClock,
+  recalendarClock,
   nextThreshold,
   pauseClock,
   resumeClock,
@@ -112,5 +113,15 @@ describe('SLA clocks', () => {
     expect(extendClock(zone, paused, { value: 1, unit: 'workingDays' }).remainingMs).toBe(
       paused.remainingMs! + 7 * 3600_000,
     );
+  });
+
+  it('a day made a holiday moves a running clock by that day; time already counted stays counted', () => {
+    // 2 working days from Mon 2026-11-23 10:00: due Wed 11/25 17:00. Tue 11/24 becomes a holiday at Mon 15:00.
+    const clock = startClock(zone, at('2026-11-23T10:00:00+08:00'), { value: 2, unit: 'workingDays' });
+    const after = withDayOverride(zone, '2026-11-24', { working: false, name: '临时停办' });
+    const moved = recalendarClock(zone, after, clock, at('2026-11-23T15:00:00+08:00'));
+    expect(moved.dueAt).toEqual(at('2026-11-26T17:00:00+08:00'));
+    const paused = pauseClock(zone, clock, at('2026-11-23T15:00:00+08:00'));
+    expect(recalendarClock(zone, after, paused, at('2026-11-23T15:00:00+08:00'))).toBe(paused);
   });
 });

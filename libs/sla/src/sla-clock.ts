@@ -119,6 +119,28 @@ export function extendClock(cal: CalendarDefinition, clock: ClockTimes, extra: W
   };
 }
 
+/**
+ * The calendar changed under a running clock (an admin made a day a holiday or a workday): the
+ * working time still to go, measured on the old calendar, is laid out again on the new one from
+ * `now`. What was counted stays counted; a paused or stopped clock keeps what it has.
+ */
+export function recalendarClock(
+  before: CalendarDefinition,
+  after: CalendarDefinition,
+  clock: ClockTimes,
+  now: Date,
+): ClockTimes {
+  if (clock.pausedAt || clock.stoppedAt) return clock;
+  const again = (threshold: Date) =>
+    threshold > now ? addWorkingTime(after, now, minutes(workingMs(before, now, threshold))) : threshold;
+  return {
+    ...clock,
+    dueAt: again(clock.dueAt),
+    warnAt: again(clock.warnAt),
+    legalDueAt: clock.legalDueAt ? again(clock.legalDueAt) : null,
+  };
+}
+
 /** What the clock shows at `now`. Read from the times, so it is right even before a timer fires. */
 export function clockState(clock: ClockTimes, now: Date): SlaState {
   if (clock.stoppedAt) return clock.overdueAt || clock.stoppedAt > clock.dueAt ? 'breached' : 'met';

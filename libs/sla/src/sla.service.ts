@@ -1,5 +1,5 @@
 import { AuditWriter } from '#audit';
-import { addWorkingTime, CalendarService, type WorkingTimeLimit } from '#calendar';
+import { addWorkingTime, CalendarService, withDayOverride, type WorkingTimeLimit } from '#calendar';
 import { Clock, DomainError, formatInstant } from '#common';
 import type { TimeLimit } from '#database';
 import { type OutboxEntry, OutboxWriter } from '#queue';
@@ -14,6 +14,7 @@ import {
   extendClock,
   nextThreshold,
   pauseClock,
+  recalendarClock,
   resumeClock,
   slaView,
   startClock,
@@ -230,6 +231,45 @@ export class SlaService {
     );
     await this.write(manager, [moved]);
     return moved;
+  }
+
+  /**
+   * An admin changed one date of a calendar: every running clock on it has the working time it
+   * still had (on the calendar as it was) laid out again on the calendar as it is, each under its
+   * request's row lock. Returns how many clocks moved.
+   */
+  async recalendar(
+    calendarCode: string,
+    date: string,
+    before: { working: boolean; name: string } | null,
+    batch = 500,
+  ): Promise<number> {
+    const now = this.clock.now();
+    const after = await this.calendars.definition(calendarCode, { fresh: true });
+    const previous = withDayOverride(after, date, before);
+    let moved = 0;
+    let last = '0';
+    for (;;) {
+      const ids = (await this.dataSource.query(
+        `SELECT id, request_id FROM sla_clocks WHERE calendar_code = ? AND stopped_at IS NULL AND paused_at IS NULL
+           AND id > ? ORDER BY id LIMIT ?`,
+        [after.code, last, batch],
+      )) as { id: string | number; request_id: string | number }[];
+      if (ids.length === 0) return moved;
+      last = String(ids[ids.length - 1].id);
+      for (const row of ids) {
+        await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+          await manager.query('SELECT id FROM service_requests WHERE id = ? FOR UPDATE', [row.request_id]);
+          const [clock] = await this.clocksById([String(row.id)], manager);
+          if (!clock || clock.stoppedAt || clock.pausedAt) return;
+          const next = recalendarClock(previous, after, clock, now);
+          if (next.dueAt.getTime() === clock.dueAt.getTime() && next.warnAt.getTime() === clock.warnAt.getTime())
+            return;
+          await this.write(manager, [{ ...clock, ...next, generation: clock.generation + 1 }]);
+          moved++;
+        });
+      }
+    }
   }
 
   // ---- timers -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
 
 /** Reacts to domain events relayed from the outbox; every handler is idempotent (events may arrive twice). */
@@ -24,6 +25,7 @@ export class EventsProcessor extends WorkerHost {
     'step.denied',
     'request.extended',
     'sla.procedure-started',
+    'calendar.day-changed',
     'sla.clock-changed',
     'sla.warning',
     'sla.overdue',
@@ -32,6 +34,7 @@ export class EventsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly timers: SlaTimers,
+    private readonly sla: SlaService,
   ) {
     super();
   }
@@ -53,6 +56,8 @@ export class EventsProcessor extends WorkerHost {
         return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
       case 'sla.procedure-started':
         return this.timers.scheduleProcedureEnd(typed.data.procedureId);
+      case 'calendar.day-changed':
+        return this.sla.recalendar(typed.data.calendarCode, typed.data.date, typed.data.before).then(() => undefined);
       case 'step.activated':
       case 'step.approved':
       case 'step.denied':

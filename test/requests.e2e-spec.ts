@@ -1240,16 +1240,17 @@ describe('requests (办件)', () => {
       await get('/requests?limit=101', tokens.applicantA).expect(400);
     });
 
-    it('pages /tasks oldest first: small pages add up to the whole list, in order, without repeats', async () => {
+    it('pages /tasks oldest due first: small pages add up to the whole list, in order, without repeats', async () => {
       const whole = (await get('/tasks?limit=100', tokens.approverSAMR).expect(200)).body.items as {
         requestId: string;
         stepKey: string;
         activatedAt: string;
         departmentCode: string;
+        sla: { dueAt: string };
       }[];
       expect(whole.length).toBeGreaterThan(3);
       expect(whole.every((t) => t.departmentCode === DEPT.SAMR)).toBe(true);
-      const times = whole.map((t) => Date.parse(t.activatedAt));
+      const times = whole.map((t) => Date.parse(t.sla.dueAt));
       expect(times).toEqual([...times].sort((a, b) => a - b));
       const paged: typeof whole = [];
       let cursor: string | null = null;

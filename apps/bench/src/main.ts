@@ -112,12 +112,13 @@ function mysqlServerPid(): number | undefined {
 }
 
 /** Which processes' CPU each phase reports: the server under load and MySQL. */
-let watched: { server?: number; mysql?: number } = {};
+let watched: { server?: number; mysql?: number; worker?: number } = {};
 
 interface Figures {
   name: string;
   serverCpu: number | null;
   mysqlCpu: number | null;
+  workerCpu: number | null;
   requests: number;
   perSecond: number;
   p50: number;
@@ -128,17 +129,19 @@ interface Figures {
 type LoadOptions = Omit<autocannon.Options, 'url'> & { url: string };
 
 async function load(name: string, options: LoadOptions, server?: number): Promise<Figures> {
+  process.stdout.write(`  ${name}…\n`);
   const settings: autocannon.Options = { connections: CONNECTIONS, ...options };
   if (settings.amount === undefined) settings.duration = options.duration ?? DURATION_S;
-  const before = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql) };
+  const before = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql), worker: cpuSeconds(watched.worker) };
   const result = await autocannon(settings);
-  const after = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql) };
+  const after = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql), worker: cpuSeconds(watched.worker) };
   const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / result.duration);
   const ok = result['2xx'];
   return {
     name,
     serverCpu: share(before.server, after.server),
     mysqlCpu: share(before.mysql, after.mysql),
+    workerCpu: share(before.worker, after.worker),
     requests: ok,
     perSecond: ok / result.duration,
     p50: result.latency.p50,
@@ -184,14 +187,17 @@ async function main(): Promise<void> {
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
     children.push(
       run('api/src/main.js', { PORT: String(apiPort) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
+      // while the api takes requests, on the same machine.
+      run('worker/src/main.js', {}),
       run('bench/src/yardstick.js', {
         PORT: String(yardstickPort),
         BENCH_VERSION_ID: String(version.id),
         BENCH_USCC: company.uscc,
       }),
     );
-    const [apiProcess, yardstickProcess] = children;
-    watched = { mysql: mysqlServerPid() };
+    const [apiProcess, workerProcess, yardstickProcess] = children;
+    watched = { mysql: mysqlServerPid(), worker: workerProcess.pid };
     const api = `http://127.0.0.1:${apiPort}`;
     const yardstick = `http://127.0.0.1:${yardstickPort}`;
     await Promise.all([waitFor(`${api}/health`), waitFor(yardstick)]);
@@ -264,7 +270,7 @@ async function main(): Promise<void> {
     const rows = [yard, intake, accept, approve];
     const cpu = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(0)}%`);
     const table = [
-      ['what', 'ok', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'srv CPU', 'db CPU'],
+      ['what', 'ok', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'srv CPU', 'db CPU', 'wrk CPU'],
       ...rows.map((r) => [
         r.name,
         String(r.requests),
@@ -274,11 +280,34 @@ async function main(): Promise<void> {
         String(r.failures),
         cpu(r.serverCpu),
         cpu(r.mysqlCpu),
+        cpu(r.workerCpu),
       ]),
     ];
     say('');
     for (const line of table) say(line.map((cell, i) => (i === 0 ? cell.padEnd(44) : cell.padStart(8))).join(' '));
-    say('srv CPU: the server process (api or yardstick), db CPU: MySQL, each in % of one core (this machine has 2)');
+    say(
+      'srv CPU: the server process (api or yardstick), db CPU: MySQL, wrk CPU: the worker (outbox relay, SLA timers), each in % of one core (this machine has 2)',
+    );
+    // Timers: one delayed job per open clock's next threshold, set by the worker from the outbox.
+    const pending = async () =>
+      Number(
+        (
+          (await admin.query(
+            `SELECT COUNT(*) AS n FROM \`${databaseName}\`.outbox_events WHERE published_at IS NULL`,
+          )) as unknown as [{ n: number }[]]
+        )[0][0].n,
+      );
+    for (let i = 0; i < 60 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2000));
+    const [[open]] = (await admin.query(
+      `SELECT COUNT(*) AS n FROM \`${databaseName}\`.sla_clocks WHERE stopped_at IS NULL AND paused_at IS NULL`,
+    )) as unknown as [{ n: number }[]];
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const timers = await redis.zcard(`${queuePrefix}:sla:delayed`);
+    redis.disconnect();
+    say(
+      `SLA timers: ${timers} delayed jobs in Redis for ${Number(open.n)} running clocks (one per clock's next threshold, plus the reconciliation's schedule)`,
+    );
     say(
       `intake / yardstick: ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.50), p99 ${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms`,
     );

@@ -8,8 +8,9 @@ import type { Queue } from 'bullmq';
 
 /**
  * One delayed job per clock, for its next threshold only (its warning, then its due time), with a
- * deterministic id: `sla-<clock>-<generation>-<threshold>`. Setting it twice is a no-op; a timer
- * left from an older generation (the clock paused, resumed or stopped since) fires and does nothing.
+ * deterministic id: `sla-<clock>-<generation>-<threshold>`. Setting it twice is a no-op; the timer of
+ * the previous generation is removed when the clock moves, and any older one left behind fires and
+ * does nothing.
  */
 @Injectable()
 export class SlaTimers {
@@ -22,10 +23,18 @@ export class SlaTimers {
     private readonly clock: Clock,
   ) {}
 
+  /** Sets the clock's next timer and removes the one its previous generation needed. */
   async schedule(clockId: string): Promise<void> {
+    const generation = await this.sla.generationOf(clockId);
+    if (generation === null) return;
+    if (generation > 0) {
+      for (const threshold of ['warning', 'overdue']) {
+        // A job being processed cannot be removed; it finds its generation stale and does nothing.
+        await this.queue.remove(`sla-${clockId}-${generation - 1}-${threshold}`).catch(() => 0);
+      }
+    }
     const timer = await this.sla.timerFor(clockId);
-    if (!timer) return;
-    await this.set(clockId, timer);
+    if (timer) await this.set(clockId, timer);
   }
 
   /** The end of a special procedure, as a timer with a deterministic id. */

@@ -17,7 +17,7 @@ import {
 } from './calendar.types.js';
 import { officialHolidayDays } from './holidays.js';
 import { addWorkingTime, calendarDays, localDateToDayNumber } from './working-time.js';
-import { ALWAYS, defineCalendar, ZONE_CALENDAR_CODE, zoneCalendar } from './zone-calendar.js';
+import { ALWAYS, ALWAYS_CALENDAR_CODE, defineCalendar, ZONE_CALENDAR_CODE, zoneCalendar } from './zone-calendar.js';
 
 /** How long an instance trusts its copy of a calendar before looking for another instance's edit. */
 const CACHE_MS = 10_000;
@@ -50,6 +50,7 @@ function validDate(date: string, what: string): LocalDate {
 @Injectable()
 export class CalendarService implements OnApplicationBootstrap {
   private readonly cache = new Map<string, { definition: CalendarDefinition; loadedAt: number }>();
+  private readonly loading = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,6 +61,7 @@ export class CalendarService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.loadShipped();
+    for (const code of [ZONE_CALENDAR_CODE, ALWAYS_CALENDAR_CODE]) await this.load(code);
   }
 
   /** Creates the built-in calendars and adds the shipped official days that are not there yet. */
@@ -96,10 +98,27 @@ export class CalendarService implements OnApplicationBootstrap {
     return added;
   }
 
-  /** The calendar as the arithmetic uses it; NotFound for a code that names none. */
+  /**
+   * The calendar as the arithmetic uses it; NotFound for a code that names none. A copy older than
+   * CACHE_MS is still answered while a newer one loads in the background: callers inside a
+   * transaction must never wait for a second pooled connection (32 concurrent actions would hold
+   * every connection and wait for one more: measured, npm run bench hung).
+   */
   async definition(code: string, options: { fresh?: boolean } = {}): Promise<CalendarDefinition> {
     const cached = this.cache.get(code);
-    if (!options.fresh && cached && Date.now() - cached.loadedAt < CACHE_MS) return cached.definition;
+    if (cached && !options.fresh) {
+      if (Date.now() - cached.loadedAt >= CACHE_MS && !this.loading.has(code)) {
+        this.loading.add(code);
+        void this.load(code)
+          .catch(() => undefined)
+          .finally(() => this.loading.delete(code));
+      }
+      return cached.definition;
+    }
+    return this.load(code);
+  }
+
+  private async load(code: string): Promise<CalendarDefinition> {
     const [row] = (await this.dataSource.query(
       'SELECT code, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule, updated_at FROM calendars WHERE code = ?',
       [code],
@@ -176,7 +195,7 @@ export class CalendarService implements OnApplicationBootstrap {
         after: { working: input.working, name: input.name },
       });
     });
-    this.cache.delete(code);
+    await this.load(calendar.code);
     return { date, working: input.working, name: input.name };
   }
 

@@ -321,7 +321,7 @@ export class RequestsService {
         manager,
         id,
         { status: 'submitted', supplementStage: null, activeSteps: [] },
-        () => this.limitsOf(rows.itemVersionId),
+        () => this.limitsOf(rows.itemVersionId, manager),
         now,
       );
       return viewOf(id, number, await this.slaOf(clocks, now));
@@ -917,7 +917,7 @@ export class RequestsService {
         manager,
         String(request.id),
         shapeOf(request, steps, extras),
-        () => this.limitsOf(request.itemVersionId),
+        () => this.limitsOf(request.itemVersionId, manager),
         at,
       );
       return true;
@@ -962,7 +962,7 @@ export class RequestsService {
         manager,
         String(loaded.request.id),
         shapeOf(loaded.request, loaded.steps, extras),
-        () => this.limitsOf(loaded.request.itemVersionId),
+        () => this.limitsOf(loaded.request.itemVersionId, manager),
         change.now,
       );
       return toRequestView(loaded.request, loaded.steps, await this.slaOf(clocks, change.now), extras);
@@ -1015,8 +1015,8 @@ export class RequestsService {
   }
 
   /** The limits of a request's clocks: its version's promised limits, each step's legal one too. */
-  private async limitsOf(versionId: string): Promise<ClockLimits> {
-    const version = await this.versionById(versionId);
+  private async limitsOf(versionId: string, manager?: EntityManager): Promise<ClockLimits> {
+    const version = await this.versionById(versionId, manager);
     return {
       calendarCode: version.calendarCode,
       warnShare: Number(version.warnShare),
@@ -1038,10 +1038,11 @@ export class RequestsService {
   }
 
   /** A published version by id, kept in memory: published versions never change. */
-  private async versionById(id: string): Promise<ItemVersion> {
+  private async versionById(id: string, manager: EntityManager = this.dataSource.manager): Promise<ItemVersion> {
     let version = this.publishedVersions.get(id);
     if (!version) {
-      const row = await this.dataSource.getRepository(ItemVersion).findOneBy({ id });
+      // Inside a transaction, on its own connection: never wait for a second pooled one.
+      const row = await manager.getRepository(ItemVersion).findOneBy({ id });
       if (!row) throw new Error(`item version ${id} is missing`);
       version = row;
       if (row.status === 'published') {
@@ -1191,7 +1192,7 @@ export class RequestsService {
     deferred: NonNullable<AcceptInput['deferredMaterials']>,
     at: Date,
   ): Promise<void> {
-    const version = await this.versionById(request.itemVersionId);
+    const version = await this.versionById(request.itemVersionId, manager);
     const entries = new Map(version.checklist.map((e) => [e.code, e]));
     const codes = deferred.map((d) => d.code);
     const problems = uniqueProblems(codes, 'deferredMaterials');

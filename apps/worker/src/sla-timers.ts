@@ -47,7 +47,7 @@ export class SlaTimers {
       {
         ...DEFAULT_JOB_OPTIONS,
         jobId: `procedure-${procedureId}`,
-        delay: Math.max(0, at.getTime() - this.clock.now().getTime()),
+        delay: this.delayUntil(at),
       },
     );
   }
@@ -58,9 +58,22 @@ export class SlaTimers {
     for (const id of procedures.due) await this.requests.endSpecialProcedure(id);
     for (const p of procedures.running) await this.scheduleProcedureEnd(p.id, p.endsAt);
     const { recorded, timers } = await this.sla.reconcile();
-    for (const timer of timers) await this.set(timer.clockId, timer);
+    // In bulk: setting a timer that exists is a no-op, so this costs one round trip per batch.
+    for (let i = 0; i < timers.length; i += 500) {
+      await this.queue.addBulk(
+        timers.slice(i, i + 500).map((timer) => ({
+          name: 'sla.fire',
+          data: { clockId: timer.clockId, generation: timer.generation },
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: timer.jobId, delay: this.delayUntil(timer.at) },
+        })),
+      );
+    }
     if (recorded > 0) this.logger.warn(`reconciliation recorded ${recorded} SLA thresholds a timer had missed`);
     return { recorded, timers: timers.length };
+  }
+
+  private delayUntil(at: Date): number {
+    return Math.max(0, at.getTime() - this.clock.now().getTime());
   }
 
   private async set(clockId: string, timer: { jobId: string; generation: number; at: Date }): Promise<void> {
@@ -70,7 +83,7 @@ export class SlaTimers {
       {
         ...DEFAULT_JOB_OPTIONS,
         jobId: timer.jobId,
-        delay: Math.max(0, timer.at.getTime() - this.clock.now().getTime()),
+        delay: this.delayUntil(timer.at),
       },
     );
   }

@@ -32,6 +32,7 @@ interface CalendarRecord {
   weekly_hours: unknown;
   adjusted_workday_hours: unknown;
   days_rule: string;
+  revision: string | number;
   updated_at: Date;
 }
 
@@ -51,6 +52,12 @@ function validDate(date: string, what: string): LocalDate {
 export class CalendarService implements OnApplicationBootstrap {
   private readonly cache = new Map<string, { definition: CalendarDefinition; loadedAt: number }>();
   private readonly loading = new Set<string>();
+  private readonly revisions = new Map<string, number>();
+
+  /** The revision of the calendar as this instance has it (the one new clocks are laid out on). */
+  revisionOf(code: string): number {
+    return this.revisions.get(code) ?? 0;
+  }
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -120,7 +127,7 @@ export class CalendarService implements OnApplicationBootstrap {
 
   private async load(code: string): Promise<CalendarDefinition> {
     const [row] = (await this.dataSource.query(
-      'SELECT code, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule, updated_at FROM calendars WHERE code = ?',
+      'SELECT code, utc_offset_minutes, weekly_hours, adjusted_workday_hours, days_rule, revision, updated_at FROM calendars WHERE code = ?',
       [code],
     )) as CalendarRecord[];
     if (!row) throw notFound(`calendar ${code}`);
@@ -140,6 +147,7 @@ export class CalendarService implements OnApplicationBootstrap {
       daysRule,
     });
     this.cache.set(code, { definition, loadedAt: Date.now() });
+    this.revisions.set(code, Number(row.revision));
     return definition;
   }
 
@@ -173,7 +181,15 @@ export class CalendarService implements OnApplicationBootstrap {
          ON DUPLICATE KEY UPDATE working = VALUES(working), name = VALUES(name), source = 'admin', updated_at = VALUES(updated_at)`,
         [calendar.code, date, input.working, input.name, now],
       );
-      await manager.query('UPDATE calendars SET updated_at = ? WHERE code = ?', [now, calendar.code]);
+      await manager.query('UPDATE calendars SET updated_at = ?, revision = revision + 1 WHERE code = ?', [
+        now,
+        calendar.code,
+      ]);
+      const [{ revision }] = (await manager.query('SELECT revision FROM calendars WHERE code = ?', [
+        calendar.code,
+      ])) as {
+        revision: string | number;
+      }[];
       await this.audit.append(manager, {
         subjectType: 'calendar',
         subjectId: calendar.code,
@@ -193,6 +209,7 @@ export class CalendarService implements OnApplicationBootstrap {
         date,
         before: previous[0] ? { working: Boolean(Number(previous[0].working)), name: previous[0].name } : null,
         after: { working: input.working, name: input.name },
+        revision: Number(revision),
       });
     });
     await this.load(calendar.code);

@@ -42,6 +42,8 @@ export interface JobPayloads {
     date: string;
     before: { working: boolean; name: string } | null;
     after: { working: boolean; name: string };
+    /** The calendar's revision after the edit: a clock laid out on it or later is not moved again. */
+    revision: number;
   };
   /** A special procedure (特别程序) started: its end is set as a timer. */
   'sla.procedure-started': { eventId: string; procedureId: string };

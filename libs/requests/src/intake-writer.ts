@@ -33,6 +33,7 @@ export interface SubmissionRows {
   /** The intake clock (行政许可法 Art. 32) that starts with the submission. */
   intakeClock?: {
     calendarCode: string;
+    calendarRevision: number;
     limit: { value: number; unit: string };
     warnShare: number;
     startedAt: Date;
@@ -99,8 +100,8 @@ INSERT INTO audit_events (subject_type, subject_id, action, status_from, status_
   VALUES ('request', @rid, 'request.submitted', NULL, 'submitted', ?, ?, ?, ?, JSON_SET(?, '$.number', ${number}), ?);
 ${
   rows.intakeClock
-    ? `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, limit_value, limit_unit, warn_share,
-  started_at, due_at, warn_at) VALUES (@rid, 'intake', NULL, ?, ?, ?, ?, ?, ?, ?);
+    ? `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, calendar_revision, limit_value, limit_unit,
+  warn_share, started_at, due_at, warn_at) VALUES (@rid, 'intake', NULL, ?, ?, ?, ?, ?, ?, ?, ?);
 SET @cid = LAST_INSERT_ID();`
     : 'SET @cid = NULL;'
 }
@@ -146,6 +147,7 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
       ...(rows.intakeClock
         ? [
             rows.intakeClock.calendarCode,
+            rows.intakeClock.calendarRevision,
             rows.intakeClock.limit.value,
             rows.intakeClock.limit.unit,
             rows.intakeClock.warnShare,

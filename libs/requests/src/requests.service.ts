@@ -298,6 +298,7 @@ export class RequestsService {
       limit: INTAKE_LIMIT,
       warnShare: Number(version.warnShare),
       generation: 0,
+      calendarRevision: this.sla.revisionOf(version.calendarCode),
     });
 
     if (!context) {
@@ -306,6 +307,7 @@ export class RequestsService {
       const times = await this.sla.times(version.calendarCode, now, INTAKE_LIMIT, warnShare);
       rows.intakeClock = {
         calendarCode: version.calendarCode,
+        calendarRevision: this.sla.revisionOf(version.calendarCode),
         limit: INTAKE_LIMIT,
         warnShare,
         ...times,

@@ -34,6 +34,7 @@ export interface SlaClock extends ClockTimes {
   limit: WorkingTimeLimit;
   warnShare: number;
   generation: number;
+  calendarRevision: number;
 }
 
 /** The `sla` object of API.md on requests and steps. */
@@ -76,6 +77,7 @@ interface ClockRecord {
   overdue_at: Date | null;
   stopped_at: Date | null;
   generation: number;
+  calendar_revision: string | number;
 }
 
 const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
@@ -90,6 +92,7 @@ function fromRecord(r: ClockRecord): SlaClock {
     limit: { value: Number(r.limit_value), unit: r.limit_unit },
     warnShare: Number(r.warn_share),
     generation: Number(r.generation),
+    calendarRevision: Number(r.calendar_revision),
     startedAt: r.started_at,
     dueAt: r.due_at,
     warnAt: r.warn_at,
@@ -122,6 +125,11 @@ export class SlaService {
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
   ) {}
+
+  /** The revision of the calendar new clocks are laid out on. */
+  revisionOf(calendarCode: string): number {
+    return this.calendars.revisionOf(calendarCode);
+  }
 
   /** The times of a new clock, without writing it (the intake writer inserts it itself). */
   async times(calendarCode: string, at: Date, limit: TimeLimit, warnShare = DEFAULT_WARN_SHARE): Promise<ClockTimes> {
@@ -182,6 +190,7 @@ export class SlaService {
           limit,
           warnShare,
           generation: 0,
+          calendarRevision: this.calendars.revisionOf(known.calendarCode),
         });
         changed.push(clocks[clocks.length - 1]);
       }
@@ -242,18 +251,22 @@ export class SlaService {
     calendarCode: string,
     date: string,
     before: { working: boolean; name: string } | null,
+    revision: number,
     batch = 500,
   ): Promise<number> {
     const now = this.clock.now();
     const after = await this.calendars.definition(calendarCode, { fresh: true });
     const previous = withDayOverride(after, date, before);
+    // Only clocks still running when the changed date begins can move.
+    const dayStart = new Date(Date.parse(`${date}T00:00:00Z`) - after.utcOffsetMinutes * 60_000);
     let moved = 0;
     let last = '0';
     for (;;) {
       const ids = (await this.dataSource.query(
         `SELECT id, request_id FROM sla_clocks WHERE calendar_code = ? AND stopped_at IS NULL AND paused_at IS NULL
-           AND id > ? ORDER BY id LIMIT ?`,
-        [after.code, last, batch],
+           AND calendar_revision < ? AND GREATEST(due_at, COALESCE(legal_due_at, due_at)) > ? AND id > ?
+         ORDER BY id LIMIT ?`,
+        [after.code, revision, dayStart, last, batch],
       )) as { id: string | number; request_id: string | number }[];
       if (ids.length === 0) return moved;
       last = String(ids[ids.length - 1].id);
@@ -261,10 +274,13 @@ export class SlaService {
         await this.dataSource.transaction('READ COMMITTED', async (manager) => {
           await manager.query('SELECT id FROM service_requests WHERE id = ? FOR UPDATE', [row.request_id]);
           const [clock] = await this.clocksById([String(row.id)], manager);
-          if (!clock || clock.stoppedAt || clock.pausedAt) return;
+          // Laid out on this revision already (the event came twice, or the clock started after the edit).
+          if (!clock || clock.stoppedAt || clock.pausedAt || clock.calendarRevision >= revision) return;
           const next = recalendarClock(previous, after, clock, now);
-          if (next.dueAt.getTime() === clock.dueAt.getTime() && next.warnAt.getTime() === clock.warnAt.getTime())
+          await manager.query('UPDATE sla_clocks SET calendar_revision = ? WHERE id = ?', [revision, clock.id]);
+          if (next.dueAt.getTime() === clock.dueAt.getTime() && next.warnAt.getTime() === clock.warnAt.getTime()) {
             return;
+          }
           await this.write(manager, [{ ...clock, ...next, generation: clock.generation + 1 }]);
           moved++;
         });
@@ -354,9 +370,23 @@ export class SlaService {
       if (rows.length === 0) break;
       after = String(rows[rows.length - 1].id);
       for (const clock of rows.map(fromRecord)) {
-        if (thresholdsDue(clock, this.clock.now()).length > 0) recorded += (await this.fire(clock.id)).length;
-        const timer = await this.timerFor(clock.id);
-        if (timer) timers.push({ clockId: clock.id, ...timer });
+        const now = this.clock.now();
+        if (thresholdsDue(clock, now).length > 0) {
+          // Recording moves the clock to a new generation: read its timer again.
+          recorded += (await this.fire(clock.id)).length;
+          const timer = await this.timerFor(clock.id);
+          if (timer) timers.push({ clockId: clock.id, ...timer });
+          continue;
+        }
+        const next = nextThreshold(clock);
+        if (next) {
+          timers.push({
+            clockId: clock.id,
+            jobId: `sla-${clock.id}-${clock.generation}-${next.threshold}`,
+            generation: clock.generation,
+            at: next.at,
+          });
+        }
       }
     }
     return { recorded, timers };
@@ -391,13 +421,14 @@ export class SlaService {
     times: ClockTimes,
   ): Promise<string> {
     const result = (await manager.query(
-      `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, limit_value, limit_unit, warn_share,
-         started_at, due_at, warn_at, legal_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, calendar_revision, limit_value, limit_unit,
+         warn_share, started_at, due_at, warn_at, legal_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         requestId,
         slot.kind,
         slot.stepKey,
         calendarCode,
+        this.calendars.revisionOf(calendarCode),
         limit.value,
         limit.unit,
         warnShare,

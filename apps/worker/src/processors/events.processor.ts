@@ -57,7 +57,9 @@ export class EventsProcessor extends WorkerHost {
       case 'sla.procedure-started':
         return this.timers.scheduleProcedureEnd(typed.data.procedureId);
       case 'calendar.day-changed':
-        return this.sla.recalendar(typed.data.calendarCode, typed.data.date, typed.data.before).then(() => undefined);
+        return this.sla
+          .recalendar(typed.data.calendarCode, typed.data.date, typed.data.before, typed.data.revision)
+          .then(() => undefined);
       case 'step.activated':
       case 'step.approved':
       case 'step.denied':

@@ -26,6 +26,10 @@ export class CalendarRow {
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
+  /** The next number on every edit of its days: clocks keep the revision they are laid out on. */
+  @Column({ type: 'bigint', unsigned: true, default: 0 })
+  revision: string;
+
   /** Moves on every edit of the calendar or its days, so every instance notices and reloads it. */
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;

@@ -4,6 +4,7 @@ import { Requests1795900000000 } from './1795900000000-requests.js';
 import { Calendars1796000000000 } from './1796000000000-calendars.js';
 import { Sla1796100000000 } from './1796100000000-sla.js';
 import { SlaSettings1796200000000 } from './1796200000000-sla-settings.js';
+import { CalendarRevisions1796300000000 } from './1796300000000-calendar-revisions.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Calendars1796000000000,
   Sla1796100000000,
   SlaSettings1796200000000,
+  CalendarRevisions1796300000000,
 ];

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../apps/worker/src/sla-timers.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
@@ -402,6 +403,38 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
       steps: [{ key: 'review', matterCode: `M-${u}` }],
     }).expect(400);
   });
+  it('行政许可法 Art. 32: a request left undecided past the intake limit is deemed accepted, once', async () => {
+    const submitted = await post('/requests', tokens.applicant, {
+      itemCode: ITEM,
+      form: {},
+      materials: [{ code: 'PLAN', reference: 'file:plan.pdf' }],
+    }).expect(201);
+    const id = submitted.body.id as string;
+    expect(submitted.body.sla.state).toBe('running');
+    const requests = app.get(RequestsService);
+    expect(await requests.deemAccepted(id)).toBe(false);
+
+    // Five working days on `always` are five times 24 hours.
+    clock.advanceMinutes(5 * 24 * 60 + 1);
+    await worker.get(SlaTimers).reconcile();
+    expect(await audits(id, 'sla.overdue')).toBe(1);
+    // What the worker does with the intake clock's overdue event, here without waiting behind the
+    // events other test files left for the relay; twice, as an event may arrive twice.
+    const outcomes = [await requests.deemAccepted(id), await requests.deemAccepted(id)];
+    expect(outcomes).toEqual([true, false]);
+    const deemed = await view(id);
+    expect(deemed.steps[0].sla?.state).toBe('running');
+    expect(deemed.sla?.state).toBe('running');
+    const accepted = await db
+      .getRepository(AuditEvent)
+      .findBy({ subjectType: 'request', subjectId: id, action: 'request.accepted' });
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0].actorId).toBeNull();
+    expect(accepted[0].payload).toMatchObject({ deemed: true });
+    const row = (await db.query('SELECT status FROM service_requests WHERE id = ?', [id])) as { status: string }[];
+    expect(row[0].status).toBe('in_progress');
+  });
+
   // Last in this file: it moves the shared clock years ahead, to a week no other run uses.
   it('a day an admin makes a holiday moves the running clocks on that calendar; time counted stays counted', async () => {
     const code = `SLA-Z-${u}`;

@@ -27,6 +27,8 @@ export interface JobPayloads {
   'request.completed': RequestEvent;
   /** 延期 granted by a manager. */
   'request.extended': RequestEvent;
+  /** The intake clock ran out with the request undecided: it is deemed accepted (行政许可法 Art. 32). */
+  'request.intake-overdue': RequestEvent;
   'step.activated': StepEvent;
   'step.approved': StepEvent;
   'step.denied': StepEvent;
@@ -89,6 +91,7 @@ export const JOB_QUEUES = {
   'request.denied': 'events',
   'request.completed': 'events',
   'request.extended': 'events',
+  'request.intake-overdue': 'events',
   'sla.procedure-started': 'events',
   'calendar.day-changed': 'events',
   'sla.procedure-end': 'sla',

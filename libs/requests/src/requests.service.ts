@@ -148,7 +148,9 @@ function illegalStep(request: ServiceRequest, step: RequestStep, action: StepAct
   );
 }
 
-const auditActor = (actor: Actor) => ({ id: actor.id, role: actor.role, username: actor.username });
+/** The actor as the audit records them; null for what the system does by rule (a deemed acceptance). */
+const auditActor = (actor: Actor | null) =>
+  actor ? { id: actor.id, role: actor.role, username: actor.username } : null;
 
 function uniqueProblems(codes: readonly string[], what: string): string[] {
   const seen = new Set<string>();
@@ -253,7 +255,7 @@ export class RequestsService {
       onBehalfOf,
       submittedAt: now,
       steps: this.stepsOf('0', version.steps),
-      actor: auditActor(actor),
+      actor: { id: actor.id, role: actor.role, username: actor.username },
       auditPayload: {
         itemCode: version.itemCode,
         itemVersion: Number(version.version),
@@ -884,6 +886,46 @@ export class RequestsService {
   }
 
   /**
+   * 行政许可法 Art. 32: an application neither accepted, refused nor sent back for materials within
+   * the intake limit is deemed accepted. Called when the intake clock's overdue is recorded; does
+   * nothing for a request decided meanwhile or whose intake clock is not overdue.
+   */
+  async deemAccepted(requestId: string): Promise<boolean> {
+    if (!REQUEST_ID.test(requestId)) return false;
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const request = await manager
+        .createQueryBuilder(ServiceRequest, 'r')
+        .where('r.id = :id', { id: requestId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!request || request.status !== 'submitted') return false;
+      const clocks = await this.sla.clocksOf(manager, [requestId]);
+      const intake = clocks.filter((c) => c.kind === 'intake').at(-1);
+      const now = this.clock.now();
+      if (!intake || intake.stoppedAt || (!intake.overdueAt && now < intake.dueAt)) return false;
+      const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
+      const change: Change = { now, audits: [], events: [], dirtySteps: new Set() };
+      this.moveRequest(request, 'accept', null, change, {
+        deemed: true,
+        rule: '行政许可法 Art. 32: not decided within the intake limit',
+        intakeDueAt: formatInstant(intake.dueAt),
+      });
+      request.acceptedAt = now;
+      this.activateReady(request, steps, null, change);
+      await this.persist(manager, { request, steps }, change);
+      const extras = await this.extrasOf(manager, requestId);
+      await this.sla.sync(
+        manager,
+        requestId,
+        shapeOf(request, steps, extras),
+        () => this.limitsOf(request.itemVersionId, manager),
+        now,
+      );
+      return true;
+    });
+  }
+
+  /**
    * A special procedure reached its end (the worker's timer or reconciliation): the clocks count
    * again from its end, however late the timer runs. Does nothing for one ended already or not due.
    */
@@ -1092,7 +1134,7 @@ export class RequestsService {
   private moveRequest(
     request: ServiceRequest,
     action: RequestAction,
-    actor: Actor,
+    actor: Actor | null,
     change: Change,
     payload: Record<string, unknown> = {},
   ): void {
@@ -1119,7 +1161,7 @@ export class RequestsService {
     request: ServiceRequest,
     step: RequestStep,
     action: StepAction,
-    actor: Actor,
+    actor: Actor | null,
     change: Change,
     payload: Record<string, unknown> = {},
   ): void {
@@ -1227,7 +1269,7 @@ export class RequestsService {
   }
 
   /** 并联审批: every waiting step whose dependencies are all approved becomes active now. */
-  private activateReady(request: ServiceRequest, steps: RequestStep[], actor: Actor, change: Change): void {
+  private activateReady(request: ServiceRequest, steps: RequestStep[], actor: Actor | null, change: Change): void {
     for (const key of stepsToActivate(steps)) {
       const step = steps.find((s) => s.stepKey === key)!;
       this.moveStep(request, step, 'activate', actor, change);

@@ -346,6 +346,9 @@ export class SlaService {
         data: { clockId: clock.id, requestId: clock.requestId },
       }));
       events.push({ type: 'sla.clock-changed', data: { clockId: clock.id } });
+      if (clock.kind === 'intake' && reached.includes('overdue')) {
+        events.push({ type: 'request.intake-overdue', data: { requestId: clock.requestId } });
+      }
       await this.outbox.addMany(manager, events);
       return reached;
     });

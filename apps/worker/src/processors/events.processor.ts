@@ -3,6 +3,7 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
 
@@ -24,6 +25,7 @@ export class EventsProcessor extends WorkerHost {
     'step.approved',
     'step.denied',
     'request.extended',
+    'request.intake-overdue',
     'sla.procedure-started',
     'calendar.day-changed',
     'sla.clock-changed',
@@ -35,6 +37,7 @@ export class EventsProcessor extends WorkerHost {
     private readonly notifications: NotificationsService,
     private readonly timers: SlaTimers,
     private readonly sla: SlaService,
+    private readonly requests: RequestsService,
   ) {
     super();
   }
@@ -56,6 +59,8 @@ export class EventsProcessor extends WorkerHost {
         return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
       case 'sla.procedure-started':
         return this.timers.scheduleProcedureEnd(typed.data.procedureId);
+      case 'request.intake-overdue':
+        return this.requests.deemAccepted(typed.data.requestId).then(() => undefined);
       case 'calendar.day-changed':
         return this.sla
           .recalendar(typed.data.calendarCode, typed.data.date, typed.data.before, typed.data.revision)

@@ -387,10 +387,21 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
       calendarCode: 'always',
       promisedLimit: { value: 20, unit: 'workingMinutes' },
       warnShare: 0.5,
+      intakeLimit: { value: 30, unit: 'workingMinutes' },
       steps: [{ key: 'review', matterCode: `M-${u}` }],
     }).expect(201);
     expect(draft.body.warnShare).toBe(0.5);
+    expect(draft.body.intakeLimit).toEqual({ value: 30, unit: 'workingMinutes' });
     await post(`/items/${code}/versions/1/publish`, tokens.admin).expect(200);
+    // The item's own intake limit: 30 minutes, warned at half.
+    const submitted = await post('/requests', tokens.applicant, {
+      itemCode: code,
+      form: {},
+      materials: [{ code: 'PLAN', reference: 'file:plan.pdf' }],
+    }).expect(201);
+    const intake = submitted.body.sla as Sla;
+    expect(new Date(intake.dueAt).getTime() - Date.parse(submitted.body.submittedAt)).toBe(30 * 60_000);
+    expect(new Date(intake.dueAt).getTime() - new Date(intake.warnAt).getTime()).toBe(15 * 60_000);
     const id = await acceptedRequest({}, code);
     const sla = (await view(id)).sla!;
     expect(new Date(sla.dueAt).getTime() - new Date(sla.warnAt).getTime()).toBe(10 * 60_000);

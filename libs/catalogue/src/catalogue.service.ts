@@ -33,6 +33,7 @@ export function toItemVersionView(row: ItemVersion): ItemVersionView {
     calendarCode: row.calendarCode,
     promisedLimit: row.promisedLimit,
     warnShare: Number(row.warnShare),
+    intakeLimit: row.intakeLimit ?? null,
     steps: row.steps,
     checklist: row.checklist,
     formSchema: row.formSchema ?? null,
@@ -53,6 +54,7 @@ export function toPublishedItemView(view: ItemVersionView): PublishedItemView {
     version: view.version,
     promisedLimit: view.promisedLimit,
     warnShare: view.warnShare,
+    intakeLimit: view.intakeLimit,
     steps: view.steps.map((step) => ({
       key: step.key,
       matterCode: step.matterCode,
@@ -136,6 +138,7 @@ export class CatalogueService {
           calendarCode: input.calendarCode ?? DEFAULT_CALENDAR_CODE,
           promisedLimit: { value: input.promisedLimit.value, unit: input.promisedLimit.unit },
           warnShare: (input.warnShare ?? 0.8).toFixed(3),
+          intakeLimit: input.intakeLimit ? { value: input.intakeLimit.value, unit: input.intakeLimit.unit } : null,
           formSchema: input.formSchema ?? null,
           steps,
           checklist,

@@ -62,6 +62,7 @@ export interface ItemVersionView {
   calendarCode: string;
   promisedLimit: TimeLimit;
   warnShare: number;
+  intakeLimit: TimeLimit | null;
   steps: VersionStep[];
   checklist: ChecklistEntry[];
   formSchema: JsonObject | null;
@@ -99,6 +100,7 @@ export interface PublishedItemView {
   version: number;
   promisedLimit: TimeLimit;
   warnShare: number;
+  intakeLimit: TimeLimit | null;
   steps: PublishedStepView[];
   checklist: ChecklistEntry[];
   formSchema: JsonObject | null;
@@ -141,6 +143,8 @@ export interface NewItem {
   promisedLimit: TimeLimit;
   /** The share of a clock's working time after which it warns; 0.8 when absent. */
   warnShare?: number;
+  /** The intake clock's limit; 5 working days when absent. */
+  intakeLimit?: TimeLimit | null;
   steps: NewItemStep[];
   formSchema?: JsonObject | null;
 }

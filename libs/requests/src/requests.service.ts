@@ -242,6 +242,7 @@ export class RequestsService {
     this.checkMaterials(version, input.materials);
 
     const now = this.clock.now();
+    const intakeLimit = version.intakeLimit ?? INTAKE_LIMIT;
     const onBehalfOf = actor.role === 'clerk' ? companyUscc : null;
     const rows: SubmissionRows = {
       itemCode: version.itemCode,
@@ -297,7 +298,7 @@ export class RequestsService {
       kind: 'intake',
       stepKey: null,
       calendarCode: version.calendarCode,
-      limit: INTAKE_LIMIT,
+      limit: intakeLimit,
       warnShare: Number(version.warnShare),
       generation: 0,
       calendarRevision: this.sla.revisionOf(version.calendarCode),
@@ -306,11 +307,11 @@ export class RequestsService {
     if (!context) {
       // The hot path: one round trip (IntakeWriter). A deadlock victim changed nothing: run it again.
       const warnShare = Number(version.warnShare);
-      const times = await this.sla.times(version.calendarCode, now, INTAKE_LIMIT, warnShare);
+      const times = await this.sla.times(version.calendarCode, now, intakeLimit, warnShare);
       rows.intakeClock = {
         calendarCode: version.calendarCode,
         calendarRevision: this.sla.revisionOf(version.calendarCode),
-        limit: INTAKE_LIMIT,
+        limit: intakeLimit,
         warnShare,
         ...times,
       };
@@ -1064,6 +1065,7 @@ export class RequestsService {
     return {
       calendarCode: version.calendarCode,
       warnShare: Number(version.warnShare),
+      intake: version.intakeLimit,
       request: version.promisedLimit,
       steps: new Map(version.steps.map((s) => [s.key, { promised: s.promisedLimit, legal: s.legalLimit }])),
     };

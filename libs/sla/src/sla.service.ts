@@ -50,6 +50,8 @@ export interface SlaObject {
 /** The limits a request's clocks are counted against, from the version it was submitted on. */
 export interface ClockLimits {
   calendarCode: string;
+  /** The item's intake limit; INTAKE_LIMIT when absent. */
+  intake?: TimeLimit | null;
   warnShare?: number;
   request: TimeLimit;
   steps: ReadonlyMap<string, { promised: TimeLimit; legal: TimeLimit }>;
@@ -173,7 +175,12 @@ export class SlaService {
       const known = await limits();
       for (const slot of plan.start) {
         const step = slot.stepKey ? known.steps.get(slot.stepKey) : undefined;
-        const limit = slot.kind === 'intake' ? INTAKE_LIMIT : slot.kind === 'request' ? known.request : step?.promised;
+        const limit =
+          slot.kind === 'intake'
+            ? (known.intake ?? INTAKE_LIMIT)
+            : slot.kind === 'request'
+              ? known.request
+              : step?.promised;
         if (!limit)
           throw new Error(`no limit for the ${slot.kind} clock ${slot.stepKey ?? ''} of request ${requestId}`);
         const warnShare = known.warnShare ?? DEFAULT_WARN_SHARE;

@@ -98,6 +98,15 @@ export class CreateItemDto {
   @Max(0.95)
   warnShare?: number;
 
+  @ApiPropertyOptional({
+    type: TimeLimitDto,
+    description: 'the intake clock’s limit (行政许可法 Art. 32); 5 working days when absent',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TimeLimitDto)
+  intakeLimit?: TimeLimitDto;
+
   @ApiProperty({
     type: [ItemStepInputDto],
     minItems: 1,
@@ -155,6 +164,7 @@ export class ItemVersionDto {
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
   @ApiProperty({ example: 0.8 }) warnShare: number;
+  @ApiProperty({ type: TimeLimitDto, nullable: true }) intakeLimit: TimeLimitDto | null;
   @ApiProperty({ type: [VersionStepDto], description: 'snapshots of the matters taken when the draft was made' })
   steps: VersionStepDto[];
   @ApiProperty({ type: [ChecklistEntryDto] }) checklist: ChecklistEntryDto[];
@@ -181,6 +191,7 @@ export class PublishedItemDto {
   @ApiProperty({ example: 1, description: 'the latest published version' }) version: number;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
   @ApiProperty({ example: 0.8 }) warnShare: number;
+  @ApiProperty({ type: TimeLimitDto, nullable: true }) intakeLimit: TimeLimitDto | null;
   @ApiProperty({ type: [PublishedStepDto] }) steps: PublishedStepDto[];
   @ApiProperty({ type: [ChecklistEntryDto], description: '一张清单: every material once, with the matters needing it' })
   checklist: ChecklistEntryDto[];

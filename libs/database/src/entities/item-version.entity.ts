@@ -59,6 +59,10 @@ export class ItemVersion {
   @Column({ name: 'promised_limit', type: 'json' })
   promisedLimit: TimeLimit;
 
+  /** The intake clock's limit; null for the law's default, 5 working days (行政许可法 Art. 32). */
+  @Column({ name: 'intake_limit', type: 'json', nullable: true })
+  intakeLimit: TimeLimit | null;
+
   /** The share of a clock's working time after which it warns (预警), 0.5-0.95; 0.8 by default. */
   @Column({ name: 'warn_share', type: 'decimal', precision: 4, scale: 3, default: 0.8 })
   warnShare: string;

@@ -5,6 +5,7 @@ import { Calendars1796000000000 } from './1796000000000-calendars.js';
 import { Sla1796100000000 } from './1796100000000-sla.js';
 import { SlaSettings1796200000000 } from './1796200000000-sla-settings.js';
 import { CalendarRevisions1796300000000 } from './1796300000000-calendar-revisions.js';
+import { IntakeLimit1796400000000 } from './1796400000000-intake-limit.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Sla1796100000000,
   SlaSettings1796200000000,
   CalendarRevisions1796300000000,
+  IntakeLimit1796400000000,
 ];

@@ -22,3 +22,18 @@ export async function login(app: INestApplication, username: string, password: s
   const res = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ username, password }).expect(200);
   return res.body.accessToken as string;
 }
+
+/** Polls until the check gives a value (bounded), for effects the worker makes on its own. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

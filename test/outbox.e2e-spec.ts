@@ -5,19 +5,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { createApp, login, unique } from './helpers.js';
+import { createApp, eventually, login, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
-
-/** Polls until the check returns a value (bounded), for effects the worker makes on its own. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('outbox → relay → worker', () => {
   let app: INestApplication;

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { createApp, login, unique } from './helpers.js';
+import { createApp, eventually, login, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -71,17 +71,6 @@ const statusesOf = (view: RequestView) => Object.fromEntries(view.steps.map((s) 
 
 /** Today in the zone (Asia/Shanghai, UTC+8) as YYYYMMDD. */
 const zoneDay = (instant: number) => new Date(instant + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-
-/** Polls until the check returns a value (bounded), for effects that may land after the response. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const PARALLEL = ['seal', 'tax', 'social', 'fund', 'bank'] as const;
 const STEP_KEYS = ['licence', ...PARALLEL] as const;

@@ -13,7 +13,7 @@ import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../apps/worker/src/sla-timers.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { createApp, login, unique } from './helpers.js';
+import { createApp, eventually, login, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
 
 /** The domain's time, moved forward by the test: the api and the worker share it. */
@@ -24,16 +24,6 @@ class SteppingClock extends Clock {
   }
   advanceMinutes(minutes: number): void {
     this.offsetMs += minutes * 60_000;
-  }
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== null && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -5,6 +5,9 @@ const codeOf = (error: unknown): string | undefined => (error as { code?: string
 
 export const isDuplicateKey = (error: unknown): boolean => codeOf(error) === 'ER_DUP_ENTRY';
 export const isDeadlock = (error: unknown): boolean => codeOf(error) === 'ER_LOCK_DEADLOCK';
+/** A deadlock victim or a lock wait that timed out: the transaction changed nothing and may run again. */
+export const isLockConflict = (error: unknown): boolean =>
+  isDeadlock(error) || codeOf(error) === 'ER_LOCK_WAIT_TIMEOUT';
 
 /** Runs an insert; a primary or unique key already taken becomes AlreadyExists (409) naming `what`. */
 export async function insertOrConflict(insert: Promise<unknown>, what: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { Clock, DomainError } from '#common';
+import { Clock, DomainError, isDuplicateKey, isLockConflict } from '#common';
 import type { JsonValue } from '#database';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
@@ -39,10 +39,6 @@ interface StoredKey {
   created_at: Date;
 }
 
-const codeOf = (error: unknown) => (error as { code?: string } | null)?.code;
-const isDuplicateKey = (error: unknown) => codeOf(error) === 'ER_DUP_ENTRY';
-/** InnoDB broke a deadlock by rolling this transaction back, or a lock wait timed out. */
-const isDeadlock = (error: unknown) => codeOf(error) === 'ER_LOCK_DEADLOCK' || codeOf(error) === 'ER_LOCK_WAIT_TIMEOUT';
 const MAX_ATTEMPTS = 3;
 
 function replayOf<T>(stored: StoredKey, context: IdempotencyContext): T {
@@ -123,7 +119,7 @@ export class IdempotencyStore {
           if (attempt >= MAX_ATTEMPTS) throw error;
           // A key older than its window is free again: forget the old use, then try once more.
           if (stored) await this.forget(context, stored.created_at);
-        } else if (attempt >= MAX_ATTEMPTS || !isDeadlock(error)) {
+        } else if (attempt >= MAX_ATTEMPTS || !isLockConflict(error)) {
           throw error;
         }
       }

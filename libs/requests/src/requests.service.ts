@@ -654,7 +654,7 @@ export class RequestsService {
       `POST /requests/${id}/supplement-requests`,
       input,
       async ({ request }, change, manager) => {
-        const version = await this.versionOf(manager, request);
+        const version = await this.versionById(request.itemVersionId, manager);
         this.checkAskedMaterials(input.materials, new Set(version.checklist.map((e) => e.code)), version.itemCode);
         this.moveRequest(request, 'request_supplement', actor, change, {
           materials: input.materials,
@@ -686,7 +686,7 @@ export class RequestsService {
         if (request.status === 'in_progress') return this.supplyDeferred(manager, request, steps, input, actor, change);
         const asked = request.supplement;
         if (request.status !== 'supplement_required' || !asked) throw illegalRequest(request, 'supply');
-        const version = await this.versionOf(manager, request);
+        const version = await this.versionById(request.itemVersionId, manager);
         const codes = input.materials.map((m) => m.code);
         const onChecklist = new Set(version.checklist.map((e) => e.code));
         const problems = uniqueProblems(codes, 'materials');
@@ -798,7 +798,7 @@ export class RequestsService {
           throw illegalRequest(request, 'request_step_supplement');
         }
         if (!nextStepStatus(step.status, 'request_supplement')) throw illegalStep(request, step, 'request_supplement');
-        const version = await this.versionOf(manager, request);
+        const version = await this.versionById(request.itemVersionId, manager);
         const matterMaterials = version.steps.find((s) => s.key === stepKey)?.materials ?? [];
         this.checkAskedMaterials(input.materials, new Set(matterMaterials.map((m) => m.code)), `step ${stepKey}`);
         this.moveRequest(request, 'request_step_supplement', actor, change, {
@@ -1109,12 +1109,6 @@ export class RequestsService {
     // Not yours is answered exactly like absent: nothing reveals that the request exists.
     if (!canSee(actor, request, steps)) throw notFound(`request ${id}`);
     return { request, steps };
-  }
-
-  private async versionOf(manager: EntityManager, request: ServiceRequest): Promise<ItemVersion> {
-    const version = await manager.findOneBy(ItemVersion, { id: request.itemVersionId });
-    if (!version) throw new Error(`version ${request.itemVersionId} of request ${request.id} is missing`);
-    return version;
   }
 
   /** The approver's own step; another department's step is not theirs, so it is not found. */

@@ -1,4 +1,4 @@
-import { assertNever, DomainError, type DomainErrorCode } from '#common';
+import { assertNever, DomainError, type DomainErrorCode, isLockConflict } from '#common';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
@@ -51,12 +51,6 @@ function bodyParserMessage(error: BodyParserError): string {
   }
 }
 
-/** MySQL gave up waiting for a lock, or kept losing deadlocks, after the domain's own retries. */
-function isLockContention(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_LOCK_DEADLOCK';
-}
-
 /** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -87,7 +81,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: exception.getStatus(), message: message ?? exception.message, extra };
     }
     if (isBodyParserError(exception)) return { statusCode: exception.status, message: bodyParserMessage(exception) };
-    if (isLockContention(exception)) {
+    // MySQL gave up waiting for a lock, or kept losing deadlocks, after the domain's own retries.
+    if (isLockConflict(exception)) {
       return { statusCode: 503, message: 'the service is busy with this record; try again in a moment' };
     }
     return { statusCode: 500, message: 'internal error' };

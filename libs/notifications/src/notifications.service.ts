@@ -112,7 +112,7 @@ export class NotificationsService {
 
   /**
    * Handles sla.warning and sla.overdue: a step's clock reaches its department's approvers, the
-   * request's and intake clocks the managers. Replays add nothing.
+   * request's and intake clocks the clerks of its hall. Replays add nothing.
    */
   async notifySla(
     eventId: string,
@@ -121,13 +121,14 @@ export class NotificationsService {
     requestId: string,
   ): Promise<void> {
     const rows = (await this.dataSource.query(
-      `SELECT r.number, c.kind, c.step_key, s.department_code, s.matter_name
+      `SELECT r.number, r.hall_code, c.kind, c.step_key, s.department_code, s.matter_name
          FROM sla_clocks c JOIN service_requests r ON r.id = c.request_id
          LEFT JOIN request_steps s ON s.request_id = c.request_id AND s.step_key = c.step_key
         WHERE c.id = ? AND c.request_id = ?`,
       [clockId, requestId],
     )) as {
       number: string;
+      hall_code: string | null;
       kind: string;
       step_key: string | null;
       department_code: string | null;
@@ -137,14 +138,16 @@ export class NotificationsService {
     if (!clock) return;
     const what = type === 'sla.warning' ? 'is close to its promised time (预警)' : 'is past its promised time (超期)';
     const subject = clock.kind === 'step' ? `${clock.matter_name}` : clock.kind === 'intake' ? 'intake' : 'the request';
+    // Those who can act on the clock: a step's department; for intake and the request, the clerks of
+    // its hall (every clerk while no hall has taken it), as the hall answers for the whole request.
     const audience =
       clock.kind === 'step'
-        ? { where: "u.role = 'approver' AND u.department_code = ?", param: clock.department_code }
-        : { where: "u.role = 'manager' AND ? IS NULL", param: null };
+        ? { where: "u.role = 'approver' AND u.department_code = ?", params: [clock.department_code] }
+        : { where: "u.role = 'clerk' AND (? IS NULL OR u.hall_code = ?)", params: [clock.hall_code, clock.hall_code] };
     await this.dataSource.query(
       `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
        SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
-      [eventId, type, `${clock.number}: ${subject} ${what}.`, this.clock.now(), audience.param],
+      [eventId, type, `${clock.number}: ${subject} ${what}.`, this.clock.now(), ...audience.params],
     );
   }
 

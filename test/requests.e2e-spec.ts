@@ -1,3 +1,4 @@
+import { verifyAuditTrail } from '#audit';
 import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -1337,6 +1338,18 @@ describe('requests (办件)', () => {
       const upper = await post('/requests', tokens.applicantA, submission(), `case-${u}-ABC`).expect(201);
       expect(upper.body.id).not.toBe(lower.body.id);
       expect(await countRequests(companyA)).toBe(before + 2);
+    });
+  });
+
+  describe('audit trail', () => {
+    it('every request’s events, the races’ included, form an intact hash chain', async () => {
+      const [{ n }] = (await db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc IN (?, ?)', [
+        companyA,
+        companyB,
+      ])) as { n: string }[];
+      const report = await verifyAuditTrail(db, { subjectType: 'request' });
+      expect(report.problems).toEqual([]);
+      expect(report.chains).toBeGreaterThanOrEqual(Number(n));
     });
   });
 });

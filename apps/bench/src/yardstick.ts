@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import mysql from 'mysql2/promise';
 
@@ -40,10 +41,16 @@ const server = createServer((req, res) => {
              status, output_kind, output_name) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
           steps.flatMap((key, i) => [id, key, i, key.toUpperCase(), key, 'SAMR', '[]', 'waiting', 'licence', key]),
         );
+        // The same chained audit record the service writes: a SHA-256 and the chain's head row.
+        const hash = createHash('sha256').update(`${id}|${number}|${now.toISOString()}`).digest('hex');
         await conn.query(
-          `INSERT INTO audit_events (subject_type, subject_id, action, status_to, payload, occurred_at)
-           VALUES ('request', ?, 'request.submitted', 'submitted', ?, ?)`,
-          [String(id), JSON.stringify({ number }), now],
+          `INSERT INTO audit_events (subject_type, subject_id, seq, hash, action, status_to, payload, occurred_at)
+           VALUES ('request', ?, 1, ?, 'request.submitted', 'submitted', ?, ?)`,
+          [String(id), hash, JSON.stringify({ number }), now],
+        );
+        await conn.query(
+          "INSERT INTO audit_chains (subject_type, subject_id, last_seq, last_hash) VALUES ('request', ?, 1, ?)",
+          [String(id), hash],
         );
         await conn.commit();
         res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: String(id), number }));

@@ -1,15 +1,23 @@
 import 'reflect-metadata';
 import { type AppConfig, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from '#config';
+import { verifyAuditTrail } from '#audit';
+import { appGrantStatements, buildDataSourceOptions } from '#database';
 import { AdminBootstrap } from '#identity';
 import { exitOnStartFailure, preflight } from '#platform';
 import { NestFactory } from '@nestjs/core';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS, DemoSeed } from './demo-seed.js';
 import { migrate, revertLast } from './migrate.js';
 import { SetupModule } from './setup.module.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// Output piped into a reader that stops early (`| head`) is not a failure of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 /** Database, schema, admin and (outside production) the demo: everything before the apps start. */
 async function setup(config: AppConfig): Promise<{ seeded: boolean }> {
@@ -80,6 +88,53 @@ async function start(config: AppConfig): Promise<void> {
   await Promise.all(exits);
 }
 
+/** `npm run audit:verify`: recomputes every audit hash chain; exits 1 naming each break. */
+async function auditVerify(config: AppConfig): Promise<void> {
+  await preflight(config);
+  const [subjectType, subjectId] = process.argv.slice(3);
+  const dataSource = await new DataSource({ ...buildDataSourceOptions(config), logging: ['error'] }).initialize();
+  try {
+    const started = Date.now();
+    const { chains, events, problems } = await verifyAuditTrail(dataSource, { subjectType, subjectId });
+    for (const p of problems) {
+      say(`BROKEN ${p.subjectType} ${p.subjectId}${p.seq === null ? '' : ` event ${p.seq}`}: ${p.problem}`);
+    }
+    say(
+      `audit trail of ${safeUrl(config.database.url)}: ${events} events in ${chains} chains verified in ${Date.now() - started} ms; ` +
+        (problems.length === 0 ? 'every chain is intact' : `${problems.length} problem(s)`),
+    );
+    if (problems.length > 0) process.exitCode = 1;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** `npm run db:grants -- "'app'@'%'"`: the GRANT statements for the app's own account (docs/database-grants.md). */
+async function dbGrants(config: AppConfig): Promise<void> {
+  const account = process.argv[3] ?? '';
+  if (!/^'[A-Za-z0-9_.-]{1,80}'@'[A-Za-z0-9_.%:-]{1,255}'$/.test(account)) {
+    process.stderr.write(`usage: npm run db:grants -- "'one_thing_app'@'%'" (got ${JSON.stringify(account)})\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await preflight(config);
+  const dataSource = await new DataSource({ ...buildDataSourceOptions(config), logging: ['error'] }).initialize();
+  try {
+    const rows = (await dataSource.query(
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+      [config.database.name],
+    )) as { name: string }[];
+    for (const line of appGrantStatements(
+      config.database.name,
+      rows.map((r) => r.name),
+      account,
+    ))
+      say(line);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const command = process.argv[2];
   const config = loadConfig();
@@ -102,8 +157,14 @@ async function main(): Promise<void> {
       return;
     case 'start':
       return start(config);
+    case 'audit-verify':
+      return auditVerify(config);
+    case 'db-grants':
+      return dbGrants(config);
     default:
-      process.stderr.write('usage: cli setup | migrate | revert | start\n');
+      process.stderr.write(
+        "usage: cli setup | migrate | revert | start | audit-verify [subjectType [subjectId]] | db-grants 'user'@'host'\n",
+      );
       process.exitCode = 2;
   }
 }

@@ -2,6 +2,7 @@ import { Clock } from '#common';
 import type { JsonObject } from '#database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { chainHash } from './audit-chain.js';
 
 export interface AuditEntry {
   subjectType: string;
@@ -16,11 +17,23 @@ export interface AuditEntry {
 }
 
 const COLUMNS =
-  '(subject_type, subject_id, action, status_from, status_to, actor_id, actor_role, actor_username, on_behalf_of, payload, occurred_at)';
+  '(subject_type, subject_id, seq, prev_hash, hash, action, status_from, status_to, actor_id, actor_role, actor_username, on_behalf_of, payload, occurred_at)';
+
+interface Head {
+  seq: number;
+  hash: string | null;
+}
+
+const subjectKey = (type: string, id: string) => `${type}\u0000${id}`;
 
 /**
  * Appends to the audit trail inside the caller's transaction, so a change and its record commit
  * together or not at all. There is no update or delete: the trail is append-only.
+ *
+ * Each subject's events form a hash chain (audit-chain.ts), and `audit_chains` holds each chain's
+ * head. The head row is locked first (an upsert, which also serialises a subject's very first
+ * events), so concurrent writers of one subject queue instead of forking its chain; subjects are
+ * locked in one order, so writers of several never deadlock on each other.
  */
 @Injectable()
 export class AuditWriter {
@@ -30,27 +43,78 @@ export class AuditWriter {
     await this.appendMany(manager, [entry]);
   }
 
-  /** Several events of one change in one statement, in the order given. */
+  /** Several events of one change, in the order given. */
   async appendMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    const subjects = new Map<string, { type: string; id: string }>();
+    for (const e of entries)
+      subjects.set(subjectKey(e.subjectType, e.subjectId), { type: e.subjectType, id: e.subjectId });
+    const ordered = [...subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+
+    await manager.query(
+      `INSERT INTO audit_chains (subject_type, subject_id, last_seq, last_hash) VALUES ${ordered
+        .map(() => '(?, ?, 0, NULL)')
+        .join(', ')} ON DUPLICATE KEY UPDATE last_seq = last_seq`,
+      ordered.flatMap((s) => [s.type, s.id]),
+    );
+    const rows = (await manager.query(
+      `SELECT subject_type AS type, subject_id AS id, last_seq AS seq, last_hash AS hash FROM audit_chains
+        WHERE ${ordered.map(() => '(subject_type = ? AND subject_id = ?)').join(' OR ')} FOR UPDATE`,
+      ordered.flatMap((s) => [s.type, s.id]),
+    )) as { type: string; id: string; seq: number | string; hash: string | null }[];
+    const heads = new Map<string, Head>(
+      rows.map((r) => [subjectKey(r.type, r.id), { seq: Number(r.seq), hash: r.hash }]),
+    );
+
     const now = this.clock.now();
     const values: unknown[] = [];
     for (const entry of entries) {
+      const key = subjectKey(entry.subjectType, entry.subjectId);
+      const head = heads.get(key) ?? { seq: 0, hash: null };
+      const event = {
+        subjectType: entry.subjectType,
+        subjectId: entry.subjectId,
+        seq: head.seq + 1,
+        prevHash: head.hash,
+        action: entry.action,
+        statusFrom: entry.statusFrom ?? null,
+        statusTo: entry.statusTo ?? null,
+        actorId: entry.actor?.id ?? null,
+        actorRole: entry.actor?.role ?? null,
+        actorUsername: entry.actor?.username ?? null,
+        onBehalfOf: entry.onBehalfOf ?? null,
+        payload: entry.payload ?? null,
+        occurredAt: now,
+      };
+      const hash = chainHash(event);
+      heads.set(key, { seq: event.seq, hash });
       values.push(
-        entry.subjectType,
-        entry.subjectId,
-        entry.action,
-        entry.statusFrom ?? null,
-        entry.statusTo ?? null,
-        entry.actor?.id ?? null,
-        entry.actor?.role ?? null,
-        entry.actor?.username ?? null,
-        entry.onBehalfOf ?? null,
-        entry.payload == null ? null : JSON.stringify(entry.payload),
+        event.subjectType,
+        event.subjectId,
+        event.seq,
+        event.prevHash,
+        hash,
+        event.action,
+        event.statusFrom,
+        event.statusTo,
+        event.actorId,
+        event.actorRole,
+        event.actorUsername,
+        event.onBehalfOf,
+        event.payload === null ? null : JSON.stringify(event.payload),
         now,
       );
     }
-    const rows = entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    await manager.query(`INSERT INTO audit_events ${COLUMNS} VALUES ${rows}`, values);
+    await manager.query(
+      `INSERT INTO audit_events ${COLUMNS} VALUES ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      values,
+    );
+    const moved = ordered.map((s) => ({ ...s, head: heads.get(subjectKey(s.type, s.id))! }));
+    await manager.query(
+      `INSERT INTO audit_chains (subject_type, subject_id, last_seq, last_hash) VALUES ${moved
+        .map(() => '(?, ?, ?, ?)')
+        .join(', ')} ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq), last_hash = VALUES(last_hash)`,
+      moved.flatMap((s) => [s.type, s.id, s.head.seq, s.head.hash]),
+    );
   }
 }

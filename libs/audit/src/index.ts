@@ -1,1 +1,3 @@
+export * from './audit-chain.js';
+export * from './audit-verifier.js';
 export * from './audit-writer.js';

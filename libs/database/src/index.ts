@@ -3,3 +3,4 @@ export * from './data-source-options.js';
 export * from './ensure-database.js';
 export * from './database.module.js';
 export * from './migrations/index.js';
+export * from './grants.js';

@@ -32,7 +32,7 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
     await this.audit.append(this.dataSource.manager, {
       subjectType: 'user',
-      subjectId: user?.id ?? `unknown:${username.slice(0, 50)}`,
+      subjectId: user?.id ?? `unknown:${[...username].slice(0, 50).join('')}`,
       action: ok && user ? 'auth.login' : 'auth.login-failed',
       actor: user ? { id: user.id, role: user.role } : null,
     });

@@ -2,6 +2,8 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import type { SubmittedMaterial } from '#database';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import mysql from 'mysql2/promise';
+import { chainText } from '#audit';
+import { randomUUID } from 'node:crypto';
 import { formatRequestNumber, zoneDay } from './request-number.js';
 
 /** The rows of one submission, as the service has validated them. */
@@ -80,24 +82,59 @@ export class IntakeWriter implements OnModuleDestroy {
     await this.pool.end();
   }
 
+  /**
+   * The submission's audit event is the first of its request's hash chain (audit-chain.ts), but the
+   * request's id and number exist only inside the text. The hashed text is built here with a marker
+   * where each goes; MySQL joins the three pieces with @rid and @num and takes the SHA-256.
+   */
+  private auditHashParts(rows: SubmissionRows): [string, string, string] {
+    const idMark = `\u0001id-${randomUUID()}`;
+    const numberMark = `\u0001number-${randomUUID()}`;
+    const text = chainText({
+      subjectType: 'request',
+      subjectId: idMark,
+      seq: 1,
+      prevHash: null,
+      action: 'request.submitted',
+      statusFrom: null,
+      statusTo: 'submitted',
+      actorId: rows.actor.id,
+      actorRole: rows.actor.role,
+      actorUsername: rows.actor.username,
+      onBehalfOf: rows.onBehalfOf,
+      payload: { ...rows.auditPayload, number: numberMark },
+      occurredAt: rows.submittedAt,
+    });
+    const [head, rest, ...extraId] = text.split(JSON.stringify(idMark).slice(1, -1));
+    const [middle, tail, ...extraNumber] = (rest ?? '').split(JSON.stringify(numberMark).slice(1, -1));
+    if (extraId.length > 0 || extraNumber.length > 0 || tail === undefined) {
+      throw new Error('audit hash markers must each occur once');
+    }
+    return [head, middle, tail];
+  }
+
   /** Inserts the submission; returns its id and number. Nothing is written unless all of it is. */
   async insert(rows: SubmissionRows): Promise<{ id: string; number: string; clockId: string | null }> {
     const day = zoneDay(rows.submittedAt);
-    const number = "CONCAT('GX', ?, LPAD(@seq, 6, '0'))";
+    const hashParts = this.auditHashParts(rows);
     const stepValues = rows.steps.map(() => '(@rid, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
     const sql = `START TRANSACTION;
 INSERT INTO request_number_sequences (day, last_value) VALUES (?, LAST_INSERT_ID(1))
   ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1);
 SET @seq = LAST_INSERT_ID();
+SET @num = CONCAT('GX', ?, LPAD(@seq, 6, '0'));
 INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
   form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
-  VALUES (${number}, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?);
+  VALUES (@num, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?);
 SET @rid = LAST_INSERT_ID();
 INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
   status, output_kind, output_name) VALUES ${stepValues};
-INSERT INTO audit_events (subject_type, subject_id, action, status_from, status_to, actor_id, actor_role,
-  actor_username, on_behalf_of, payload, occurred_at)
-  VALUES ('request', @rid, 'request.submitted', NULL, 'submitted', ?, ?, ?, ?, JSON_SET(?, '$.number', ${number}), ?);
+SET @hash = SHA2(CONCAT(?, @rid, ?, @num, ?), 256);
+INSERT INTO audit_events (subject_type, subject_id, seq, prev_hash, hash, action, status_from, status_to, actor_id,
+  actor_role, actor_username, on_behalf_of, payload, occurred_at)
+  VALUES ('request', @rid, 1, NULL, @hash, 'request.submitted', NULL, 'submitted', ?, ?, ?, ?,
+    JSON_SET(?, '$.number', @num), ?);
+INSERT INTO audit_chains (subject_type, subject_id, last_seq, last_hash) VALUES ('request', @rid, 1, @hash);
 ${
   rows.intakeClock
     ? `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, calendar_revision, limit_value, limit_unit,
@@ -137,12 +174,12 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
         s.outputKind,
         s.outputName,
       ]),
+      ...hashParts,
       rows.actor.id,
       rows.actor.role,
       rows.actor.username,
       rows.onBehalfOf,
       JSON.stringify(rows.auditPayload),
-      day,
       at,
       ...(rows.intakeClock
         ? [

@@ -1,3 +1,4 @@
+import { AuditChainHead } from './audit-chain.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { CalendarDayRow, CalendarRow } from './calendar.entity.js';
 import { Company } from './company.entity.js';
@@ -12,6 +13,7 @@ import { ServiceRequest } from './service-request.entity.js';
 import { ServiceItem } from './service-item.entity.js';
 import { User } from './user.entity.js';
 
+export * from './audit-chain.entity.js';
 export * from './audit-event.entity.js';
 export * from './calendar.entity.js';
 export * from './company.entity.js';
@@ -36,6 +38,7 @@ export const ENTITIES = [
   ServiceItem,
   ItemVersion,
   AuditEvent,
+  AuditChainHead,
   OutboxEvent,
   Notification,
   ServiceRequest,

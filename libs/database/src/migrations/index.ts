@@ -6,6 +6,7 @@ import { Sla1796100000000 } from './1796100000000-sla.js';
 import { SlaSettings1796200000000 } from './1796200000000-sla-settings.js';
 import { CalendarRevisions1796300000000 } from './1796300000000-calendar-revisions.js';
 import { IntakeLimit1796400000000 } from './1796400000000-intake-limit.js';
+import { AuditChain1796500000000 } from './1796500000000-audit-chain.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SlaSettings1796200000000,
   CalendarRevisions1796300000000,
   IntakeLimit1796400000000,
+  AuditChain1796500000000,
 ];

@@ -6,6 +6,10 @@ export const TEST_ENV: Record<string, string> = {
   REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   ADMIN_PASSWORD: 'admin-test-password-1',
   JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+  // Every test logs in from 127.0.0.1, many times a minute; test/login-limits.e2e-spec.ts sets its own limits.
+  LOGIN_RATE_PER_ADDRESS: '1000000',
+  LOGIN_RATE_PER_USERNAME: '1000000',
+  LOGIN_MAX_FAILURES: '1000',
 };
 
 export function applyTestEnv(): void {

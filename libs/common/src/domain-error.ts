@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'VersionConflict'
   | 'IdempotencyKeyReused'
   | 'InvalidCredentials'
-  | 'Forbidden';
+  | 'Forbidden'
+  /** Too many attempts; `details.retryAfterSeconds` says when to come back. */
+  | 'Throttled';
 
 export class DomainError extends Error {
   constructor(

@@ -61,7 +61,41 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses production with the documented development secret or demo admin password', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: 'a-strong-password-1' };
+    expect(() => loadConfig({ ...production, ADMIN_PASSWORD: DEMO_ADMIN_PASSWORD })).toThrow(
+      'ADMIN_PASSWORD must not be the documented demo password in production',
+    );
+    const devSecret = loadConfig({}).auth.jwtSecret;
+    expect(() => loadConfig({ ...production, JWT_SECRET: devSecret })).toThrow(
+      'JWT_SECRET must not be the documented development secret in production',
+    );
+    expect(loadConfig(production).auth.jwtSecret).toBe('y'.repeat(40));
+  });
+
+  it('reads the login limits: 5 failures lock a username for 15 minutes by default', () => {
+    expect(loadConfig({}).auth.login).toEqual({
+      maxFailures: 5,
+      lockoutMs: 15 * 60_000,
+      perAddressPerMinute: 30,
+      perUsernamePerMinute: 10,
+    });
+    expect(
+      loadConfig({
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_LOCKOUT: '2h',
+        LOGIN_RATE_PER_ADDRESS: '100',
+        LOGIN_RATE_PER_USERNAME: '4',
+      }).auth.login,
+    ).toEqual({ maxFailures: 3, lockoutMs: 2 * 3_600_000, perAddressPerMinute: 100, perUsernamePerMinute: 4 });
+  });
+
   it.each([
+    ['LOGIN_MAX_FAILURES', '0', 'LOGIN_MAX_FAILURES must be between 1 and 1000'],
+    ['LOGIN_MAX_FAILURES', 'many', 'LOGIN_MAX_FAILURES must be an integer'],
+    ['LOGIN_LOCKOUT', 'a while', 'LOGIN_LOCKOUT must be a duration'],
+    ['LOGIN_RATE_PER_ADDRESS', '-1', 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000'],
+    ['LOGIN_RATE_PER_USERNAME', '1.5', 'LOGIN_RATE_PER_USERNAME must be an integer'],
     ['PORT', 'eighty', 'PORT must be an integer'],
     ['PORT', '70000', 'PORT must be between 0 and 65535'],
     ['DATABASE_URL', 'postgres://localhost/x', 'DATABASE_URL must look like'],

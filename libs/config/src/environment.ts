@@ -69,6 +69,30 @@ export class EnvironmentVariables {
   @IsString({ message: 'ADMIN_PASSWORD is required in production' })
   ADMIN_PASSWORD?: string;
 
+  /** Failed logins in a row (within the lockout time) that lock a username. */
+  @Transform(({ value }) => Number(value))
+  @Max(1000, { message: 'LOGIN_MAX_FAILURES must be between 1 and 1000' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES must be between 1 and 1000' })
+  @IsInt({ message: 'LOGIN_MAX_FAILURES must be an integer' })
+  LOGIN_MAX_FAILURES = 5;
+
+  @IsOptional()
+  @Matches(/^\d{1,6}[smhd]$/, { message: 'LOGIN_LOCKOUT must be a duration such as 15m or 1h' })
+  LOGIN_LOCKOUT = '15m';
+
+  /** Login attempts per minute from one address, and for one username, before 429. */
+  @Transform(({ value }) => Number(value))
+  @Max(1_000_000, { message: 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000' })
+  @Min(1, { message: 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000' })
+  @IsInt({ message: 'LOGIN_RATE_PER_ADDRESS must be an integer' })
+  LOGIN_RATE_PER_ADDRESS = 30;
+
+  @Transform(({ value }) => Number(value))
+  @Max(1_000_000, { message: 'LOGIN_RATE_PER_USERNAME must be between 1 and 1000000' })
+  @Min(1, { message: 'LOGIN_RATE_PER_USERNAME must be between 1 and 1000000' })
+  @IsInt({ message: 'LOGIN_RATE_PER_USERNAME must be an integer' })
+  LOGIN_RATE_PER_USERNAME = 10;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -96,6 +120,12 @@ export interface AppConfig {
     adminPassword: string;
     /** True when the demo admin password stands in for an unset ADMIN_PASSWORD. */
     adminPasswordIsDemo: boolean;
+    login: {
+      maxFailures: number;
+      lockoutMs: number;
+      perAddressPerMinute: number;
+      perUsernamePerMinute: number;
+    };
   };
 }
 
@@ -105,6 +135,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(raw, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigurationError(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  }
+  if (raw.NODE_ENV === 'production') {
+    // The documented development values are public: in production they are as good as none.
+    const problems = [
+      raw.JWT_SECRET === DEV_JWT_SECRET ? 'JWT_SECRET must not be the documented development secret in production' : '',
+      raw.ADMIN_PASSWORD === DEMO_ADMIN_PASSWORD
+        ? 'ADMIN_PASSWORD must not be the documented demo password in production'
+        : '',
+    ].filter(Boolean);
+    if (problems.length > 0) throw new ConfigurationError(problems);
   }
   const db = new URL(raw.DATABASE_URL);
   const redis = new URL(raw.REDIS_URL);
@@ -135,8 +175,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtExpiresIn: raw.JWT_EXPIRES_IN,
       adminPassword: raw.ADMIN_PASSWORD ?? DEMO_ADMIN_PASSWORD,
       adminPasswordIsDemo: raw.ADMIN_PASSWORD === undefined,
+      login: {
+        maxFailures: raw.LOGIN_MAX_FAILURES,
+        lockoutMs: durationMs(raw.LOGIN_LOCKOUT),
+        perAddressPerMinute: raw.LOGIN_RATE_PER_ADDRESS,
+        perUsernamePerMinute: raw.LOGIN_RATE_PER_USERNAME,
+      },
     },
   };
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `15m` → 900000; the value has been checked against /^\d+[smhd]$/. */
+export function durationMs(value: string): number {
+  return Number(value.slice(0, -1)) * UNIT_MS[value.slice(-1) as keyof typeof UNIT_MS];
 }
 
 /** Where Redis is, as ioredis and BullMQ take it; each client adds its own retry and queueing behaviour. */

@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthService } from './auth.service.js';
+import { LoginLimits } from './login-limits.js';
 import { UsersService } from './users.service.js';
 
 @Module({
@@ -22,7 +23,7 @@ import { UsersService } from './users.service.js';
       }),
     }),
   ],
-  providers: [UsersService, AuthService, AdminBootstrap, OutboxWriter, AuditWriter],
+  providers: [UsersService, AuthService, AdminBootstrap, LoginLimits, OutboxWriter, AuditWriter],
   exports: [UsersService, AuthService, AdminBootstrap],
 })
 export class IdentityModule {}

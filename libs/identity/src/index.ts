@@ -4,3 +4,4 @@ export * from './users.service.js';
 export * from './auth.service.js';
 export * from './admin-bootstrap.js';
 export * from './identity.module.js';
+export * from './login-limits.js';

@@ -1,6 +1,13 @@
 import { AuthService } from '#identity';
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Public } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { LoginDto, LoginResponseDto } from './auth.dto.js';
@@ -20,7 +27,12 @@ export class AuthController {
     type: ErrorResponseDto,
     description: 'Unknown user or wrong password (same answer for both)',
   })
-  login(@Body() body: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(body.username, body.password);
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description:
+      'Too many attempts from this address or for this username, or the username is locked after repeated failures (Retry-After says when to come back)',
+  })
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginResponseDto> {
+    return this.auth.login(body.username, body.password, address);
   }
 }

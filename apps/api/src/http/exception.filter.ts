@@ -20,6 +20,8 @@ export function statusOf(code: DomainErrorCode): number {
       return HttpStatus.CONFLICT;
     case 'IdempotencyKeyReused':
       return HttpStatus.UNPROCESSABLE_ENTITY;
+    case 'Throttled':
+      return HttpStatus.TOO_MANY_REQUESTS;
     default:
       return assertNever(code, 'domain error code');
   }
@@ -61,6 +63,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { statusCode, message, extra } = this.describe(exception);
     if (statusCode >= 500 && statusCode !== 503) this.logger.error(exception);
     if (response.headersSent) return;
+    const retryAfter = exception instanceof DomainError ? exception.details.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(statusCode).json({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
   }
 

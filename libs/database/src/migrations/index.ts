@@ -7,6 +7,7 @@ import { SlaSettings1796200000000 } from './1796200000000-sla-settings.js';
 import { CalendarRevisions1796300000000 } from './1796300000000-calendar-revisions.js';
 import { IntakeLimit1796400000000 } from './1796400000000-intake-limit.js';
 import { AuditChain1796500000000 } from './1796500000000-audit-chain.js';
+import { LoginFailures1796600000000 } from './1796600000000-login-failures.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CalendarRevisions1796300000000,
   IntakeLimit1796400000000,
   AuditChain1796500000000,
+  LoginFailures1796600000000,
 ];

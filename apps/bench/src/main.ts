@@ -78,6 +78,34 @@ async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * A refused login must not tell an unknown username from a wrong password by its timing: both
+ * verify one Argon2 hash (a decoy for the unknown one). Alternates the two, one at a time.
+ */
+async function loginTiming(base: string, rounds = 40): Promise<void> {
+  const timeOne = async (username: string, password: string) => {
+    const started = performance.now();
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 401) throw new Error(`a refused login answered ${res.status}`);
+    return performance.now() - started;
+  };
+  const unknown: number[] = [];
+  const wrong: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    unknown.push(await timeOne(`bench-nobody-${i}`, 'not-the-password-1'));
+    wrong.push(await timeOne('demo.manager', 'not-the-password-1'));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  say(
+    `refused logins (${rounds} each, sequential): unknown user p50 ${median(unknown).toFixed(1)} ms, wrong password p50 ${median(wrong).toFixed(1)} ms, ratio ${(median(unknown) / median(wrong)).toFixed(2)}`,
+  );
+}
+
 async function login(base: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -186,7 +214,17 @@ async function main(): Promise<void> {
     const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
     children.push(
-      run('api/src/main.js', { PORT: String(apiPort) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      run(
+        'api/src/main.js',
+        // The login timing below makes many failed logins from one address on purpose.
+        {
+          PORT: String(apiPort),
+          LOGIN_MAX_FAILURES: '1000',
+          LOGIN_RATE_PER_ADDRESS: '100000',
+          LOGIN_RATE_PER_USERNAME: '100000',
+        },
+        PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      ),
       // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
       // while the api takes requests, on the same machine.
       run('worker/src/main.js', {}),
@@ -311,6 +349,7 @@ async function main(): Promise<void> {
     say(
       `intake / yardstick: ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.50), p99 ${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms`,
     );
+    await loginTiming(api);
     const failed = rows.reduce((n, r) => n + r.failures, 0);
     if (failed > 0) {
       say(`${failed} requests failed: the figures above are not comparable`);

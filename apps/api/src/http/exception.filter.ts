@@ -53,6 +53,23 @@ function bodyParserMessage(error: BodyParserError): string {
   }
 }
 
+/**
+ * What of an unexpected error may be logged: its name, code, message, stack and the SQL text, but
+ * not a failed query's parameters (a password hash, a company's filing) nor the driver's copy of them.
+ */
+export function withoutValues(exception: unknown): unknown {
+  if (!(exception instanceof Error)) return { name: 'NonError', type: typeof exception };
+  const { name, message, stack } = exception;
+  const e = exception as Error & { code?: unknown; query?: unknown };
+  return {
+    name,
+    message,
+    stack,
+    ...(e.code === undefined ? {} : { code: e.code }),
+    ...(typeof e.query === 'string' ? { query: e.query } : {}),
+  };
+}
+
 /** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -61,7 +78,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { statusCode, message, extra } = this.describe(exception);
-    if (statusCode >= 500 && statusCode !== 503) this.logger.error(exception);
+    if (statusCode >= 500 && statusCode !== 503) this.logger.error(withoutValues(exception));
     if (response.headersSent) return;
     const retryAfter = exception instanceof DomainError ? exception.details.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { appRoutes } from './authz/app-routes.js';
 import { type Caller, MATRIX, type Params, ROLES, type RouteRule, type Tenancy } from './authz/matrix.js';
 import { cells, routesTable, tableCells } from './authz/routes-doc.js';
-import { type Owner, World } from './authz/world.js';
+import { mapLimit, type Owner, World } from './authz/world.js';
 import { createApp } from './helpers.js';
 
 /** The object a case acts on: the caller's own, another tenant's, or another department's step of its own request. */
@@ -72,33 +72,24 @@ const label = (c: Case) =>
     ? c.caller
     : `${c.caller} on ${{ own: 'its own', other: "another tenant's", 'other-step': "another department's step" }[c.variant]}`;
 
-/** Runs `fn` over the items, at most `limit` at a time, keeping their order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 const CASES = Object.keys(MATRIX).flatMap(casesOf);
 
 describe(`authorization matrix: every route × anonymous and each role × own and another tenant's object (${CASES.length} cases)`, () => {
   let app: NestExpressApplication;
   let world: World;
 
+  let ready = false;
+
   beforeAll(async () => {
     app = await createApp();
     world = new World(app);
     await world.setUp();
+    ready = true;
   });
 
   afterAll(async () => {
+    // No clock of this file's requests keeps running for other files' workers to reconcile.
+    if (ready) await world.withdrawOpenRequests();
     await app?.close();
   });
 

@@ -13,7 +13,11 @@ export interface Owner {
   department: Side;
 }
 
+/** B's users, who make and end B's objects, and a manager bound to no hall. */
+type Helper = 'clerkB' | 'applicantB' | 'managerAll';
+
 const PASSWORD = 'matrix-pass-123';
+const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'];
 const MATERIAL = 'FORM';
 
 /** A valid USCC: 9 (工商) 1 (企业), fifteen random characters, its GB 32100-2015 check character. */
@@ -35,12 +39,12 @@ function farSunday(): string {
  * each, a matter of each department, and two published items on the `always` calendar:
  * item A with a step `main` of department A and a parallel step `peer` of department B, item B
  * with one step `main` of department B. The callers are A's: an applicant of company A, a clerk
- * of hall A, an approver of department A, a manager of hall A, and the admin; B's clerk only
- * makes B's objects.
+ * of hall A, an approver of department A, a manager of hall A, and the admin; B's clerk and
+ * applicant only make and end B's objects.
  */
 export class World {
   readonly names: Names;
-  private readonly tokens = new Map<Caller | 'clerkB' | 'managerAll', string>();
+  private readonly tokens = new Map<Caller | Helper, string>();
   private readonly u = unique().toUpperCase();
   private serial = 0;
   private readonly codes: {
@@ -83,7 +87,7 @@ export class World {
   }
 
   /** The caller's bearer token; none for anonymous. */
-  token(caller: Caller | 'clerkB' | 'managerAll'): string | undefined {
+  token(caller: Caller | Helper): string | undefined {
     return caller === 'anonymous' ? undefined : this.tokens.get(caller);
   }
 
@@ -127,12 +131,13 @@ export class World {
       await this.publishItem(item[side], steps[side]);
     }
 
-    const users: [Caller | 'clerkB' | 'managerAll', Role, object][] = [
+    const users: [Caller | Helper, Role, object][] = [
       ['applicant', 'applicant', { companyUscc: company.A }],
       ['clerk', 'clerk', { hallCode: hall.A }],
       ['approver', 'approver', { departmentCode: department.A }],
       ['manager', 'manager', { hallCode: hall.A }],
       ['clerkB', 'clerk', { hallCode: hall.B }],
+      ['applicantB', 'applicant', { companyUscc: company.B }],
       ['managerAll', 'manager', {}],
     ];
     for (const [caller, role, binding] of users) {
@@ -195,6 +200,40 @@ export class World {
     return String(body.id);
   }
 
+  /**
+   * Withdraws every request of this run's items that is still open, each by its company's
+   * applicant: the database is shared, and every other file's worker reconciles every clock
+   * still running in it.
+   */
+  async withdrawOpenRequests(): Promise<number> {
+    const admin = this.token('admin');
+    const open: { id: string; companyUscc: string }[] = [];
+    for (const itemCode of Object.values(this.codes.item)) {
+      let cursor: string | null = null;
+      do {
+        const query: Record<string, string> = { itemCode, limit: '100', ...(cursor ? { cursor } : {}) };
+        const res = await this.call('GET', '/api/v1/requests', admin, undefined, query);
+        if (res.status !== 200) throw new Error(`listing ${itemCode}: ${res.status} ${JSON.stringify(res.body)}`);
+        const page = res.body as {
+          items: { id: string; companyUscc: string; status: string }[];
+          nextCursor: string | null;
+        };
+        open.push(...page.items.filter((r) => OPEN_STATUSES.includes(r.status)));
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    await mapLimit(open, 8, ({ id, companyUscc }) =>
+      this.expect(
+        'POST',
+        `/api/v1/requests/${id}/withdraw`,
+        this.token(companyUscc === this.codes.company.A ? 'applicant' : 'applicantB'),
+        200,
+        {},
+      ),
+    );
+    return open.length;
+  }
+
   private async publishItem(code: string, steps: object[], { publish } = { publish: true }): Promise<number> {
     const admin = this.token('admin');
     const draft = await this.expect('POST', '/api/v1/items', admin, 201, {
@@ -228,4 +267,18 @@ export class World {
   private username(caller: string): string {
     return `mx-${caller}-${this.u}`.toLowerCase();
   }
+}
+
+/** Runs `fn` over the items, at most `limit` at a time, keeping their order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -5,32 +5,41 @@ import type { SelectQueryBuilder } from 'typeorm';
 /**
  * Who sees which request (API.md, Requests): an applicant their company's, an approver those with
  * a step of their department, a clerk those of their hall and those no hall has taken yet (online
- * submissions waiting for intake), managers and admins all. Anything else is "not found".
+ * submissions waiting for intake), a manager what the clerks of their hall see (all of them when
+ * the manager is bound to no hall), admins all. Anything else is "not found".
  */
 export function canSee(actor: Actor, request: ServiceRequest, steps: readonly RequestStep[]): boolean {
   switch (actor.role) {
     case 'admin':
-    case 'manager':
       return true;
+    case 'manager':
+      return actor.hallCode === undefined || hallSees(actor.hallCode, request);
     case 'applicant':
       return actor.companyUscc !== undefined && request.companyUscc === actor.companyUscc;
     case 'clerk':
-      return actor.hallCode !== undefined && (request.hallCode === null || request.hallCode === actor.hallCode);
+      return actor.hallCode !== undefined && hallSees(actor.hallCode, request);
     case 'approver':
       return actor.departmentCode !== undefined && steps.some((s) => s.departmentCode === actor.departmentCode);
   }
 }
 
+/** A hall's requests, and those no hall has taken yet. */
+const hallSees = (hallCode: string, request: ServiceRequest) =>
+  request.hallCode === null || request.hallCode === hallCode;
+
 /** The same rule as a condition on a query of `service_requests` aliased `r`. */
 export function scopeQuery<T extends object>(query: SelectQueryBuilder<T>, actor: Actor): SelectQueryBuilder<T> {
+  const hall = (hallCode: string) =>
+    query.andWhere('(r.hall_code = :scopeHall OR r.hall_code IS NULL)', { scopeHall: hallCode });
   switch (actor.role) {
     case 'admin':
-    case 'manager':
       return query;
+    case 'manager':
+      return actor.hallCode === undefined ? query : hall(actor.hallCode);
     case 'applicant':
       return query.andWhere('r.company_uscc = :scopeCompany', { scopeCompany: actor.companyUscc ?? '' });
     case 'clerk':
-      return query.andWhere('(r.hall_code = :scopeHall OR r.hall_code IS NULL)', { scopeHall: actor.hallCode ?? '' });
+      return hall(actor.hallCode ?? '');
     case 'approver':
       return query.andWhere(
         'EXISTS (SELECT 1 FROM request_steps ss WHERE ss.request_id = r.id AND ss.department_code = :scopeDepartment)',

@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 @Injectable()
 export class RedisHealth implements OnModuleDestroy {
   private readonly client: Redis;
+  /** The first connection while it is made: probes arriving meanwhile wait for it. */
+  private connecting: Promise<void> | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.client = new Redis({
@@ -20,7 +22,12 @@ export class RedisHealth implements OnModuleDestroy {
   }
 
   async ping(): Promise<void> {
-    if (this.client.status === 'wait') await this.client.connect();
+    // Without the offline queue, a PING sent while the connection is still being made fails at
+    // once: a probe arriving beside the first one would report a Redis that is up as down.
+    if (this.client.status === 'wait') {
+      this.connecting ??= this.client.connect().finally(() => (this.connecting = undefined));
+    }
+    if (this.connecting) await this.connecting;
     const reply = await this.client.ping();
     if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
   }

@@ -56,7 +56,7 @@ export class RequestsController {
   @ApiOperation({
     summary: 'Requests the caller may see, newest first',
     description:
-      'Applicants: their company’s; approvers: those with a step of their department; clerks: their hall’s and those not yet taken by a hall; managers and admins: all.',
+      'Applicants: their company’s; approvers: those with a step of their department; clerks: their hall’s and those not yet taken by a hall; managers: what the clerks of their hall see (all when bound to no hall); admins: all.',
   })
   @ApiOkResponse({ type: RequestPageDto })
   @ApiErrors(400, 401)

@@ -1,0 +1,314 @@
+/**
+ * The authorization matrix: every route of the api, who may call it, and whose objects it
+ * reaches. test/authz-matrix.e2e-spec.ts checks that it names exactly the routes the app serves
+ * and runs each one as anonymous and as every role, on the caller's own object and on another
+ * tenant's; docs/routes.md is this table written out (the same test compares them).
+ *
+ * A new route fails that test until it is classified here.
+ */
+
+export const ROLES = ['applicant', 'clerk', 'approver', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export type Caller = 'anonymous' | Role;
+
+/** Who may call a route: anyone without a token, any signed-in user, or these roles (others: 403). */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+/**
+ * What makes an object the caller's own (API.md: another tenant's is a 404, exactly like an
+ * absent one).
+ */
+export type Tenancy =
+  /** the request or company of the applicant's company */
+  | 'company'
+  /** the requests of the clerk's hall, and those no hall has taken yet (online submissions) */
+  | 'hall'
+  /** as the clerks of the manager's hall see them; every request when the manager is bound to no hall */
+  | 'hall-or-all'
+  /** the requests with a step of the approver's department */
+  | 'department'
+  /** as `department`, and only that department's steps: another department's step is a 404 */
+  | 'department-step'
+  /** every tenant's */
+  | 'all';
+
+export type Scope = { readonly [R in Role]: Tenancy };
+
+/** API.md, Requests: who sees which request (libs/requests/src/request-scope.ts). */
+export const REQUEST_SCOPE = {
+  applicant: 'company',
+  clerk: 'hall',
+  approver: 'department',
+  manager: 'hall-or-all',
+  admin: 'all',
+} as const satisfies Scope;
+
+/** A step of a request: the request as above, and an approver acts only on their department's steps. */
+export const STEP_SCOPE = { ...REQUEST_SCOPE, approver: 'department-step' } as const satisfies Scope;
+
+/** Staff see any company; an applicant only their own. */
+export const COMPANY_SCOPE = {
+  applicant: 'company',
+  clerk: 'all',
+  approver: 'all',
+  manager: 'all',
+  admin: 'all',
+} as const satisfies Scope;
+
+/** The fresh object each case acts on, made through the API in the state the route needs. */
+export type ObjectKind =
+  'request:submitted' | 'request:supplement-required' | 'request:in-progress' | 'company' | 'draft-item';
+
+/** The path parameters an object fills in (`:id`, `:key`, `:uscc`, `:code`, `:version`…). */
+export type Params = Readonly<Record<string, string>>;
+
+/** What the test's fixtures offer a route's call: this run's codes and fresh ones. */
+export interface Names {
+  readonly password: string;
+  readonly applicantUsername: string;
+  readonly companyA: string;
+  readonly departmentA: string;
+  readonly matterA: string;
+  readonly itemA: string;
+  readonly material: string;
+  /** A code no other case or run uses, starting with `prefix`. */
+  fresh(prefix: string): string;
+  /** A valid USCC no other case or run uses. */
+  freshUscc(): string;
+  /** A Sunday far in the future: editing it moves no clock of any test. */
+  readonly farSunday: string;
+}
+
+export interface CallContext {
+  names: Names;
+  caller: Caller;
+  /** The object's path parameters (empty for a route that names no object). */
+  object: Params;
+}
+
+export interface RouteRule {
+  access: Access;
+  /** Whose objects the route reaches, per role; absent when it names no tenant's object. */
+  scope?: Scope;
+  /** The caller's own user (profile, inbox): the route cannot name another's. */
+  self?: true;
+  /** A fresh object per case; its parameters fill the path. */
+  object?: ObjectKind;
+  /** A list: the caller's own object must be listed and another tenant's must not be. */
+  lists?: 'requests' | 'tasks';
+  /** What an allowed caller gets on its own object. */
+  success: 200 | 201;
+  /** Path parameters that name no tenant's object (an item code, a calendar). */
+  params?: (names: Names) => Params;
+  query?: (call: CallContext) => Readonly<Record<string, string>>;
+  body?: (call: CallContext) => object;
+}
+
+const days = (value: number) => ({ value, unit: 'workingDays' });
+const material = (names: Names, reference = 'file:form.pdf') => [{ code: names.material, reference }];
+
+export const MATRIX: Readonly<Record<string, RouteRule>> = {
+  // ---- operations and identity ----
+  'GET /health': { access: 'public', success: 200 },
+  'POST /api/v1/auth/login': {
+    access: 'public',
+    success: 200,
+    body: ({ names }) => ({ username: names.applicantUsername, password: names.password }),
+  },
+  'GET /api/v1/users/me': { access: 'signed-in', self: true, success: 200 },
+  'POST /api/v1/users': {
+    access: ['admin'],
+    success: 201,
+    body: ({ names }) => ({ username: names.fresh('user').toLowerCase(), password: names.password, role: 'manager' }),
+  },
+  'GET /api/v1/notifications': { access: 'signed-in', self: true, success: 200 },
+
+  // ---- the catalogue: admins write, anyone reads what is published ----
+  'GET /api/v1/departments': { access: 'public', success: 200 },
+  'POST /api/v1/departments': {
+    access: ['admin'],
+    success: 201,
+    body: ({ names }) => ({ code: names.fresh('D'), name: '矩阵部门' }),
+  },
+  'GET /api/v1/halls': { access: 'public', success: 200 },
+  'POST /api/v1/halls': {
+    access: ['admin'],
+    success: 201,
+    body: ({ names }) => ({ code: names.fresh('H'), name: '矩阵大厅', level: 'centre' }),
+  },
+  'GET /api/v1/matters': { access: 'public', success: 200 },
+  'POST /api/v1/matters': {
+    access: ['admin'],
+    success: 201,
+    body: ({ names }) => ({
+      code: names.fresh('M'),
+      name: '矩阵事项',
+      departmentCode: names.departmentA,
+      promisedLimit: days(5),
+      legalLimit: days(20),
+      materials: [{ code: names.material, name: '申请表', required: true, key: true }],
+      output: { kind: 'licence', name: '许可证' },
+    }),
+  },
+  'GET /api/v1/items': { access: 'public', success: 200 },
+  'POST /api/v1/items': {
+    access: ['admin'],
+    success: 201,
+    body: ({ names }) => ({
+      code: names.fresh('I'),
+      name: '矩阵一件事',
+      category: 'enterprise',
+      calendarCode: 'always',
+      promisedLimit: days(10),
+      steps: [{ key: 'main', matterCode: names.matterA, dependsOn: [] }],
+    }),
+  },
+  'GET /api/v1/items/:code': { access: 'public', success: 200, params: (names) => ({ code: names.itemA }) },
+  'GET /api/v1/items/:code/versions/:version': {
+    access: ['admin'],
+    success: 200,
+    params: (names) => ({ code: names.itemA, version: '1' }),
+  },
+  'POST /api/v1/items/:code/versions/:version/publish': { access: ['admin'], object: 'draft-item', success: 200 },
+
+  // ---- calendars: signed-in users read, admins edit ----
+  'GET /api/v1/calendars/:code/days': {
+    access: 'signed-in',
+    success: 200,
+    params: () => ({ code: 'zone' }),
+    query: () => ({ from: '2026-03-02', to: '2026-03-08' }),
+  },
+  'GET /api/v1/calendars/:code/due': {
+    access: 'signed-in',
+    success: 200,
+    params: () => ({ code: 'zone' }),
+    query: () => ({ from: '2026-03-02T10:00:00+08:00', value: '1', unit: 'workingDays' }),
+  },
+  'PUT /api/v1/calendars/:code/days/:date': {
+    access: ['admin'],
+    success: 200,
+    params: (names) => ({ code: 'zone', date: names.farSunday }),
+    body: () => ({ working: false, name: '矩阵测试休息日' }),
+  },
+
+  // ---- companies ----
+  'POST /api/v1/companies': {
+    access: ['admin', 'clerk'],
+    success: 201,
+    body: ({ names }) => ({ uscc: names.freshUscc(), name: '矩阵公司' }),
+  },
+  'GET /api/v1/companies/:uscc': { access: 'signed-in', scope: COMPANY_SCOPE, object: 'company', success: 200 },
+
+  // ---- requests ----
+  'POST /api/v1/requests': {
+    access: ['applicant', 'clerk'],
+    success: 201,
+    // An applicant applies for their own company; anyone else would name the company (代办).
+    body: ({ names, caller }) => ({
+      itemCode: names.itemA,
+      form: {},
+      materials: material(names),
+      ...(caller === 'applicant' ? {} : { onBehalfOf: names.companyA }),
+    }),
+  },
+  'GET /api/v1/requests': {
+    access: 'signed-in',
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    lists: 'requests',
+    success: 200,
+    query: ({ object }) => ({ itemCode: object.itemCode, limit: '100' }),
+  },
+  'GET /api/v1/requests/:id': {
+    access: 'signed-in',
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+  },
+  'GET /api/v1/requests/:id/timeline': {
+    access: 'signed-in',
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+  },
+  'POST /api/v1/requests/:id/accept': {
+    access: ['clerk'],
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+    body: () => ({}),
+  },
+  'POST /api/v1/requests/:id/refuse': {
+    access: ['clerk'],
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+    body: () => ({ reason: '材料不符合法定形式' }),
+  },
+  'POST /api/v1/requests/:id/supplement-requests': {
+    access: ['clerk'],
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+    body: ({ names }) => ({ materials: [names.material], note: '请补正申请表' }),
+  },
+  'POST /api/v1/requests/:id/supplements': {
+    access: ['applicant'],
+    scope: REQUEST_SCOPE,
+    object: 'request:supplement-required',
+    success: 200,
+    body: ({ names }) => ({ materials: material(names, 'file:form-2.pdf') }),
+  },
+  'POST /api/v1/requests/:id/withdraw': {
+    access: ['applicant'],
+    scope: REQUEST_SCOPE,
+    object: 'request:submitted',
+    success: 200,
+    body: () => ({}),
+  },
+  'POST /api/v1/requests/:id/extensions': {
+    access: ['manager'],
+    scope: REQUEST_SCOPE,
+    object: 'request:in-progress',
+    success: 200,
+    body: () => ({ workingDays: 2, reason: '需要现场核查' }),
+  },
+
+  // ---- the departments' steps ----
+  'GET /api/v1/tasks': {
+    access: ['approver'],
+    scope: STEP_SCOPE,
+    object: 'request:in-progress',
+    lists: 'tasks',
+    success: 200,
+    query: () => ({ limit: '100' }),
+  },
+  'POST /api/v1/requests/:id/steps/:key/approve': {
+    access: ['approver'],
+    scope: STEP_SCOPE,
+    object: 'request:in-progress',
+    success: 200,
+    body: () => ({}),
+  },
+  'POST /api/v1/requests/:id/steps/:key/deny': {
+    access: ['approver'],
+    scope: STEP_SCOPE,
+    object: 'request:in-progress',
+    success: 200,
+    body: () => ({ reason: '不符合许可条件' }),
+  },
+  'POST /api/v1/requests/:id/steps/:key/supplement-requests': {
+    access: ['approver'],
+    scope: STEP_SCOPE,
+    object: 'request:in-progress',
+    success: 200,
+    body: ({ names }) => ({ materials: [names.material], note: '请补正申请表' }),
+  },
+  'POST /api/v1/requests/:id/steps/:key/special-procedures': {
+    access: ['approver'],
+    scope: STEP_SCOPE,
+    object: 'request:in-progress',
+    success: 200,
+    body: () => ({ reason: '专家评审', endsAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  },
+};

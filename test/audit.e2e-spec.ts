@@ -72,6 +72,16 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     expect(await verify(subjectId)).toEqual({ chains: 1, events: 40, problems: [] });
   });
 
+  it('keeps the chain when writers append outside a transaction of their own, as a login does', async () => {
+    const subjectId = unique();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        writer.append(db.manager, { subjectType, subjectId, action: `test.loose-${i}`, actor: null }),
+      ),
+    );
+    expect(await verify(subjectId)).toEqual({ chains: 1, events: 12, problems: [] });
+  });
+
   it('finds a changed event, a dropped one, a cut-off tail and a forged head, naming subject and position', async () => {
     const subjectId = await chainOf(4);
     const rows = (await db.query('SELECT * FROM audit_events WHERE subject_type = ? AND subject_id = ? ORDER BY seq', [

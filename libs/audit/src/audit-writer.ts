@@ -46,6 +46,8 @@ export class AuditWriter {
   /** Several events of one change, in the order given. */
   async appendMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    // Outside a transaction the head's lock would end with its own statement: take one.
+    if (!manager.queryRunner?.isTransactionActive) return manager.transaction((m) => this.appendMany(m, entries));
     const subjects = new Map<string, { type: string; id: string }>();
     for (const e of entries)
       subjects.set(subjectKey(e.subjectType, e.subjectId), { type: e.subjectType, id: e.subjectId });

@@ -311,4 +311,18 @@ export const MATRIX: Readonly<Record<string, RouteRule>> = {
     success: 200,
     body: () => ({ reason: '专家评审', endsAt: new Date(Date.now() + 86_400_000).toISOString() }),
   },
+
+  // ---- reports: managers (a hall's manager gets that hall's figures) and admins ----
+  'GET /api/v1/reports/turnaround': {
+    access: ['manager', 'admin'],
+    success: 200,
+    query: () => ({ from: '2026-01-01', to: '2026-01-31', groupBy: 'department' }),
+  },
+  'GET /api/v1/reports/backlog': { access: ['manager', 'admin'], success: 200 },
+  'GET /api/v1/reports/overdue': { access: ['manager', 'admin'], success: 200 },
+  'GET /api/v1/reports/throughput': {
+    access: ['manager', 'admin'],
+    success: 200,
+    query: () => ({ from: '2026-01-01', to: '2026-01-31', interval: 'week' }),
+  },
 };

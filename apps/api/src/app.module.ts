@@ -8,6 +8,7 @@ import { IdentityModule } from '#identity';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { QueueModule } from '#queue';
+import { ReportsModule } from '#reports';
 import { RequestsModule } from '#requests';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -26,6 +27,7 @@ import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
 import { RequestsController } from './requests/requests.controller.js';
 import { TasksController } from './requests/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -41,6 +43,7 @@ import { UsersController } from './users/users.controller.js';
     CatalogueModule,
     CompaniesModule,
     RequestsModule,
+    ReportsModule,
     CalendarModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
@@ -57,6 +60,7 @@ import { UsersController } from './users/users.controller.js';
     RequestsController,
     TasksController,
     CalendarsController,
+    ReportsController,
   ],
   providers: [
     RedisHealth,

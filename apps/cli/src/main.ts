@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { type AppConfig, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from '#config';
 import { verifyAuditTrail } from '#audit';
+import { ReportFacts } from '#reports';
+import { SlaService } from '#sla';
 import { appGrantStatements, buildDataSourceOptions } from '#database';
 import { AdminBootstrap } from '#identity';
 import { exitOnStartFailure, preflight } from '#platform';
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS, DemoSeed } from './demo-seed.js';
 import { migrate, revertLast } from './migrate.js';
+import { ReportsCliModule } from './reports-cli.module.js';
 import { SetupModule } from './setup.module.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -135,6 +138,23 @@ async function dbGrants(config: AppConfig): Promise<void> {
   }
 }
 
+/** `npm run reports:rebuild`: every report fact again from the requests' own rows. */
+async function reportsRebuild(config: AppConfig): Promise<void> {
+  await preflight(config);
+  const context = await NestFactory.createApplicationContext(ReportsCliModule, { logger: ['error', 'warn'] });
+  try {
+    const started = Date.now();
+    const filled = await context.get(SlaService).fillWorkedTime();
+    if (filled > 0) say(`kept the worked time of ${filled} clocks stopped before it was recorded`);
+    const done = await context.get(ReportFacts).rebuild(5000, (n) => {
+      if (n % 100_000 === 0) say(`  ${n} requests…`);
+    });
+    say(`rebuilt the report facts of ${done} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   const command = process.argv[2];
   const config = loadConfig();
@@ -161,9 +181,11 @@ async function main(): Promise<void> {
       return auditVerify(config);
     case 'db-grants':
       return dbGrants(config);
+    case 'reports-rebuild':
+      return reportsRebuild(config);
     default:
       process.stderr.write(
-        "usage: cli setup | migrate | revert | start | audit-verify [subjectType [subjectId]] | db-grants 'user'@'host'\n",
+        "usage: cli setup | migrate | revert | start | audit-verify [subjectType [subjectId]] | db-grants 'user'@'host' | reports-rebuild\n",
       );
       process.exitCode = 2;
   }

@@ -4,6 +4,7 @@ import { DatabaseModule } from '#database';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { OutboxRelay, QueueModule } from '#queue';
+import { ReportsModule } from '#reports';
 import { IdempotencyStore, RequestsModule } from '#requests';
 import { SlaModule } from '#sla';
 import { Module } from '@nestjs/common';
@@ -26,6 +27,7 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor];
     QueueModule,
     SlaModule,
     RequestsModule,
+    ReportsModule,
   ],
   providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
 })

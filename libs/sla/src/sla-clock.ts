@@ -31,6 +31,11 @@ export interface ClockTimes {
   warnedAt: Date | null;
   overdueAt: Date | null;
   stoppedAt: Date | null;
+  /**
+   * Set when the clock stops: the working time it counted from start to stop, pauses excluded.
+   * The turnaround reports add these up, so they never lay a calendar over history again.
+   */
+  workedMs: number | null;
 }
 
 const MINUTE_MS = 60_000;
@@ -60,6 +65,7 @@ export function startClock(
     warnedAt: null,
     overdueAt: null,
     stoppedAt: null,
+    workedMs: null,
   };
 }
 
@@ -99,7 +105,12 @@ export function resumeClock(cal: CalendarDefinition, clock: ClockTimes, at: Date
 export function stopClock(cal: CalendarDefinition, clock: ClockTimes, at: Date): ClockTimes {
   if (clock.stoppedAt) return clock;
   const running = clock.pausedAt ? resumeClock(cal, clock, at) : clock;
-  return { ...running, stoppedAt: at };
+  const end = at < running.startedAt ? running.startedAt : at;
+  return {
+    ...running,
+    stoppedAt: at,
+    workedMs: Math.max(0, workingMs(cal, running.startedAt, end) - running.pausedMs),
+  };
 }
 
 /**

@@ -1,5 +1,11 @@
 import { AuditWriter } from '#audit';
-import { addWorkingTime, CalendarService, withDayOverride, type WorkingTimeLimit } from '#calendar';
+import {
+  addWorkingTime,
+  CalendarService,
+  withDayOverride,
+  workingMinutesBetween,
+  type WorkingTimeLimit,
+} from '#calendar';
 import { Clock, DomainError, formatInstant } from '#common';
 import type { TimeLimit } from '#database';
 import { type OutboxEntry, OutboxWriter } from '#queue';
@@ -78,6 +84,7 @@ interface ClockRecord {
   warned_at: Date | null;
   overdue_at: Date | null;
   stopped_at: Date | null;
+  worked_ms: string | number | null;
   generation: number;
   calendar_revision: string | number;
 }
@@ -107,6 +114,7 @@ function fromRecord(r: ClockRecord): SlaClock {
     warnedAt: r.warned_at,
     overdueAt: r.overdue_at,
     stoppedAt: r.stopped_at,
+    workedMs: num(r.worked_ms),
   };
 }
 
@@ -208,6 +216,28 @@ export class SlaService {
     }
     await this.write(manager, changed);
     return clocks;
+  }
+
+  /**
+   * Clocks stopped before their worked time was kept (schema Reports) get it now, from their
+   * calendar as it is: the reports' rebuild runs this first. Returns how many it filled.
+   */
+  async fillWorkedTime(batchSize = 2000): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT id, calendar_code, started_at, stopped_at, paused_ms FROM sla_clocks
+          WHERE stopped_at IS NOT NULL AND worked_ms IS NULL ORDER BY id LIMIT ${Number(batchSize)}`,
+      )) as { id: string; calendar_code: string; started_at: Date; stopped_at: Date; paused_ms: string | number }[];
+      if (rows.length === 0) return filled;
+      for (const r of rows) {
+        const cal = await this.calendars.definition(r.calendar_code);
+        const end = r.stopped_at < r.started_at ? r.started_at : r.stopped_at;
+        const worked = Math.max(0, workingMinutesBetween(cal, r.started_at, end) * 60_000 - Number(r.paused_ms));
+        await this.dataSource.query('UPDATE sla_clocks SET worked_ms = ? WHERE id = ?', [Math.round(worked), r.id]);
+      }
+      filled += rows.length;
+    }
   }
 
   /** The `sla` object of a clock at `now`. */
@@ -457,7 +487,8 @@ export class SlaService {
       if (c.generation === 0) continue;
       await manager.query(
         `UPDATE sla_clocks SET due_at = ?, warn_at = ?, legal_due_at = ?, paused_at = ?, remaining_ms = ?,
-           remaining_warn_ms = ?, remaining_legal_ms = ?, paused_ms = ?, stopped_at = ?, generation = ? WHERE id = ?`,
+           remaining_warn_ms = ?, remaining_legal_ms = ?, paused_ms = ?, stopped_at = ?, worked_ms = ?, generation = ?
+         WHERE id = ?`,
         [
           c.dueAt,
           c.warnAt,
@@ -468,6 +499,7 @@ export class SlaService {
           c.remainingLegalMs === null ? null : Math.round(c.remainingLegalMs),
           Math.round(c.pausedMs),
           c.stoppedAt,
+          c.workedMs === null ? null : Math.round(c.workedMs),
           c.generation,
           c.id,
         ],

@@ -3,6 +3,7 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { ReportFacts } from '#reports';
 import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
@@ -38,6 +39,7 @@ export class EventsProcessor extends WorkerHost {
     private readonly timers: SlaTimers,
     private readonly sla: SlaService,
     private readonly requests: RequestsService,
+    private readonly facts: ReportFacts,
   ) {
     super();
   }
@@ -47,14 +49,17 @@ export class EventsProcessor extends WorkerHost {
     switch (typed.name) {
       case 'user.created':
         return this.notifications.welcomeUser(typed.data.eventId, typed.data.userId);
-      case 'request.submitted':
-      case 'request.accepted':
       case 'request.refused':
-      case 'request.supplement-requested':
-      case 'request.supplied':
       case 'request.withdrawn':
       case 'request.denied':
       case 'request.completed':
+        // An ended request becomes a fact of the reports (again, if the event comes twice).
+        await this.facts.project([typed.data.requestId]);
+        return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
+      case 'request.submitted':
+      case 'request.accepted':
+      case 'request.supplement-requested':
+      case 'request.supplied':
       case 'request.extended':
         return this.notifications.notifyRequestEvent(typed.data.eventId, typed.name, typed.data.requestId);
       case 'sla.procedure-started':
@@ -65,9 +70,16 @@ export class EventsProcessor extends WorkerHost {
         return this.sla
           .recalendar(typed.data.calendarCode, typed.data.date, typed.data.before, typed.data.revision)
           .then(() => undefined);
-      case 'step.activated':
       case 'step.approved':
       case 'step.denied':
+        await this.facts.project([typed.data.requestId]);
+        return this.notifications.notifyRequestEvent(
+          typed.data.eventId,
+          typed.name,
+          typed.data.requestId,
+          typed.data.stepKey,
+        );
+      case 'step.activated':
         return this.notifications.notifyRequestEvent(
           typed.data.eventId,
           typed.name,

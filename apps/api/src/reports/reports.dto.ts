@@ -1,0 +1,74 @@
+import { CODE_PATTERN } from '#catalogue';
+import {
+  REPORT_FORMATS,
+  type ReportFormat,
+  THROUGHPUT_INTERVALS,
+  type ThroughputInterval,
+  TURNAROUND_GROUPS,
+  type TurnaroundGroup,
+} from '#reports';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { codeMessage } from '../catalogue/catalogue.dto.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateMessage = { message: '$property must be a date written YYYY-MM-DD' };
+
+/** The filters every report takes, and the format it answers in. */
+export class ReportFilterQueryDto {
+  @ApiPropertyOptional({ example: 'CENTRE', description: 'only this hall (a hall’s manager always gets their own)' })
+  @IsOptional()
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  hallCode?: string;
+
+  @ApiPropertyOptional({
+    example: 'SAMR',
+    description:
+      'only requests with a step of this department (its steps, when grouping by step, department or approver)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  departmentCode?: string;
+
+  @ApiPropertyOptional({ example: 'OPEN-BUSINESS' })
+  @IsOptional()
+  @IsString()
+  @Matches(CODE_PATTERN, codeMessage)
+  itemCode?: string;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'csv: UTF-8 with BOM; xlsx: a workbook' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS, { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
+  format?: ReportFormat;
+}
+
+/** A period of zone dates (Asia/Shanghai), both included; the last 30 days by default. */
+export class PeriodQueryDto extends ReportFilterQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'first day (zone date); default: 29 days before `to`' })
+  @IsOptional()
+  @IsString()
+  @Matches(DATE, dateMessage)
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'last day, included (zone date); default: today' })
+  @IsOptional()
+  @IsString()
+  @Matches(DATE, dateMessage)
+  to?: string;
+}
+
+export class TurnaroundQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({ enum: TURNAROUND_GROUPS, default: 'item' })
+  @IsOptional()
+  @IsIn(TURNAROUND_GROUPS, { message: `groupBy must be one of ${TURNAROUND_GROUPS.join(', ')}` })
+  groupBy?: TurnaroundGroup;
+}
+
+export class ThroughputQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({ enum: THROUGHPUT_INTERVALS, default: 'day' })
+  @IsOptional()
+  @IsIn(THROUGHPUT_INTERVALS, { message: `interval must be one of ${THROUGHPUT_INTERVALS.join(', ')}` })
+  interval?: ThroughputInterval;
+}

@@ -1,0 +1,329 @@
+import { CalendarService, workingMinutesBetween } from '#calendar';
+import { Clock, DomainError, formatInstant } from '#common';
+import type { Actor } from '#identity';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { type Bucket, nearestRank, round } from './percentiles.js';
+import {
+  AGE_BUCKETS,
+  type BacklogReport,
+  type OverdueItem,
+  type OverdueReport,
+  type ReportFilters,
+  type ThroughputInterval,
+  type ThroughputReport,
+  type ThroughputRow,
+  type TurnaroundGroup,
+  type TurnaroundReport,
+  type TurnaroundRow,
+} from './reports.types.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const ZONE_OFFSET_MS = 8 * HOUR_MS;
+const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'] as const;
+/** The overdue list stops here; `truncated` says when it did. */
+export const OVERDUE_LIMIT = 5000;
+
+/** Midnight at the start of a zone date (Asia/Shanghai, +08:00), as a UTC instant. */
+export const zoneMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS);
+const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+/** The Monday of a date's ISO week. */
+const mondayOf = (date: string) => {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  const weekday = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - weekday * DAY_MS).toISOString().slice(0, 10);
+};
+const dateText = (value: unknown) =>
+  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+
+interface Where {
+  sql: string[];
+  params: unknown[];
+}
+
+/**
+ * The managers' reports (API.md, Reports). Turnaround reads the facts the worker keeps
+ * (report-facts.ts): for each group, one row per distinct worked minute with its count, so the
+ * median and p90 are exact (nearest rank) and the database sends at most a few thousand rows
+ * however many requests the period holds. Backlog and the overdue list read the open requests
+ * and clocks as they are now.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly calendars: CalendarService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A manager bound to a hall or a department reports on it only; asking for another is a 403. */
+  scoped(actor: Actor, filters: ReportFilters): ReportFilters {
+    const out = { ...filters };
+    if (actor.role === 'manager' && actor.hallCode) {
+      if (filters.hallCode && filters.hallCode !== actor.hallCode) {
+        throw new DomainError('Forbidden', `a manager of hall ${actor.hallCode} reports on that hall only`);
+      }
+      out.hallCode = actor.hallCode;
+    }
+    if (actor.role === 'manager' && actor.departmentCode) {
+      if (filters.departmentCode && filters.departmentCode !== actor.departmentCode) {
+        throw new DomainError(
+          'Forbidden',
+          `a manager of department ${actor.departmentCode} reports on that department only`,
+        );
+      }
+      out.departmentCode = actor.departmentCode;
+    }
+    return out;
+  }
+
+  async turnaround(actor: Actor, groupBy: TurnaroundGroup, filters: ReportFilters): Promise<TurnaroundReport> {
+    const f = this.scoped(actor, filters);
+    const stepLevel = groupBy === 'department' || groupBy === 'step' || groupBy === 'approver';
+    const where: Where = { sql: [], params: [] };
+    if (stepLevel) {
+      where.sql.push("f.outcome = 'approved'", 'f.decided_day BETWEEN ? AND ?');
+      where.params.push(f.from, f.to);
+      if (f.departmentCode) this.add(where, 'f.department_code = ?', f.departmentCode);
+    } else {
+      where.sql.push("f.outcome = 'completed'", 'f.ended_day BETWEEN ? AND ?');
+      where.params.push(f.from, f.to);
+      if (f.departmentCode) {
+        this.add(
+          where,
+          'EXISTS (SELECT 1 FROM request_steps s WHERE s.request_id = f.request_id AND s.department_code = ?)',
+          f.departmentCode,
+        );
+      }
+    }
+    if (f.hallCode) this.add(where, 'f.hall_code = ?', f.hallCode);
+    if (f.itemCode) this.add(where, 'f.item_code = ?', f.itemCode);
+    where.sql.push('f.worked_ms IS NOT NULL');
+    const key = {
+      item: 'f.item_code',
+      hall: 'f.hall_code',
+      department: 'f.department_code',
+      step: 'f.step_key',
+      approver: 'f.approver_id',
+    }[groupBy];
+    const rows = (await this.dataSource.query(
+      `SELECT ${key} AS k, f.worked_ms DIV 60000 AS m, COUNT(*) AS n, SUM(f.worked_ms) AS worked,
+              SUM(f.on_time) AS on_time, SUM(f.elapsed_ms) AS elapsed, COUNT(f.elapsed_ms) AS with_elapsed
+         FROM ${stepLevel ? 'report_steps' : 'report_requests'} f
+        WHERE ${where.sql.join(' AND ')}
+        GROUP BY k, m`,
+      where.params,
+    )) as {
+      k: string | number | null;
+      m: string | number;
+      n: string | number;
+      worked: string;
+      on_time: string | null;
+      elapsed: string | null;
+      with_elapsed: string | number;
+    }[];
+
+    const groups = new Map<
+      string | null,
+      { buckets: Bucket[]; n: number; worked: number; onTime: number; elapsed: number; withElapsed: number }
+    >();
+    for (const r of rows) {
+      const k = r.k === null ? null : String(r.k);
+      const g = groups.get(k) ?? { buckets: [], n: 0, worked: 0, onTime: 0, elapsed: 0, withElapsed: 0 };
+      const n = Number(r.n);
+      g.buckets.push({ value: Number(r.m), count: n });
+      g.n += n;
+      g.worked += Number(r.worked);
+      g.onTime += Number(r.on_time ?? 0);
+      g.elapsed += Number(r.elapsed ?? 0);
+      g.withElapsed += Number(r.with_elapsed);
+      groups.set(k, g);
+    }
+    const names = groupBy === 'approver' ? await this.usernames([...groups.keys()]) : null;
+    const out: TurnaroundRow[] = [...groups.entries()].map(([k, g]) => {
+      const median = nearestRank(g.buckets, 0.5);
+      const p90 = nearestRank(g.buckets, 0.9);
+      return {
+        key: names ? (k === null ? null : (names.get(k) ?? k)) : k,
+        completed: g.n,
+        onTime: g.onTime,
+        onTimeRate: g.n ? round(g.onTime / g.n, 4) : null,
+        meanWorkingHours: g.n ? round(g.worked / g.n / HOUR_MS, 3) : null,
+        medianWorkingHours: median === null ? null : round(median / 60, 3),
+        p90WorkingHours: p90 === null ? null : round(p90 / 60, 3),
+        meanElapsedDays: g.withElapsed ? round(g.elapsed / g.withElapsed / DAY_MS, 3) : null,
+      };
+    });
+    out.sort((a, b) => b.completed - a.completed || String(a.key).localeCompare(String(b.key)));
+    return { from: f.from, to: f.to, groupBy, filters: this.filterView(f), rows: out };
+  }
+
+  async backlog(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<BacklogReport> {
+    const f = this.scoped(actor, { from: '', to: '', ...filters });
+    const now = this.clock.now();
+    const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const where = this.requestWhere(f, 'r');
+    const bounds = [1, 3, 7, 15].map(ago);
+    const rows = (await this.dataSource.query(
+      `SELECT r.status AS status, COUNT(*) AS total,
+              SUM(r.submitted_at > ?) AS b0, SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b1,
+              SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b2, SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b3,
+              SUM(r.submitted_at <= ?) AS b4
+         FROM service_requests r
+        WHERE r.status IN (${OPEN_STATUSES.map(() => '?').join(', ')}) ${where.sql.map((s) => `AND ${s}`).join(' ')}
+        GROUP BY r.status`,
+      [
+        bounds[0],
+        bounds[0],
+        bounds[1],
+        bounds[1],
+        bounds[2],
+        bounds[2],
+        bounds[3],
+        bounds[3],
+        ...OPEN_STATUSES,
+        ...where.params,
+      ],
+    )) as Record<string, string | number>[];
+    const byStatus = new Map(rows.map((r) => [String(r.status), r]));
+    return {
+      asOf: formatInstant(now),
+      filters: this.filterView(f),
+      rows: OPEN_STATUSES.map((status) => {
+        const r = byStatus.get(status);
+        const counts = Object.fromEntries(AGE_BUCKETS.map((b, i) => [b, Number(r?.[`b${i}`] ?? 0)])) as Record<
+          (typeof AGE_BUCKETS)[number],
+          number
+        >;
+        return { status, total: Number(r?.total ?? 0), ...counts };
+      }),
+    };
+  }
+
+  async overdue(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<OverdueReport> {
+    const f = this.scoped(actor, { from: '', to: '', ...filters });
+    const now = this.clock.now();
+    const where = this.requestWhere(f, 'r');
+    const rows = (await this.dataSource.query(
+      `SELECT c.request_id, c.kind, c.step_key, c.calendar_code, c.due_at, r.number, r.item_code, r.hall_code,
+              s.department_code
+         FROM sla_clocks c
+         JOIN service_requests r ON r.id = c.request_id
+         LEFT JOIN request_steps s ON s.request_id = c.request_id AND s.step_key = c.step_key
+        WHERE c.stopped_at IS NULL AND (c.overdue_at IS NOT NULL OR (c.paused_at IS NULL AND c.due_at <= ?))
+          ${where.sql.map((s) => `AND ${s}`).join(' ')}
+        ORDER BY c.due_at, c.id
+        LIMIT ${OVERDUE_LIMIT + 1}`,
+      [now, ...where.params],
+    )) as {
+      request_id: string | number;
+      kind: string;
+      step_key: string | null;
+      calendar_code: string;
+      due_at: Date;
+      number: string;
+      item_code: string;
+      hall_code: string | null;
+      department_code: string | null;
+    }[];
+    const items: OverdueItem[] = [];
+    for (const r of rows.slice(0, OVERDUE_LIMIT)) {
+      const cal = await this.calendars.definition(r.calendar_code);
+      items.push({
+        requestId: String(r.request_id),
+        number: r.number,
+        itemCode: r.item_code,
+        hallCode: r.hall_code,
+        clock: r.kind,
+        stepKey: r.step_key,
+        holder:
+          r.kind === 'step' ? { kind: 'department', code: r.department_code } : { kind: 'hall', code: r.hall_code },
+        dueAt: formatInstant(r.due_at),
+        overdueWorkingMinutes: r.due_at < now ? Math.round(workingMinutesBetween(cal, r.due_at, now)) : 0,
+      });
+    }
+    return { asOf: formatInstant(now), filters: this.filterView(f), items, truncated: rows.length > OVERDUE_LIMIT };
+  }
+
+  async throughput(actor: Actor, interval: ThroughputInterval, filters: ReportFilters): Promise<ThroughputReport> {
+    const f = this.scoped(actor, filters);
+    const start = zoneMidnight(f.from);
+    const end = zoneMidnight(nextDate(f.to));
+    const where = this.requestWhere(f, 'r');
+    const extra = where.sql.map((s) => `AND ${s}`).join(' ');
+    const counted = async (column: 'submitted_at' | 'accepted_at') =>
+      (await this.dataSource.query(
+        `SELECT DATE(r.${column} + INTERVAL 8 HOUR) AS d, COUNT(*) AS n FROM service_requests r
+          WHERE r.${column} >= ? AND r.${column} < ? ${extra} GROUP BY d`,
+        [start, end, ...where.params],
+      )) as { d: Date | string; n: string | number }[];
+    const factWhere = this.requestWhere(f, 'f');
+    const ended = (await this.dataSource.query(
+      `SELECT f.ended_day AS d, f.outcome AS outcome, COUNT(*) AS n FROM report_requests f
+        WHERE f.ended_day BETWEEN ? AND ? ${factWhere.sql.map((s) => `AND ${s}`).join(' ')}
+        GROUP BY d, outcome`,
+      [f.from, f.to, ...factWhere.params],
+    )) as { d: Date | string; outcome: keyof ThroughputRow; n: string | number }[];
+
+    const periodOf = (day: string) => (interval === 'week' ? mondayOf(day) : day);
+    const rows = new Map<string, ThroughputRow>();
+    for (let day = f.from; day <= f.to; day = nextDate(day)) {
+      const p = periodOf(day);
+      if (!rows.has(p))
+        rows.set(p, { period: p, submitted: 0, accepted: 0, completed: 0, denied: 0, refused: 0, withdrawn: 0 });
+    }
+    const add = (day: string, field: Exclude<keyof ThroughputRow, 'period'>, n: number) => {
+      const row = rows.get(periodOf(day));
+      if (row) row[field] += n;
+    };
+    for (const r of await counted('submitted_at')) add(dateText(r.d), 'submitted', Number(r.n));
+    for (const r of await counted('accepted_at')) add(dateText(r.d), 'accepted', Number(r.n));
+    for (const r of ended) {
+      if (r.outcome === 'completed' || r.outcome === 'denied' || r.outcome === 'refused' || r.outcome === 'withdrawn') {
+        add(dateText(r.d), r.outcome, Number(r.n));
+      }
+    }
+    return { from: f.from, to: f.to, interval, filters: this.filterView(f), rows: [...rows.values()] };
+  }
+
+  /** Hall, item and department filters on a table of requests (or their facts) aliased `alias`. */
+  private requestWhere(f: ReportFilters, alias: string): Where {
+    const where: Where = { sql: [], params: [] };
+    const id = alias === 'f' ? 'f.request_id' : `${alias}.id`;
+    if (f.hallCode) this.add(where, `${alias}.hall_code = ?`, f.hallCode);
+    if (f.itemCode) this.add(where, `${alias}.item_code = ?`, f.itemCode);
+    if (f.departmentCode) {
+      this.add(
+        where,
+        `EXISTS (SELECT 1 FROM request_steps ds WHERE ds.request_id = ${id} AND ds.department_code = ?)`,
+        f.departmentCode,
+      );
+    }
+    return where;
+  }
+
+  private add(where: Where, sql: string, param: unknown): void {
+    where.sql.push(sql);
+    where.params.push(param);
+  }
+
+  private filterView(f: ReportFilters): Omit<ReportFilters, 'from' | 'to'> {
+    return {
+      ...(f.hallCode ? { hallCode: f.hallCode } : {}),
+      ...(f.departmentCode ? { departmentCode: f.departmentCode } : {}),
+      ...(f.itemCode ? { itemCode: f.itemCode } : {}),
+    };
+  }
+
+  private async usernames(ids: (string | null)[]): Promise<Map<string, string>> {
+    const known = ids.filter((id): id is string => id !== null);
+    if (known.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT id, username FROM users WHERE id IN (${known.map(() => '?').join(', ')})`,
+      known,
+    )) as { id: string | number; username: string }[];
+    return new Map(rows.map((r) => [String(r.id), r.username]));
+  }
+}

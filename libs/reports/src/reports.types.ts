@@ -1,0 +1,89 @@
+/** The dimension a turnaround report groups by (API.md, Reports). */
+export const TURNAROUND_GROUPS = ['item', 'department', 'hall', 'step', 'approver'] as const;
+export type TurnaroundGroup = (typeof TURNAROUND_GROUPS)[number];
+
+export const THROUGHPUT_INTERVALS = ['day', 'week'] as const;
+export type ThroughputInterval = (typeof THROUGHPUT_INTERVALS)[number];
+
+/** A period of zone dates, both ends included, and the optional filters. */
+export interface ReportFilters {
+  from: string;
+  to: string;
+  hallCode?: string;
+  departmentCode?: string;
+  itemCode?: string;
+}
+
+export interface TurnaroundRow {
+  key: string | null;
+  completed: number;
+  onTime: number;
+  onTimeRate: number | null;
+  meanWorkingHours: number | null;
+  medianWorkingHours: number | null;
+  p90WorkingHours: number | null;
+  /** Natural time from acceptance (or a step's activation) to the end, in days. */
+  meanElapsedDays: number | null;
+}
+
+export interface TurnaroundReport {
+  from: string;
+  to: string;
+  groupBy: TurnaroundGroup;
+  filters: Omit<ReportFilters, 'from' | 'to'>;
+  rows: TurnaroundRow[];
+}
+
+export const AGE_BUCKETS = ['under1d', '1to3d', '3to7d', '7to15d', 'over15d'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
+
+export interface BacklogReport {
+  asOf: string;
+  filters: Omit<ReportFilters, 'from' | 'to'>;
+  rows: ({ status: string; total: number } & Record<AgeBucket, number>)[];
+}
+
+export interface OverdueItem {
+  requestId: string;
+  number: string;
+  itemCode: string;
+  hallCode: string | null;
+  clock: string;
+  stepKey: string | null;
+  /** Who holds the clock: the department of a step, else the hall (its clerks, or its managers for a follow-up). */
+  holder: { kind: 'department' | 'hall'; code: string | null };
+  dueAt: string;
+  overdueWorkingMinutes: number;
+}
+
+export interface OverdueReport {
+  asOf: string;
+  filters: Omit<ReportFilters, 'from' | 'to'>;
+  items: OverdueItem[];
+  truncated: boolean;
+}
+
+export interface ThroughputRow {
+  period: string;
+  submitted: number;
+  accepted: number;
+  completed: number;
+  denied: number;
+  refused: number;
+  withdrawn: number;
+}
+
+export interface ThroughputReport {
+  from: string;
+  to: string;
+  interval: ThroughputInterval;
+  filters: Omit<ReportFilters, 'from' | 'to'>;
+  rows: ThroughputRow[];
+}
+
+/** Any report as a table: what CSV and XLSX are written from. */
+export interface ReportTable {
+  title: string;
+  columns: { key: string; label: string; type: 'string' | 'number' | 'percent' | 'datetime' }[];
+  rows: readonly object[];
+}

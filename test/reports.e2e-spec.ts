@@ -1,0 +1,406 @@
+import { Clock } from '#common';
+import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
+import { ReportFacts } from '#reports';
+import type { INestApplication } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { createApp, eventually, login, unique } from './helpers.js';
+import { TEST_ENV } from './test-env.js';
+
+/** The api's time, set by the test: every request below has a timeline known to the minute. */
+class SetClock extends Clock {
+  at = new Date(0);
+  now(): Date {
+    return new Date(this.at);
+  }
+}
+
+const HOUR = 3_600_000;
+/** Monday 2027-03-01 09:00 in the zone: far enough ahead that no timer of the worker fires during the test. */
+const T0 = Date.parse('2027-03-01T01:00:00Z');
+
+function usccOf(region: string): string {
+  let n = Date.now();
+  let serial = '';
+  for (let i = 0; i < 9; i++) {
+    serial = USCC_ALPHABET[n % 31] + serial;
+    n = Math.floor(n / 31);
+  }
+  return `${region}${serial}${usccCheckCharacter(`${region}${serial}`)!}`;
+}
+
+/** Independent of the service's histogram: sort the values and take the nearest rank. */
+const nearestRank = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.ceil(p * values.length) - 1];
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** What a turnaround row must say for these worked and elapsed hours and on-time flags. */
+function expectedRow(key: string, worked: number[], elapsed: number[], onTime: boolean[]) {
+  const n = worked.length;
+  const met = onTime.filter(Boolean).length;
+  return {
+    key,
+    completed: n,
+    onTime: met,
+    onTimeRate: r4(met / n),
+    meanWorkingHours: r3(mean(worked)),
+    medianWorkingHours: r3(nearestRank(worked, 0.5)),
+    p90WorkingHours: r3(nearestRank(worked, 0.9)),
+    meanElapsedDays: r3(mean(elapsed) / 24),
+  };
+}
+
+describe('reports: every figure against the requests’ known timelines', () => {
+  const clock = new SetClock();
+  let app: INestApplication;
+  let worker: TestingModule;
+  let db: DataSource;
+  const tokens: Record<string, string> = {};
+  const u = unique().toUpperCase();
+  const ITEM = `RPT-${u}`;
+  const HALL = `RH-${u}`;
+  const OTHER_HALL = `RX-${u}`;
+  const DEPT_A = `RA-${u}`;
+  const DEPT_B = `RB-${u}`;
+  const company = usccOf('91320597');
+  const approverA = `rpt-approver-a-${u}`.toLowerCase();
+  const approverB = `rpt-approver-b-${u}`.toLowerCase();
+  const ids: Record<string, string> = {};
+
+  const http = () => request(app.getHttpServer());
+  const at = (hours: number) => (clock.at = new Date(T0 + hours * HOUR));
+  const post = (path: string, token: string, body: object = {}) =>
+    http().post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
+  const get = (path: string, token = tokens.manager) =>
+    http().get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
+  const act = async (hours: number, path: string, token: string, body: object = {}) => {
+    at(hours);
+    const res = await post(path, token, body);
+    if (res.status >= 300) throw new Error(`${path} at +${hours}h: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; status: string };
+  };
+  const submit = async (hours: number) =>
+    (
+      await act(hours, '/requests', tokens.applicant, {
+        itemCode: ITEM,
+        form: {},
+        materials: [{ code: 'FORM', reference: 'f.pdf' }],
+      })
+    ).id;
+
+  beforeAll(async () => {
+    app = await createApp((builder) => builder.overrideProvider(Clock).useValue(clock));
+    worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+    await worker.init();
+    db = app.get(getDataSourceToken());
+    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
+    const admin = async (path: string, body: object) => {
+      const res = await post(path, tokens.admin, body);
+      if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { version: number };
+    };
+    for (const code of [DEPT_A, DEPT_B]) await admin('/departments', { code, name: '报表测试部门' });
+    for (const code of [HALL, OTHER_HALL]) await admin('/halls', { code, name: '报表测试大厅', level: 'centre' });
+    for (const [code, dept] of [
+      [`RMA-${u}`, DEPT_A],
+      [`RMB-${u}`, DEPT_B],
+    ]) {
+      await admin('/matters', {
+        code,
+        name: '报表测试事项',
+        departmentCode: dept,
+        promisedLimit: { value: 10, unit: 'workingHours' },
+        legalLimit: { value: 20, unit: 'workingHours' },
+        materials: [{ code: 'FORM', name: '申请表', required: true, key: true }],
+        output: { kind: 'licence', name: '许可证' },
+      });
+    }
+    const draft = await admin('/items', {
+      code: ITEM,
+      name: '报表测试一件事',
+      category: 'test',
+      calendarCode: 'always',
+      promisedLimit: { value: 24, unit: 'workingHours' },
+      steps: [
+        { key: 'a', matterCode: `RMA-${u}` },
+        { key: 'b', matterCode: `RMB-${u}` },
+      ],
+    });
+    await post(`/items/${ITEM}/versions/${draft.version}/publish`, tokens.admin).expect(200);
+    await admin('/companies', { uscc: company, name: '报表测试公司' });
+    const users: [string, string, object][] = [
+      ['applicant', `rpt-applicant-${u}`, { role: 'applicant', companyUscc: company }],
+      ['clerk', `rpt-clerk-${u}`, { role: 'clerk', hallCode: HALL }],
+      ['approverA', approverA, { role: 'approver', departmentCode: DEPT_A }],
+      ['approverB', approverB, { role: 'approver', departmentCode: DEPT_B }],
+      ['manager', `rpt-manager-${u}`, { role: 'manager' }],
+      ['hallManager', `rpt-hall-manager-${u}`, { role: 'manager', hallCode: HALL }],
+      ['otherManager', `rpt-other-manager-${u}`, { role: 'manager', hallCode: OTHER_HALL }],
+    ];
+    for (const [key, username, binding] of users) {
+      await admin('/users', { username: username.toLowerCase(), password: 'good-pass-123', ...binding });
+      tokens[key] = await login(app, username.toLowerCase(), 'good-pass-123');
+    }
+
+    // r1: accepted at +1h; a approved at +3h, b at +5h: completed, 4 h of work, on time.
+    ids.r1 = await submit(0);
+    await act(1, `/requests/${ids.r1}/accept`, tokens.clerk);
+    await act(3, `/requests/${ids.r1}/steps/a/approve`, tokens.approverA);
+    await act(5, `/requests/${ids.r1}/steps/b/approve`, tokens.approverB);
+    // r2: b waits 4 h for a supplement (paused): 7 h elapsed, 3 h of work.
+    ids.r2 = await submit(0);
+    await act(1, `/requests/${ids.r2}/accept`, tokens.clerk);
+    await act(1.5, `/requests/${ids.r2}/steps/a/approve`, tokens.approverA);
+    await act(2, `/requests/${ids.r2}/steps/b/supplement-requests`, tokens.approverB, {
+      materials: ['FORM'],
+      note: '请补正',
+    });
+    await act(6, `/requests/${ids.r2}/supplements`, tokens.applicant, {
+      materials: [{ code: 'FORM', reference: 'f2.pdf' }],
+    });
+    await act(8, `/requests/${ids.r2}/steps/b/approve`, tokens.approverB);
+    // r3: b takes 30 h: the request (24 h) and b (10 h) are late.
+    ids.r3 = await submit(0);
+    await act(1, `/requests/${ids.r3}/accept`, tokens.clerk);
+    await act(2, `/requests/${ids.r3}/steps/a/approve`, tokens.approverA);
+    await act(31, `/requests/${ids.r3}/steps/b/approve`, tokens.approverB);
+    // r4: denied by b; r5: refused at intake; r6 left submitted; r7 left in progress.
+    ids.r4 = await submit(0);
+    await act(1, `/requests/${ids.r4}/accept`, tokens.clerk);
+    await act(4, `/requests/${ids.r4}/steps/b/deny`, tokens.approverB, { reason: '不符合条件' });
+    ids.r5 = await submit(0);
+    await act(2, `/requests/${ids.r5}/refuse`, tokens.clerk, { reason: '不属于受理范围' });
+    ids.r6 = await submit(0);
+    ids.r7 = await submit(0);
+    await act(1, `/requests/${ids.r7}/accept`, tokens.clerk);
+    at(31);
+
+    // The worker keeps the facts from the outbox events.
+    await eventually(async () => {
+      const [{ n }] = (await db.query('SELECT COUNT(*) AS n FROM report_requests WHERE request_id IN (?, ?, ?, ?, ?)', [
+        ids.r1,
+        ids.r2,
+        ids.r3,
+        ids.r4,
+        ids.r5,
+      ])) as { n: string }[];
+      const [{ s }] = (await db.query('SELECT COUNT(*) AS s FROM report_steps WHERE request_id IN (?, ?, ?, ?)', [
+        ids.r1,
+        ids.r2,
+        ids.r3,
+        ids.r4,
+      ])) as { s: string }[];
+      return Number(n) === 5 && Number(s) === 7;
+    }, 'the report facts of the ended requests');
+  });
+
+  afterAll(async () => {
+    for (const id of [ids.r6, ids.r7]) if (id) await post(`/requests/${id}/withdraw`, tokens.applicant);
+    await worker?.close();
+    await app?.close();
+  });
+
+  const period = `from=2027-03-01&to=2027-03-03&itemCode=${ITEM}`;
+  const turnaround = async (groupBy: string, token = tokens.manager) =>
+    (await get(`/reports/turnaround?${period}&groupBy=${groupBy}`, token).expect(200)).body as {
+      rows: ReturnType<typeof expectedRow>[];
+    };
+
+  it('turnaround per item: counts, on-time rate, mean, median and p90 working hours without pauses, natural days', async () => {
+    expect((await turnaround('item')).rows).toEqual([expectedRow(ITEM, [4, 3, 30], [4, 7, 30], [true, true, false])]);
+    expect((await turnaround('hall')).rows).toEqual([expectedRow(HALL, [4, 3, 30], [4, 7, 30], [true, true, false])]);
+  });
+
+  it('turnaround per department, step and approver counts approved steps (b’s supplement wait excluded)', async () => {
+    const a = { worked: [2, 0.5, 1], elapsed: [2, 0.5, 1], onTime: [true, true, true] };
+    const b = { worked: [4, 3, 30], elapsed: [4, 7, 30], onTime: [true, true, false] };
+    const byKey = (rows: { key: string }[]) => [...rows].sort((x, y) => x.key.localeCompare(y.key));
+    expect(byKey((await turnaround('department')).rows)).toEqual([
+      expectedRow(DEPT_A, a.worked, a.elapsed, a.onTime),
+      expectedRow(DEPT_B, b.worked, b.elapsed, b.onTime),
+    ]);
+    expect(byKey((await turnaround('step')).rows)).toEqual([
+      expectedRow('a', a.worked, a.elapsed, a.onTime),
+      expectedRow('b', b.worked, b.elapsed, b.onTime),
+    ]);
+    expect(byKey((await turnaround('approver')).rows)).toEqual([
+      expectedRow(approverA, a.worked, a.elapsed, a.onTime),
+      expectedRow(approverB, b.worked, b.elapsed, b.onTime),
+    ]);
+  });
+
+  it('keeps to the period and filters', async () => {
+    const only = async (query: string) =>
+      (await get(`/reports/turnaround?${query}&itemCode=${ITEM}`).expect(200)).body.rows as { completed: number }[];
+    // r3 ended on the 2nd (zone date), r1 and r2 on the 1st.
+    expect((await only('from=2027-03-01&to=2027-03-01'))[0].completed).toBe(2);
+    expect((await only('from=2027-03-02&to=2027-03-02'))[0].completed).toBe(1);
+    expect(await only('from=2027-03-03&to=2027-03-31')).toEqual([]);
+    expect(await only(`from=2027-03-01&to=2027-03-03&hallCode=${OTHER_HALL}`)).toEqual([]);
+    expect((await only(`from=2027-03-01&to=2027-03-03&departmentCode=${DEPT_B}`))[0].completed).toBe(3);
+  });
+
+  it('gives the same figures after the events arrive again and after a rebuild from scratch', async () => {
+    const before = await Promise.all(['item', 'department', 'approver'].map((g) => turnaround(g)));
+    const facts = app.get(ReportFacts);
+    await facts.project(Object.values(ids));
+    await facts.project([ids.r3, ids.r1]);
+    expect(await Promise.all(['item', 'department', 'approver'].map((g) => turnaround(g)))).toEqual(before);
+    await facts.rebuild();
+    expect(await Promise.all(['item', 'department', 'approver'].map((g) => turnaround(g)))).toEqual(before);
+  });
+
+  it('backlog: the open requests by status and age', async () => {
+    const body = (await get(`/reports/backlog?itemCode=${ITEM}`).expect(200)).body;
+    expect(body.asOf).toBe('2027-03-02T16:00:00.000+08:00');
+    expect(body.rows).toEqual([
+      { status: 'submitted', total: 1, under1d: 0, '1to3d': 1, '3to7d': 0, '7to15d': 0, over15d: 0 },
+      { status: 'supplement_required', total: 0, under1d: 0, '1to3d': 0, '3to7d': 0, '7to15d': 0, over15d: 0 },
+      { status: 'in_progress', total: 1, under1d: 0, '1to3d': 1, '3to7d': 0, '7to15d': 0, over15d: 0 },
+    ]);
+  });
+
+  it('overdue: each late clock with who holds it and by how much', async () => {
+    const body = (await get(`/reports/overdue?itemCode=${ITEM}`).expect(200)).body;
+    const r7 = (await get(`/requests/${ids.r7}`).expect(200)).body as { number: string };
+    // r7 was accepted at +1 h: its steps were due at +11 h, the request at +25 h; it is now +31 h.
+    expect(body.truncated).toBe(false);
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        requestId: ids.r7,
+        number: r7.number,
+        clock: 'step',
+        stepKey: 'a',
+        holder: { kind: 'department', code: DEPT_A },
+        overdueWorkingMinutes: 20 * 60,
+      }),
+      expect.objectContaining({
+        requestId: ids.r7,
+        clock: 'step',
+        stepKey: 'b',
+        holder: { kind: 'department', code: DEPT_B },
+        overdueWorkingMinutes: 20 * 60,
+      }),
+      expect.objectContaining({
+        requestId: ids.r7,
+        clock: 'request',
+        stepKey: null,
+        holder: { kind: 'hall', code: HALL },
+        overdueWorkingMinutes: 6 * 60,
+      }),
+    ]);
+  });
+
+  it('throughput per day and per week', async () => {
+    const day = (await get(`/reports/throughput?${period}&interval=day`).expect(200)).body;
+    expect(day.rows).toEqual([
+      { period: '2027-03-01', submitted: 7, accepted: 5, completed: 2, denied: 1, refused: 1, withdrawn: 0 },
+      { period: '2027-03-02', submitted: 0, accepted: 0, completed: 1, denied: 0, refused: 0, withdrawn: 0 },
+      { period: '2027-03-03', submitted: 0, accepted: 0, completed: 0, denied: 0, refused: 0, withdrawn: 0 },
+    ]);
+    const week = (await get(`/reports/throughput?${period}&interval=week`).expect(200)).body;
+    expect(week.rows).toEqual([
+      { period: '2027-03-01', submitted: 7, accepted: 5, completed: 3, denied: 1, refused: 1, withdrawn: 0 },
+    ]);
+  });
+
+  it('answers CSV with a BOM and XLSX as a typed workbook, with the same figures', async () => {
+    const json = await turnaround('department');
+    const csv = await get(`/reports/turnaround?${period}&groupBy=department&format=csv`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toMatch(
+      /attachment; filename="turnaround-department-2027-03-01-2027-03-03\.csv"/,
+    );
+    const bytes = csv.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'department,completed,on time,on-time rate,mean working hours,median working hours,p90 working hours,mean elapsed days',
+    );
+    expect(lines.slice(1).sort()).toEqual(
+      json.rows
+        .map((r) =>
+          [
+            r.key,
+            r.completed,
+            r.onTime,
+            r.onTimeRate,
+            r.meanWorkingHours,
+            r.medianWorkingHours,
+            r.p90WorkingHours,
+            r.meanElapsedDays,
+          ].join(','),
+        )
+        .sort(),
+    );
+
+    const xlsx = await get(`/reports/turnaround?${period}&groupBy=department&format=xlsx`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getRow(1).getCell(1).value).toBe('department');
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    const rows = [2, 3].map((i) => sheet.getRow(i).values as unknown[]);
+    for (const r of rows) expect(typeof r[2]).toBe('number');
+    expect(rows.map((r) => r.slice(1)).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual(
+      [...json.rows]
+        .sort((x, y) => x.key.localeCompare(y.key))
+        .map((r) => [
+          r.key,
+          r.completed,
+          r.onTime,
+          r.onTimeRate,
+          r.meanWorkingHours,
+          r.medianWorkingHours,
+          r.p90WorkingHours,
+          r.meanElapsedDays,
+        ]),
+    );
+    expect(sheet.getRow(2).getCell(4).numFmt).toBe('0.00%');
+  });
+
+  it('scopes a hall’s manager to the hall, and lets no other role read reports', async () => {
+    const own = await turnaround('item', tokens.hallManager);
+    expect(own.rows).toHaveLength(1);
+    expect((await turnaround('item', tokens.otherManager)).rows).toEqual([]);
+    const asked = await get(`/reports/turnaround?${period}&hallCode=${HALL}`, tokens.otherManager).expect(403);
+    expect(asked.body.message).toBe(`a manager of hall ${OTHER_HALL} reports on that hall only`);
+    await get(`/reports/backlog`, tokens.clerk).expect(403);
+    await get(`/reports/backlog`, tokens.applicant).expect(403);
+    await get(`/reports/turnaround?${period}`, tokens.admin).expect(200);
+  });
+
+  it.each([
+    ['from=2027-02-30&to=2027-03-03', 'from 2027-02-30 is not a date of the calendar'],
+    ['from=2027-03-04&to=2027-03-03', 'from 2027-03-04 is after to 2027-03-03'],
+    ['from=2017-01-01&to=2027-03-03', 'a report covers at most 3660 days'],
+    ['from=01/03/2027', 'from must be a date written YYYY-MM-DD'],
+    ['groupBy=month', 'groupBy must be one of item, department, hall, step, approver'],
+    ['format=pdf', 'format must be one of json, csv, xlsx'],
+    ['hallCode=%3Cscript%3E', 'hallCode must be'],
+  ])('refuses %s with 400 saying what is wrong', async (query, message) => {
+    const res = await get(`/reports/turnaround?${query}`).expect(400);
+    expect(JSON.stringify(res.body.message)).toContain(message);
+  });
+});

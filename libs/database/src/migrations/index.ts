@@ -8,6 +8,7 @@ import { CalendarRevisions1796300000000 } from './1796300000000-calendar-revisio
 import { IntakeLimit1796400000000 } from './1796400000000-intake-limit.js';
 import { AuditChain1796500000000 } from './1796500000000-audit-chain.js';
 import { LoginFailures1796600000000 } from './1796600000000-login-failures.js';
+import { Evaluations1796800000000 } from './1796800000000-evaluations.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IntakeLimit1796400000000,
   AuditChain1796500000000,
   LoginFailures1796600000000,
+  Evaluations1796800000000,
 ];

@@ -26,6 +26,7 @@ import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { EvaluationsController } from './requests/evaluations.controller.js';
 import { RequestsController } from './requests/requests.controller.js';
 import { TasksController } from './requests/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -55,6 +56,7 @@ import { UsersController } from './users/users.controller.js';
     ItemsController,
     CompaniesController,
     RequestsController,
+    EvaluationsController,
     TasksController,
     CalendarsController,
   ],

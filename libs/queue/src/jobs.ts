@@ -32,6 +32,14 @@ export interface JobPayloads {
   'step.activated': StepEvent;
   'step.approved': StepEvent;
   'step.denied': StepEvent;
+  /** 整改: a score of 1 or 2 opened a follow-up, assigned to the managers of the request's hall. */
+  'follow-up.opened': FollowUpEvent;
+  /** A manager verified the complaint behind the follow-up. */
+  'follow-up.verified': FollowUpEvent;
+  /** A manager recorded what was rectified. */
+  'follow-up.rectified': FollowUpEvent;
+  /** A manager fed the outcome back to the applicant: the follow-up is closed and its clock stopped. */
+  'follow-up.closed': FollowUpEvent;
   /** An SLA clock started, paused, resumed or stopped: its timer is set again. */
   'sla.clock-changed': { eventId: string; clockId: string };
   /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
@@ -72,6 +80,10 @@ export interface StepEvent extends RequestEvent {
   stepKey: string;
 }
 
+export interface FollowUpEvent extends RequestEvent {
+  followUpId: string;
+}
+
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
 export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
@@ -98,6 +110,10 @@ export const JOB_QUEUES = {
   'step.activated': 'events',
   'step.approved': 'events',
   'step.denied': 'events',
+  'follow-up.opened': 'events',
+  'follow-up.verified': 'events',
+  'follow-up.rectified': 'events',
+  'follow-up.closed': 'events',
   'sla.clock-changed': 'events',
   'sla.warning': 'events',
   'sla.overdue': 'events',

@@ -24,6 +24,10 @@ export class EventsProcessor extends WorkerHost {
     'step.activated',
     'step.approved',
     'step.denied',
+    'follow-up.opened',
+    'follow-up.verified',
+    'follow-up.rectified',
+    'follow-up.closed',
     'request.extended',
     'request.intake-overdue',
     'sla.procedure-started',
@@ -73,6 +77,16 @@ export class EventsProcessor extends WorkerHost {
           typed.name,
           typed.data.requestId,
           typed.data.stepKey,
+        );
+      case 'follow-up.opened':
+      case 'follow-up.verified':
+      case 'follow-up.rectified':
+      case 'follow-up.closed':
+        return this.notifications.notifyFollowUp(
+          typed.data.eventId,
+          typed.name,
+          typed.data.requestId,
+          typed.data.followUpId,
         );
       case 'sla.clock-changed':
         return this.timers.schedule(typed.data.clockId);

@@ -1,6 +1,7 @@
 import { Clock } from '#common';
 import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import { AuditEvent } from '#database';
+import { RequestsService } from '#requests';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -95,6 +96,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
   const OTHER_HALL = `EH2-${u}`;
   const companyA = usccOf('91320581');
   const companyB = usccOf('91320582');
+  let unattended: string;
 
   const http = () => request(app.getHttpServer());
   const post = (path: string, token: string, body: object = {}, key?: string) => {
@@ -215,11 +217,31 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
       await admin('/users', { username, password: 'good-pass-123', ...binding });
       tokens[key] = await login(app, username, 'good-pass-123');
     }
+    // Left undecided: deemed accepted by the system (行政许可法 Art. 32) once the clock has moved days ahead.
+    unattended = await submitted();
   });
 
   afterAll(async () => {
     await worker?.close();
     await app?.close();
+  });
+
+  it('describes its routes in the OpenAPI document, and the evaluation on the request', async () => {
+    const doc = (await http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties: Record<string, { enum?: unknown[] }> }> };
+    };
+    expect(Object.keys(doc.paths['/api/v1/requests/{id}/evaluation'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '409']),
+    );
+    for (const action of ['verify', 'rectify', 'feedback']) {
+      expect(Object.keys(doc.paths[`/api/v1/requests/{id}/follow-up/${action}`].post.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '403', '404', '409']),
+      );
+    }
+    expect(doc.paths['/api/v1/follow-ups'].get).toBeDefined();
+    expect(doc.components.schemas.EvaluateDto.properties.score.enum).toEqual([1, 2, 3, 4, 5]);
+    expect(doc.components.schemas.RequestDto.properties.evaluation).toBeDefined();
   });
 
   describe('rating', () => {
@@ -568,7 +590,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
       expect(Number(open[0].n)).toBe(1);
     });
 
-    // Last in this file: it moves the shared clock days ahead.
+    // Next to last in this file: it moves the shared clock days ahead.
     it('the follow-up clock warns, then is overdue, on its own timers; fed back late it is breached', async () => {
       const id = await withFollowUp();
       const [row] = (await db.query(
@@ -615,6 +637,32 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
         stopped_at: Date | null;
       }[];
       expect(stopped.stopped_at).not.toBeNull();
+    });
+
+    it('a request no hall took (deemed accepted) has its follow-up with the zone-wide managers', async () => {
+      // Five working days on `always` have passed since it was submitted: what the worker does with
+      // the intake clock's overdue event, here without waiting for the relay.
+      expect(await app.get(RequestsService).deemAccepted(unattended)).toBe(true);
+      await post(`/requests/${unattended}/steps/review/approve`, tokens.approver).expect(200);
+      const { number } = (await get(`/requests/${unattended}`, tokens.admin)).body as { number: string };
+      const res = await evaluate(unattended, { score: 1, comment: '无人受理' }).expect(201);
+      expect(res.body.followUp).toMatchObject({ status: 'open', hallCode: null });
+
+      expect((await followUps(tokens.zoneManager)).some((f) => f.requestId === unattended)).toBe(true);
+      expect((await followUps(tokens.manager)).some((f) => f.requestId === unattended)).toBe(false);
+      await act(unattended, 'verify', tokens.manager).expect(404);
+      await eventually(
+        async () =>
+          (await inbox(tokens.zoneManager)).find((n) => n.kind === 'follow-up.opened' && n.message.includes(number)),
+        'the zone-wide manager’s notification',
+      );
+      expect((await inbox(tokens.manager)).some((n) => n.message.includes(number))).toBe(false);
+
+      // Closed here, so its clock warns no one after this file.
+      for (const action of ['verify', 'rectify', 'feedback'] as const) {
+        await act(unattended, action, tokens.zoneManager).expect(200);
+      }
+      expect((await requestView(unattended)).evaluation?.followUp?.status).toBe('closed');
     });
   });
 });

@@ -57,7 +57,15 @@ export const COMPANY_SCOPE = {
 
 /** The fresh object each case acts on, made through the API in the state the route needs. */
 export type ObjectKind =
-  'request:submitted' | 'request:supplement-required' | 'request:in-progress' | 'company' | 'draft-item';
+  | 'request:submitted'
+  | 'request:supplement-required'
+  | 'request:in-progress'
+  | 'request:refused'
+  | 'follow-up:open'
+  | 'follow-up:verified'
+  | 'follow-up:rectified'
+  | 'company'
+  | 'draft-item';
 
 /** The path parameters an object fills in (`:id`, `:key`, `:uscc`, `:code`, `:version`…). */
 export type Params = Readonly<Record<string, string>>;
@@ -320,9 +328,45 @@ export const MATRIX: Readonly<Record<string, RouteRule>> = {
   },
   'GET /api/v1/reports/backlog': { access: ['manager', 'admin'], success: 200 },
   'GET /api/v1/reports/overdue': { access: ['manager', 'admin'], success: 200 },
+  'GET /api/v1/reports/satisfaction': {
+    access: ['manager', 'admin'],
+    success: 200,
+    query: () => ({ from: '2026-01-01', to: '2026-01-31', groupBy: 'item' }),
+  },
   'GET /api/v1/reports/throughput': {
     access: ['manager', 'admin'],
     success: 200,
     query: () => ({ from: '2026-01-01', to: '2026-01-31', interval: 'week' }),
+  },
+
+  // ---- evaluations (好差评) and their follow-ups (整改) ----
+  'POST /api/v1/requests/:id/evaluation': {
+    access: ['applicant'],
+    scope: REQUEST_SCOPE,
+    object: 'request:refused',
+    success: 201,
+    body: () => ({ score: 4, comment: '办理顺利' }),
+  },
+  'GET /api/v1/follow-ups': { access: ['manager', 'admin'], success: 200 },
+  'POST /api/v1/requests/:id/follow-up/verify': {
+    access: ['manager'],
+    scope: REQUEST_SCOPE,
+    object: 'follow-up:open',
+    success: 200,
+    body: () => ({ note: '情况属实' }),
+  },
+  'POST /api/v1/requests/:id/follow-up/rectify': {
+    access: ['manager'],
+    scope: REQUEST_SCOPE,
+    object: 'follow-up:verified',
+    success: 200,
+    body: () => ({ note: '已整改' }),
+  },
+  'POST /api/v1/requests/:id/follow-up/feedback': {
+    access: ['manager'],
+    scope: REQUEST_SCOPE,
+    object: 'follow-up:rectified',
+    success: 200,
+    body: () => ({ message: '感谢反馈，已整改完毕' }),
   },
 };

@@ -162,7 +162,31 @@ export class World {
       case 'request:supplement-required':
       case 'request:in-progress':
         return { ...(await this.request(kind, owner)), key: stepKey };
+      case 'request:refused':
+      case 'follow-up:open':
+      case 'follow-up:verified':
+      case 'follow-up:rectified':
+        return { id: await this.ended(kind, owner) };
     }
+  }
+
+  /**
+   * A request the owner's hall refused; for a follow-up, its applicant rated it 1 (非常不满意),
+   * and the zone-wide manager took the follow-up as far as the kind says.
+   */
+  private async ended(kind: ObjectKind, owner: Owner): Promise<string> {
+    const { id } = await this.request('request:submitted', owner);
+    const clerk = this.token(owner.hall === 'A' ? 'clerk' : 'clerkB');
+    await this.expect('POST', `/api/v1/requests/${id}/refuse`, clerk, 200, { reason: '不属于受理范围' });
+    if (kind === 'request:refused') return id;
+    const applicant = this.token(owner.company === 'A' ? 'applicant' : 'applicantB');
+    await this.expect('POST', `/api/v1/requests/${id}/evaluation`, applicant, 201, { score: 1, comment: '等待太久' });
+    const manager = this.token('managerAll');
+    if (kind === 'follow-up:open') return id;
+    await this.expect('POST', `/api/v1/requests/${id}/follow-up/verify`, manager, 200, { note: '情况属实' });
+    if (kind === 'follow-up:verified') return id;
+    await this.expect('POST', `/api/v1/requests/${id}/follow-up/rectify`, manager, 200, { note: '已整改' });
+    return id;
   }
 
   /**

@@ -28,6 +28,7 @@ import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { EvaluationsController } from './requests/evaluations.controller.js';
 import { RequestsController } from './requests/requests.controller.js';
 import { TasksController } from './requests/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -58,6 +59,7 @@ import { UsersController } from './users/users.controller.js';
     ItemsController,
     CompaniesController,
     RequestsController,
+    EvaluationsController,
     TasksController,
     CalendarsController,
     ReportsController,

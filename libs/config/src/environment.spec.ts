@@ -90,7 +90,15 @@ describe('loadConfig', () => {
     ).toEqual({ maxFailures: 3, lockoutMs: 2 * 3_600_000, perAddressPerMinute: 100, perUsernamePerMinute: 4 });
   });
 
+  it('gives a follow-up (整改) 5 working days unless FOLLOW_UP_LIMIT_WORKING_DAYS says otherwise', () => {
+    expect(loadConfig({}).followUps).toEqual({ limitWorkingDays: 5 });
+    expect(loadConfig({ FOLLOW_UP_LIMIT_WORKING_DAYS: '10' }).followUps).toEqual({ limitWorkingDays: 10 });
+  });
+
   it.each([
+    ['FOLLOW_UP_LIMIT_WORKING_DAYS', '0', 'FOLLOW_UP_LIMIT_WORKING_DAYS must be between 1 and 60'],
+    ['FOLLOW_UP_LIMIT_WORKING_DAYS', '2.5', 'FOLLOW_UP_LIMIT_WORKING_DAYS must be an integer'],
+    ['FOLLOW_UP_LIMIT_WORKING_DAYS', 'a week', 'FOLLOW_UP_LIMIT_WORKING_DAYS must be an integer'],
     ['LOGIN_MAX_FAILURES', '0', 'LOGIN_MAX_FAILURES must be between 1 and 1000'],
     ['LOGIN_MAX_FAILURES', 'many', 'LOGIN_MAX_FAILURES must be an integer'],
     ['LOGIN_LOCKOUT', 'a while', 'LOGIN_LOCKOUT must be a duration'],

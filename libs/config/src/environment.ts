@@ -93,6 +93,13 @@ export class EnvironmentVariables {
   @IsInt({ message: 'LOGIN_RATE_PER_USERNAME must be an integer' })
   LOGIN_RATE_PER_USERNAME = 10;
 
+  /** 整改: working days a follow-up of a poor evaluation has, on the request's calendar, to be fed back. */
+  @Transform(({ value }) => Number(value))
+  @Max(60, { message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be between 1 and 60' })
+  @Min(1, { message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be between 1 and 60' })
+  @IsInt({ message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be an integer' })
+  FOLLOW_UP_LIMIT_WORKING_DAYS = 5;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -127,6 +134,8 @@ export interface AppConfig {
       perUsernamePerMinute: number;
     };
   };
+  /** 整改: the limit of a follow-up opened by a score of 1 or 2, counted on the request's calendar. */
+  followUps: { limitWorkingDays: number };
 }
 
 /** Validates the environment once and turns it into typed settings; throws ConfigurationError naming every fault. */
@@ -182,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         perUsernamePerMinute: raw.LOGIN_RATE_PER_USERNAME,
       },
     },
+    followUps: { limitWorkingDays: raw.FOLLOW_UP_LIMIT_WORKING_DAYS },
   };
 }
 

@@ -25,6 +25,15 @@ export type RequestEventType =
   | 'step.approved'
   | 'step.denied';
 
+export type FollowUpEventType = 'follow-up.opened' | 'follow-up.verified' | 'follow-up.rectified' | 'follow-up.closed';
+
+/** A notification holds 500 characters (code points, as MySQL counts them); a longer one is cut with an ellipsis. */
+const NOTIFICATION_MAX_CHARS = 500;
+function fitMessage(message: string): string {
+  const chars = [...message];
+  return chars.length <= NOTIFICATION_MAX_CHARS ? message : `${chars.slice(0, NOTIFICATION_MAX_CHARS - 1).join('')}…`;
+}
+
 /** What an applicant is told of each turn of their request; step decisions reach them with the request's end. */
 const APPLICANT_MESSAGES: Partial<Record<RequestEventType, string>> = {
   'request.submitted': 'your application was received.',
@@ -37,6 +46,16 @@ const APPLICANT_MESSAGES: Partial<Record<RequestEventType, string>> = {
   'request.completed': 'approved: every licence and certificate is issued (办结).',
   'request.extended': 'the time limit was extended (延期); see the request for how long and why.',
 };
+
+/**
+ * The managers a follow-up (整改) is assigned to: those of the request's hall; for a request no hall
+ * took (deemed accepted online), the zone-wide managers (no hall), who answer for every hall.
+ */
+function hallManagers(hallCode: string | null): { where: string; params: unknown[] } {
+  return hallCode === null
+    ? { where: "u.role = 'manager' AND u.hall_code IS NULL", params: [] }
+    : { where: "u.role = 'manager' AND u.hall_code = ?", params: [hallCode] };
+}
 
 @Injectable()
 export class NotificationsService {
@@ -111,6 +130,51 @@ export class NotificationsService {
   }
 
   /**
+   * Handles follow-up events (整改): an opened follow-up reaches the managers of the request's hall
+   * (hallManagers), its closing reaches the company's applicants with the manager's feedback.
+   * Verifying and rectifying are recorded in the timeline and tell no one. Replays add nothing.
+   */
+  async notifyFollowUp(eventId: string, type: FollowUpEventType, requestId: string, followUpId: string): Promise<void> {
+    if (type === 'follow-up.verified' || type === 'follow-up.rectified') return;
+    const rows = (await this.dataSource.query(
+      `SELECT r.number, r.company_uscc, f.hall_code, f.feedback, e.score
+         FROM follow_ups f JOIN service_requests r ON r.id = f.request_id JOIN evaluations e ON e.id = f.evaluation_id
+        WHERE f.id = ? AND f.request_id = ?`,
+      [followUpId, requestId],
+    )) as { number: string; company_uscc: string; hall_code: string | null; feedback: string | null; score: number }[];
+    const followUp = rows[0];
+    if (!followUp) return;
+    const now = this.clock.now();
+    if (type === 'follow-up.opened') {
+      const audience = hallManagers(followUp.hall_code);
+      await this.dataSource.query(
+        `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
+         SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
+        [
+          eventId,
+          type,
+          `${followUp.number}: rated ${followUp.score} of 5 by the applicant; a follow-up (整改) is open for your hall.`,
+          now,
+          ...audience.params,
+        ],
+      );
+      return;
+    }
+    if (followUp.feedback === null) return;
+    await this.dataSource.query(
+      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
+       SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'applicant' AND u.company_uscc = ?`,
+      [
+        eventId,
+        type,
+        fitMessage(`${followUp.number}: the follow-up of your evaluation (整改反馈): ${followUp.feedback}`),
+        now,
+        followUp.company_uscc,
+      ],
+    );
+  }
+
+  /**
    * Handles sla.warning and sla.overdue: a step's clock reaches its department's approvers, the
    * request's and intake clocks the clerks of its hall. Replays add nothing.
    */
@@ -137,13 +201,26 @@ export class NotificationsService {
     const clock = rows[0];
     if (!clock) return;
     const what = type === 'sla.warning' ? 'is close to its promised time (预警)' : 'is past its promised time (超期)';
-    const subject = clock.kind === 'step' ? `${clock.matter_name}` : clock.kind === 'intake' ? 'intake' : 'the request';
-    // Those who can act on the clock: a step's department; for intake and the request, the clerks of
-    // its hall (every clerk while no hall has taken it), as the hall answers for the whole request.
+    const subject =
+      clock.kind === 'step'
+        ? `${clock.matter_name}`
+        : clock.kind === 'intake'
+          ? 'intake'
+          : clock.kind === 'follow-up'
+            ? 'the follow-up of a poor evaluation (整改)'
+            : 'the request';
+    // Those who can act on the clock: a step's department; a follow-up, the managers of the hall; for
+    // intake and the request, the clerks of its hall (every clerk while no hall has taken it), as the
+    // hall answers for the whole request.
     const audience =
       clock.kind === 'step'
         ? { where: "u.role = 'approver' AND u.department_code = ?", params: [clock.department_code] }
-        : { where: "u.role = 'clerk' AND (? IS NULL OR u.hall_code = ?)", params: [clock.hall_code, clock.hall_code] };
+        : clock.kind === 'follow-up'
+          ? hallManagers(clock.hall_code)
+          : {
+              where: "u.role = 'clerk' AND (? IS NULL OR u.hall_code = ?)",
+              params: [clock.hall_code, clock.hall_code],
+            };
     await this.dataSource.query(
       `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
        SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,

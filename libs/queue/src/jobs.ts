@@ -14,6 +14,8 @@ export interface JobPayloads {
   'outbox.prune': { olderThanDays: number };
   /** Delete idempotency keys older than their 24-hour window. */
   'idempotency.prune': Record<string, never>;
+  /** Recompute the report rollups whose facts changed (libs/reports/src/rollups.ts). */
+  'reports.refresh': Record<string, never>;
   /** Domain event: a user account was created. */
   'user.created': { eventId: string; userId: string };
   /** Request events: the request (and the step, for step events) changed as the name says. */
@@ -32,6 +34,14 @@ export interface JobPayloads {
   'step.activated': StepEvent;
   'step.approved': StepEvent;
   'step.denied': StepEvent;
+  /** 整改: a score of 1 or 2 opened a follow-up, assigned to the managers of the request's hall. */
+  'follow-up.opened': FollowUpEvent;
+  /** A manager verified the complaint behind the follow-up. */
+  'follow-up.verified': FollowUpEvent;
+  /** A manager recorded what was rectified. */
+  'follow-up.rectified': FollowUpEvent;
+  /** A manager fed the outcome back to the applicant: the follow-up is closed and its clock stopped. */
+  'follow-up.closed': FollowUpEvent;
   /** An SLA clock started, paused, resumed or stopped: its timer is set again. */
   'sla.clock-changed': { eventId: string; clockId: string };
   /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
@@ -72,6 +82,10 @@ export interface StepEvent extends RequestEvent {
   stepKey: string;
 }
 
+export interface FollowUpEvent extends RequestEvent {
+  followUpId: string;
+}
+
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
 export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
@@ -81,6 +95,7 @@ export const JOB_QUEUES = {
   'outbox.relay': 'outbox',
   'outbox.prune': 'outbox',
   'idempotency.prune': 'outbox',
+  'reports.refresh': 'events',
   'user.created': 'events',
   'request.submitted': 'events',
   'request.accepted': 'events',
@@ -98,6 +113,10 @@ export const JOB_QUEUES = {
   'step.activated': 'events',
   'step.approved': 'events',
   'step.denied': 'events',
+  'follow-up.opened': 'events',
+  'follow-up.verified': 'events',
+  'follow-up.rectified': 'events',
+  'follow-up.closed': 'events',
   'sla.clock-changed': 'events',
   'sla.warning': 'events',
   'sla.overdue': 'events',

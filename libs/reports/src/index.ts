@@ -5,3 +5,4 @@ export * from './report-tables.js';
 export * from './reports.module.js';
 export * from './reports.service.js';
 export * from './reports.types.js';
+export * from './rollups.js';

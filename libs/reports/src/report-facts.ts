@@ -1,6 +1,8 @@
+import { retryOnDeadlock } from '#common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { ReportRollups } from './rollups.js';
 
 /** Statuses after which a request changes no more; a fact is written for each. */
 export const ENDED_STATUSES = ['completed', 'denied', 'refused', 'withdrawn'] as const;
@@ -54,13 +56,24 @@ const expand = (sql: string, ids: readonly string[]) => sql.replace(':ids', ids.
 export class ReportFacts {
   private readonly logger = new Logger(ReportFacts.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rollups: ReportRollups,
+  ) {}
 
-  /** Writes (again) the facts of these requests, from what their rows say now. */
-  async project(requestIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+  /**
+   * Writes (again) the facts of these requests, from what their rows say now, and marks the
+   * rollup periods they fall in, in one transaction: a period without a mark has no facts.
+   */
+  async project(requestIds: readonly string[]): Promise<void> {
     if (requestIds.length === 0) return;
-    await manager.query(expand(REQUEST_FACTS, requestIds), [...requestIds]);
-    await manager.query(expand(STEP_FACTS, requestIds), [...requestIds]);
+    await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.query(expand(REQUEST_FACTS, requestIds), [...requestIds]);
+        await manager.query(expand(STEP_FACTS, requestIds), [...requestIds]);
+        await this.rollups.mark(manager, requestIds);
+      }),
+    );
   }
 
   /**
@@ -68,6 +81,8 @@ export class ReportFacts {
    * Returns how many requests it went through.
    */
   async rebuild(batchSize = 5000, progress: (done: number) => void = () => undefined): Promise<number> {
+    await this.dataSource.query('DELETE FROM report_rollups');
+    await this.dataSource.query('DELETE FROM report_rollup_periods');
     await this.dataSource.query('DELETE FROM report_steps');
     await this.dataSource.query('DELETE FROM report_requests');
     let after = '0';
@@ -84,7 +99,8 @@ export class ReportFacts {
       after = ids[ids.length - 1];
       progress(done);
     }
-    this.logger.log(`rebuilt the report facts of ${done} requests`);
+    const periods = await this.rollups.refreshAll();
+    this.logger.log(`rebuilt the report facts of ${done} requests and ${periods} rollup periods`);
     return done;
   }
 }

@@ -3,6 +3,7 @@ import {
   type BacklogReport,
   type OverdueReport,
   type ReportTable,
+  type SatisfactionReport,
   type ThroughputReport,
   type TurnaroundReport,
 } from './reports.types.js';
@@ -75,5 +76,25 @@ export function throughputTable(r: ThroughputReport): ReportTable {
       { key: 'withdrawn', label: 'withdrawn', type: 'number' },
     ],
     rows: r.rows,
+  };
+}
+
+export function satisfactionTable(r: SatisfactionReport): ReportTable {
+  return {
+    title: `satisfaction by ${r.groupBy} ${r.from} to ${r.to}`,
+    columns: [
+      { key: 'key', label: r.groupBy, type: 'string' },
+      { key: 'evaluations', label: 'evaluations', type: 'number' },
+      ...([1, 2, 3, 4, 5] as const).map((n) => ({ key: `score${n}`, label: `score ${n}`, type: 'number' as const })),
+      { key: 'meanScore', label: 'mean score', type: 'number' },
+      { key: 'badReviews', label: 'bad reviews (1-2)', type: 'number' },
+      { key: 'badReviewRate', label: 'bad-review rate', type: 'percent' },
+      { key: 'followUpsOpened', label: 'follow-ups opened', type: 'number' },
+      { key: 'followUpsClosed', label: 'follow-ups closed', type: 'number' },
+      { key: 'followUpsClosedOnTime', label: 'closed on time', type: 'number' },
+      { key: 'followUpOnTimeRate', label: 'follow-up on-time rate', type: 'percent' },
+      { key: 'followUpsOverdue', label: 'follow-ups overdue now', type: 'number' },
+    ],
+    rows: [...r.rows, { ...r.total, key: 'total' }],
   };
 }

@@ -5,12 +5,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type Bucket, nearestRank, round } from './percentiles.js';
+import { type Aggregate, emptyAggregate, ReportRollups } from './rollups.js';
 import {
   AGE_BUCKETS,
   type BacklogReport,
   type OverdueItem,
   type OverdueReport,
   type ReportFilters,
+  type SatisfactionGroup,
+  type SatisfactionReport,
+  type SatisfactionRow,
   type ThroughputInterval,
   type ThroughputReport,
   type ThroughputRow,
@@ -56,6 +60,7 @@ export class ReportsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly calendars: CalendarService,
     private readonly clock: Clock,
+    private readonly rollups: ReportRollups,
   ) {}
 
   /** A manager bound to a hall or a department reports on it only; asking for another is a 403. */
@@ -81,6 +86,43 @@ export class ReportsService {
 
   async turnaround(actor: Actor, groupBy: TurnaroundGroup, filters: ReportFilters): Promise<TurnaroundReport> {
     const f = this.scoped(actor, filters);
+    const groups = await this.turnaroundAggregates(groupBy, f);
+    const names = groupBy === 'approver' ? await this.usernames([...groups.keys()]) : null;
+    const out: TurnaroundRow[] = [...groups.entries()]
+      .filter(([, g]) => g.n > 0)
+      .map(([k, g]) => {
+        const buckets: Bucket[] = [...g.minutes.entries()].map(([value, count]) => ({ value, count }));
+        const median = nearestRank(buckets, 0.5);
+        const p90 = nearestRank(buckets, 0.9);
+        return {
+          key: names ? (k === null ? null : (names.get(k) ?? k)) : k,
+          completed: g.n,
+          onTime: g.onTime,
+          onTimeRate: round(g.onTime / g.n, 4),
+          meanWorkingHours: round(g.worked / g.n / HOUR_MS, 3),
+          medianWorkingHours: median === null ? null : round(median / 60, 3),
+          p90WorkingHours: p90 === null ? null : round(p90 / 60, 3),
+          meanElapsedDays: g.elapsedN ? round(g.elapsed / g.elapsedN / DAY_MS, 3) : null,
+        };
+      });
+    out.sort((a, b) => b.completed - a.completed || String(a.key).localeCompare(String(b.key)));
+    return { from: f.from, to: f.to, groupBy, filters: this.filterView(f), rows: out };
+  }
+
+  /**
+   * Each group's figures: from the rollups when the filters are ones they are kept by (a hall, or
+   * the grouped dimension's own key), otherwise counted from the facts.
+   */
+  private async turnaroundAggregates(
+    groupBy: TurnaroundGroup,
+    f: ReportFilters,
+  ): Promise<Map<string | null, Aggregate>> {
+    const itemOk = !f.itemCode || groupBy === 'item';
+    const departmentOk = !f.departmentCode || groupBy === 'department';
+    if (itemOk && departmentOk) {
+      const onlyKey = groupBy === 'item' ? f.itemCode : groupBy === 'department' ? f.departmentCode : undefined;
+      return this.rollups.aggregate(groupBy, f.hallCode ?? '', f.from, f.to, onlyKey);
+    }
     const stepLevel = groupBy === 'department' || groupBy === 'step' || groupBy === 'approver';
     const where: Where = { sql: [], params: [] };
     if (stepLevel) {
@@ -124,40 +166,20 @@ export class ReportsService {
       elapsed: string | null;
       with_elapsed: string | number;
     }[];
-
-    const groups = new Map<
-      string | null,
-      { buckets: Bucket[]; n: number; worked: number; onTime: number; elapsed: number; withElapsed: number }
-    >();
+    const groups = new Map<string | null, Aggregate>();
     for (const r of rows) {
       const k = r.k === null ? null : String(r.k);
-      const g = groups.get(k) ?? { buckets: [], n: 0, worked: 0, onTime: 0, elapsed: 0, withElapsed: 0 };
+      const g = groups.get(k) ?? emptyAggregate();
       const n = Number(r.n);
-      g.buckets.push({ value: Number(r.m), count: n });
+      g.minutes.set(Number(r.m), (g.minutes.get(Number(r.m)) ?? 0) + n);
       g.n += n;
       g.worked += Number(r.worked);
       g.onTime += Number(r.on_time ?? 0);
       g.elapsed += Number(r.elapsed ?? 0);
-      g.withElapsed += Number(r.with_elapsed);
+      g.elapsedN += Number(r.with_elapsed);
       groups.set(k, g);
     }
-    const names = groupBy === 'approver' ? await this.usernames([...groups.keys()]) : null;
-    const out: TurnaroundRow[] = [...groups.entries()].map(([k, g]) => {
-      const median = nearestRank(g.buckets, 0.5);
-      const p90 = nearestRank(g.buckets, 0.9);
-      return {
-        key: names ? (k === null ? null : (names.get(k) ?? k)) : k,
-        completed: g.n,
-        onTime: g.onTime,
-        onTimeRate: g.n ? round(g.onTime / g.n, 4) : null,
-        meanWorkingHours: g.n ? round(g.worked / g.n / HOUR_MS, 3) : null,
-        medianWorkingHours: median === null ? null : round(median / 60, 3),
-        p90WorkingHours: p90 === null ? null : round(p90 / 60, 3),
-        meanElapsedDays: g.withElapsed ? round(g.elapsed / g.withElapsed / DAY_MS, 3) : null,
-      };
-    });
-    out.sort((a, b) => b.completed - a.completed || String(a.key).localeCompare(String(b.key)));
-    return { from: f.from, to: f.to, groupBy, filters: this.filterView(f), rows: out };
+    return groups;
   }
 
   async backlog(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<BacklogReport> {
@@ -288,10 +310,96 @@ export class ReportsService {
     return { from: f.from, to: f.to, interval, filters: this.filterView(f), rows: [...rows.values()] };
   }
 
+  /**
+   * 好差评: evaluations given in the period per score, the bad-review rate, and the follow-ups
+   * (整改) those opened: closed, closed within their clock, and open past due now.
+   */
+  async satisfaction(actor: Actor, groupBy: SatisfactionGroup, filters: ReportFilters): Promise<SatisfactionReport> {
+    const f = this.scoped(actor, filters);
+    const now = this.clock.now();
+    const where = this.requestWhere(f, 'e');
+    const key = groupBy === 'hall' ? 'e.hall_code' : 'e.item_code';
+    const period = [zoneMidnight(f.from), zoneMidnight(nextDate(f.to))];
+    const filter = where.sql.map((w) => `AND ${w}`).join(' ');
+    // The scores from the covering index alone; then only the bad reviews' follow-ups and clocks.
+    const scores = (await this.dataSource.query(
+      `SELECT ${key} AS k, e.score AS score, COUNT(*) AS n FROM evaluations e
+        WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${filter}
+        GROUP BY k, score`,
+      [...period, ...where.params],
+    )) as { k: string | null; score: number; n: string }[];
+    const followUps = (await this.dataSource.query(
+      `SELECT ${key} AS k, COUNT(fu.id) AS opened, SUM(fu.status = 'closed') AS closed,
+              SUM(fu.status = 'closed' AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at) AS on_time,
+              SUM(fu.status <> 'closed' AND c.stopped_at IS NULL AND c.paused_at IS NULL
+                  AND (c.overdue_at IS NOT NULL OR c.due_at <= ?)) AS overdue
+         FROM evaluations e
+         JOIN follow_ups fu ON fu.evaluation_id = e.id
+         LEFT JOIN sla_clocks c ON c.request_id = e.request_id AND c.kind = 'follow-up'
+        WHERE e.evaluated_at >= ? AND e.evaluated_at < ? AND e.score <= 2 ${filter}
+        GROUP BY k`,
+      [now, ...period, ...where.params],
+    )) as { k: string | null; opened: string; closed: string | null; on_time: string | null; overdue: string | null }[];
+    const rows = [
+      ...scores.map((r) => ({ ...r, opened: '0', closed: null, on_time: null, overdue: null })),
+      ...followUps.map((r) => ({ ...r, score: 0, n: '0' })),
+    ];
+    const empty = (k: string | null): SatisfactionRow => ({
+      key: k,
+      evaluations: 0,
+      score1: 0,
+      score2: 0,
+      score3: 0,
+      score4: 0,
+      score5: 0,
+      meanScore: null,
+      badReviews: 0,
+      badReviewRate: null,
+      followUpsOpened: 0,
+      followUpsClosed: 0,
+      followUpsClosedOnTime: 0,
+      followUpOnTimeRate: null,
+      followUpsOverdue: 0,
+    });
+    const total = empty(null);
+    const groups = new Map<string | null, SatisfactionRow>();
+    const sums = new Map<SatisfactionRow, number>();
+    for (const r of rows) {
+      const k = r.k === null ? null : String(r.k);
+      const g = groups.get(k) ?? empty(k);
+      groups.set(k, g);
+      for (const row of [g, total]) {
+        const n = Number(r.n);
+        const score = Number(r.score);
+        if (score >= 1 && score <= 5) {
+          row.evaluations += n;
+          row[`score${score as 1 | 2 | 3 | 4 | 5}`] += n;
+          if (score <= 2) row.badReviews += n;
+          sums.set(row, (sums.get(row) ?? 0) + score * n);
+        }
+        row.followUpsOpened += Number(r.opened);
+        row.followUpsClosed += Number(r.closed ?? 0);
+        row.followUpsClosedOnTime += Number(r.on_time ?? 0);
+        row.followUpsOverdue += Number(r.overdue ?? 0);
+      }
+    }
+    for (const row of [total, ...groups.values()]) {
+      if (row.evaluations > 0) {
+        row.meanScore = round((sums.get(row) ?? 0) / row.evaluations, 3);
+        row.badReviewRate = round(row.badReviews / row.evaluations, 4);
+      }
+      if (row.followUpsClosed > 0) row.followUpOnTimeRate = round(row.followUpsClosedOnTime / row.followUpsClosed, 4);
+    }
+    const out = [...groups.values()].sort(
+      (a, b) => b.evaluations - a.evaluations || String(a.key).localeCompare(String(b.key)),
+    );
+    return { from: f.from, to: f.to, groupBy, filters: this.filterView(f), total, rows: out };
+  }
+
   /** Hall, item and department filters on a table of requests (or their facts) aliased `alias`. */
   private requestWhere(f: ReportFilters, alias: string): Where {
     const where: Where = { sql: [], params: [] };
-    const id = alias === 'f' ? 'f.request_id' : `${alias}.id`;
+    const id = alias === 'r' ? 'r.id' : `${alias}.request_id`;
     if (f.hallCode) this.add(where, `${alias}.hall_code = ?`, f.hallCode);
     if (f.itemCode) this.add(where, `${alias}.item_code = ?`, f.itemCode);
     if (f.departmentCode) {

@@ -87,3 +87,36 @@ export interface ReportTable {
   columns: { key: string; label: string; type: 'string' | 'number' | 'percent' | 'datetime' }[];
   rows: readonly object[];
 }
+
+export const SATISFACTION_GROUPS = ['hall', 'item'] as const;
+export type SatisfactionGroup = (typeof SATISFACTION_GROUPS)[number];
+
+export interface SatisfactionRow {
+  /** The hall or item; null for the row of the whole period. */
+  key: string | null;
+  evaluations: number;
+  score1: number;
+  score2: number;
+  score3: number;
+  score4: number;
+  score5: number;
+  meanScore: number | null;
+  /** Scores of 1 or 2 (差评). */
+  badReviews: number;
+  badReviewRate: number | null;
+  /** Follow-ups (整改) opened in the period, how many closed, closed in time, and open past due now. */
+  followUpsOpened: number;
+  followUpsClosed: number;
+  followUpsClosedOnTime: number;
+  followUpOnTimeRate: number | null;
+  followUpsOverdue: number;
+}
+
+export interface SatisfactionReport {
+  from: string;
+  to: string;
+  groupBy: SatisfactionGroup;
+  filters: Omit<ReportFilters, 'from' | 'to'>;
+  total: SatisfactionRow;
+  rows: SatisfactionRow[];
+}

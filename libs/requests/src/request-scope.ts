@@ -1,6 +1,9 @@
-import type { RequestStep, ServiceRequest } from '#database';
+import { notFound } from '#common';
+import { RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
-import type { SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+
+export const REQUEST_ID = /^[1-9]\d{0,18}$/;
 
 /**
  * Who sees which request (API.md, Requests): an applicant their company's, an approver those with
@@ -46,4 +49,25 @@ export function scopeQuery<T extends object>(query: SelectQueryBuilder<T>, actor
         { scopeDepartment: actor.departmentCode ?? '' },
       );
   }
+}
+
+/**
+ * The request and its steps as the actor may see them, its row locked (FOR UPDATE) when `lock`:
+ * every action takes that lock before it changes anything of the request. Not yours is answered
+ * exactly like absent, so nothing reveals that the request exists.
+ */
+export async function loadVisibleRequest(
+  manager: EntityManager,
+  actor: Actor,
+  id: string,
+  lock: boolean,
+): Promise<{ request: ServiceRequest; steps: RequestStep[] }> {
+  if (!REQUEST_ID.test(id)) throw notFound(`request ${id}`);
+  const query = manager.createQueryBuilder(ServiceRequest, 'r').where('r.id = :id', { id });
+  if (lock) query.setLock('pessimistic_write');
+  const request = await query.getOne();
+  if (!request) throw notFound(`request ${id}`);
+  const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
+  if (!canSee(actor, request, steps)) throw notFound(`request ${id}`);
+  return { request, steps };
 }

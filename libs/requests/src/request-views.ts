@@ -10,6 +10,7 @@ import type {
   StepStatus,
   SubmittedMaterial,
 } from '#database';
+import { type EvaluationRecord, type EvaluationView, toEvaluationView } from './evaluation-views.js';
 
 /** The SLA of a request or step (API.md): null when no clock has run for it yet. */
 export type SlaView = SlaObject | null;
@@ -18,9 +19,11 @@ export type SlaView = SlaObject | null;
 export interface RequestSla {
   request: SlaObject | null;
   steps: ReadonlyMap<string, SlaObject>;
+  /** The clock of the follow-up (整改) a poor evaluation opened. */
+  followUp?: SlaObject | null;
 }
 
-const NO_SLA: RequestSla = { request: null, steps: new Map() };
+const NO_SLA: RequestSla = { request: null, steps: new Map(), followUp: null };
 
 export interface OutputView {
   stepKey: string;
@@ -81,6 +84,8 @@ export interface RequestView extends RequestSummaryView {
   /** 延期: the one extension a manager granted, shown to the applicant. */
   extension: ExtensionView | null;
   specialProcedures: SpecialProcedureView[];
+  /** 好差评: the applicant's rating once the request ended, with the follow-up a 1 or 2 opened. */
+  evaluation: EvaluationView | null;
 }
 
 /** 容缺受理: a material accepted as missing or deficient, due by its own date; outputs wait for it. */
@@ -111,9 +116,15 @@ export interface RequestExtras {
   deferredMaterials: DeferredMaterialView[];
   extension: ExtensionView | null;
   specialProcedures: SpecialProcedureView[];
+  evaluation: EvaluationRecord | null;
 }
 
-export const NO_EXTRAS: RequestExtras = { deferredMaterials: [], extension: null, specialProcedures: [] };
+export const NO_EXTRAS: RequestExtras = {
+  deferredMaterials: [],
+  extension: null,
+  specialProcedures: [],
+  evaluation: null,
+};
 
 export interface TaskView {
   requestId: string;
@@ -217,6 +228,7 @@ export function toRequestView(
     deferredMaterials: extras.deferredMaterials,
     extension: extras.extension,
     specialProcedures: extras.specialProcedures,
+    evaluation: extras.evaluation ? toEvaluationView(extras.evaluation, sla.followUp ?? null) : null,
   };
 }
 

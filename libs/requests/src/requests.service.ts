@@ -31,6 +31,7 @@ import {
   type RequestShape,
   type SlaClock,
   type SlaObject,
+  SLA_STATE_SQL,
   SLA_STATES,
   type SlaState,
   SlaService,
@@ -39,10 +40,12 @@ import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { readEvaluation } from './evaluation-views.js';
+import { followUpClockRuns, isEvaluable } from './follow-up-state.js';
 import { fingerprintOf, type IdempotencyContext, IdempotencyStore } from './idempotency.js';
 import { IntakeWriter, type SubmissionRows } from './intake-writer.js';
 import { allocateRequestNumber } from './request-number.js';
-import { canSee, scopeQuery } from './request-scope.js';
+import { loadVisibleRequest, REQUEST_ID, scopeQuery } from './request-scope.js';
 import {
   allStepsApproved,
   isFinalRequestStatus,
@@ -75,21 +78,19 @@ import type {
   SupplementRequestInput,
 } from './requests.types.js';
 
-const REQUEST_ID = /^[1-9]\d{0,18}$/;
 /** Published versions kept in memory; far more than a zone's catalogue has items. */
 const PUBLISHED_VERSIONS_KEPT = 500;
 
-/** Each SLA state as a condition on a clock `c` at :slaNow, the same reading as clockState. */
-const SLA_STATE_SQL: Record<SlaState, string> = {
-  met: 'c.stopped_at IS NOT NULL AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at',
-  breached: 'c.stopped_at IS NOT NULL AND (c.overdue_at IS NOT NULL OR c.stopped_at > c.due_at)',
-  paused: 'c.stopped_at IS NULL AND c.paused_at IS NOT NULL',
-  overdue: 'c.stopped_at IS NULL AND c.paused_at IS NULL AND (c.overdue_at IS NOT NULL OR :slaNow >= c.due_at)',
-  warning:
-    'c.stopped_at IS NULL AND c.paused_at IS NULL AND c.overdue_at IS NULL AND :slaNow < c.due_at AND (c.warned_at IS NOT NULL OR :slaNow >= c.warn_at)',
-  running:
-    'c.stopped_at IS NULL AND c.paused_at IS NULL AND c.overdue_at IS NULL AND c.warned_at IS NULL AND :slaNow < c.warn_at AND :slaNow < c.due_at',
-};
+/** The limits of a request's clocks, from the version it was submitted on. */
+export function clockLimitsOf(version: ItemVersion): ClockLimits {
+  return {
+    calendarCode: version.calendarCode,
+    warnShare: Number(version.warnShare),
+    intake: version.intakeLimit,
+    request: version.promisedLimit,
+    steps: new Map(version.steps.map((s) => [s.key, { promised: s.promisedLimit, legal: s.legalLimit }])),
+  };
+}
 
 /** The request as the SLA clocks see it: its status, where a supplement was asked, its active steps. */
 function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras: RequestExtras): RequestShape {
@@ -98,6 +99,7 @@ function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras:
     supplementStage: request.supplement?.stage ?? null,
     activeSteps: steps.filter((s) => s.status === 'active').map((s) => s.stepKey),
     procedureSteps: extras.specialProcedures.filter((p) => p.endedAt === null).map((p) => p.stepKey),
+    followUpOpen: followUpClockRuns(extras.evaluation?.followUp?.status ?? null),
   };
 }
 
@@ -526,7 +528,7 @@ export class RequestsService {
       return {
         ...loaded,
         clocks: await this.sla.clocksOf(manager, [requestId]),
-        extras: await this.extrasOf(manager, requestId),
+        extras: await this.extrasOf(manager, loaded.request),
       };
     });
     return toRequestView(request, steps, await this.slaOf(clocks, this.clock.now()), extras);
@@ -914,7 +916,7 @@ export class RequestsService {
       request.acceptedAt = now;
       this.activateReady(request, steps, null, change);
       await this.persist(manager, { request, steps }, change);
-      const extras = await this.extrasOf(manager, requestId);
+      const extras = await this.extrasOf(manager, request);
       await this.sla.sync(
         manager,
         requestId,
@@ -957,7 +959,7 @@ export class RequestsService {
         payload: { stepKey: procedure.step_key, procedureId, endedAt: formatInstant(at) },
       });
       const steps = await manager.find(RequestStep, { where: { requestId: request.id } });
-      const extras = await this.extrasOf(manager, String(request.id));
+      const extras = await this.extrasOf(manager, request);
       await this.sla.sync(
         manager,
         String(request.id),
@@ -1002,7 +1004,7 @@ export class RequestsService {
       const change: Change = { now: this.clock.now(), audits: [], events: [], dirtySteps: new Set() };
       await mutate(loaded, change, manager);
       await this.persist(manager, loaded, change);
-      const extras = await this.extrasOf(manager, String(loaded.request.id));
+      const extras = await this.extrasOf(manager, loaded.request);
       const clocks = await this.sla.sync(
         manager,
         String(loaded.request.id),
@@ -1014,8 +1016,9 @@ export class RequestsService {
     });
   }
 
-  /** Deferred materials, the extension and the special procedures of a request. */
-  private async extrasOf(manager: EntityManager, requestId: string): Promise<RequestExtras> {
+  /** Deferred materials, the extension, the special procedures and the evaluation of a request. */
+  private async extrasOf(manager: EntityManager, request: ServiceRequest): Promise<RequestExtras> {
+    const requestId = String(request.id);
     const deferred = (await manager.query(
       'SELECT code, due_at, supplied_at FROM deferred_materials WHERE request_id = ? ORDER BY due_at, code',
       [requestId],
@@ -1056,22 +1059,17 @@ export class RequestsService {
         endsAt: formatInstant(p.ends_at),
         endedAt: p.ended_at ? formatInstant(p.ended_at) : null,
       })),
+      // Only a request that ended with a decision is rated: the others are not looked up.
+      evaluation: isEvaluable(request.status) ? await readEvaluation(manager, requestId) : null,
     };
   }
 
   /** The limits of a request's clocks: its version's promised limits, each step's legal one too. */
   private async limitsOf(versionId: string, manager?: EntityManager): Promise<ClockLimits> {
-    const version = await this.versionById(versionId, manager);
-    return {
-      calendarCode: version.calendarCode,
-      warnShare: Number(version.warnShare),
-      intake: version.intakeLimit,
-      request: version.promisedLimit,
-      steps: new Map(version.steps.map((s) => [s.key, { promised: s.promisedLimit, legal: s.legalLimit }])),
-    };
+    return clockLimitsOf(await this.versionById(versionId, manager));
   }
 
-  /** The views of a request's clocks: the latest of each, the request clock over the intake one. */
+  /** The views of a request's clocks: the latest of each, the request clock over the intake one, the follow-up's. */
   private async slaOf(clocks: readonly SlaClock[], now: Date): Promise<RequestSla> {
     const latest = new Map<string, SlaClock>();
     for (const clock of clocks) latest.set(`${clock.kind}:${clock.stepKey ?? ''}`, clock);
@@ -1080,7 +1078,12 @@ export class RequestsService {
     for (const clock of latest.values()) {
       if (clock.kind === 'step' && clock.stepKey) steps.set(clock.stepKey, await this.sla.view(clock, now));
     }
-    return { request: requestClock ? await this.sla.view(requestClock, now) : null, steps };
+    const followUp = latest.get('follow-up:');
+    return {
+      request: requestClock ? await this.sla.view(requestClock, now) : null,
+      steps,
+      followUp: followUp ? await this.sla.view(followUp, now) : null,
+    };
   }
 
   /** A published version by id, kept in memory: published versions never change. */
@@ -1099,16 +1102,8 @@ export class RequestsService {
     return version;
   }
 
-  private async loadVisible(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Loaded> {
-    if (!REQUEST_ID.test(id)) throw notFound(`request ${id}`);
-    const query = manager.createQueryBuilder(ServiceRequest, 'r').where('r.id = :id', { id });
-    if (lock) query.setLock('pessimistic_write');
-    const request = await query.getOne();
-    if (!request) throw notFound(`request ${id}`);
-    const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
-    // Not yours is answered exactly like absent: nothing reveals that the request exists.
-    if (!canSee(actor, request, steps)) throw notFound(`request ${id}`);
-    return { request, steps };
+  private loadVisible(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Loaded> {
+    return loadVisibleRequest(manager, actor, id, lock);
   }
 
   /** The approver's own step; another department's step is not theirs, so it is not found. */

@@ -57,3 +57,30 @@ describe('planClocks', () => {
     });
   });
 });
+
+describe('the follow-up clock (整改)', () => {
+  const followUp = { kind: 'follow-up' as const, stepKey: null, paused: false };
+  const ended = (followUpOpen?: boolean) => ({
+    status: 'completed',
+    supplementStage: null,
+    activeSteps: [],
+    followUpOpen,
+  });
+
+  it('runs on an ended request while its follow-up is open, and only then', () => {
+    expect(desiredClocks(ended(true))).toEqual([followUp]);
+    expect(desiredClocks(ended(false))).toEqual([]);
+    expect(desiredClocks(ended())).toEqual([]);
+  });
+
+  it('starts when a poor evaluation opens it and stops at the feedback, leaving the request clocks alone', () => {
+    expect(planClocks([], desiredClocks(ended(true)))).toEqual({ start: [followUp], stop: [], pause: [], resume: [] });
+    expect(planClocks([followUp], desiredClocks(ended(true)))).toEqual({ start: [], stop: [], pause: [], resume: [] });
+    expect(planClocks([followUp], desiredClocks(ended(false)))).toEqual({
+      start: [],
+      stop: [followUp],
+      pause: [],
+      resume: [],
+    });
+  });
+});

@@ -13,6 +13,8 @@ export interface RequestShape {
   activeSteps: readonly string[];
   /** Active steps in a special procedure (特别程序) now. */
   procedureSteps?: readonly string[];
+  /** A follow-up (整改) of a poor evaluation is open: not yet fed back to the applicant. */
+  followUpOpen?: boolean;
 }
 
 const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === b.stepKey;
@@ -24,9 +26,15 @@ const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === 
  * - in progress: the request clock and one clock per active step;
  * - waiting for a supplement asked by a department: the same clocks, paused;
  * - a step in a special procedure: its clock and the request's paused, the other steps' running;
- * - ended: none.
+ * - ended: none;
+ * - and, whatever the status, a follow-up's clock while the follow-up is open (it stops at the feedback).
  */
 export function desiredClocks(request: RequestShape): ClockSlot[] {
+  const followUp: ClockSlot[] = request.followUpOpen ? [{ kind: 'follow-up', stepKey: null, paused: false }] : [];
+  return [...requestClocks(request), ...followUp];
+}
+
+function requestClocks(request: RequestShape): ClockSlot[] {
   switch (request.status) {
     case 'submitted':
       return [{ kind: 'intake', stepKey: null, paused: false }];

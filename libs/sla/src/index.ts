@@ -1,4 +1,5 @@
 export * from './sla-clock.js';
 export * from './clock-plan.js';
+export * from './sla-state-sql.js';
 export * from './sla.service.js';
 export * from './sla.module.js';

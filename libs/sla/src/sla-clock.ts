@@ -9,7 +9,8 @@ import { addWorkingTime, type CalendarDefinition, type WorkingTimeLimit, working
 export const SLA_STATES = ['running', 'paused', 'warning', 'overdue', 'met', 'breached'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
-export const CLOCK_KINDS = ['intake', 'request', 'step'] as const;
+/** `follow-up`: the limit of a follow-up (整改) opened by a poor evaluation, after the request ended. */
+export const CLOCK_KINDS = ['intake', 'request', 'step', 'follow-up'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /** The default share of the limit after which a clock warns (DESIGN.md: 80%). */

@@ -7,9 +7,10 @@ import {
   type WorkingTimeLimit,
 } from '#calendar';
 import { Clock, DomainError, formatInstant } from '#common';
+import { APP_CONFIG, type AppConfig } from '#config';
 import type { TimeLimit } from '#database';
 import { type OutboxEntry, OutboxWriter } from '#queue';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type ClockSlot, desiredClocks, planClocks, type RequestShape } from './clock-plan.js';
@@ -61,6 +62,8 @@ export interface ClockLimits {
   warnShare?: number;
   request: TimeLimit;
   steps: ReadonlyMap<string, { promised: TimeLimit; legal: TimeLimit }>;
+  /** A follow-up's (整改) limit; FOLLOW_UP_LIMIT_WORKING_DAYS when absent. */
+  followUp?: TimeLimit | null;
 }
 
 interface ClockRecord {
@@ -134,7 +137,13 @@ export class SlaService {
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The limit of a follow-up (整改) opened by a poor evaluation, unless the request's limits name one. */
+  get followUpLimit(): TimeLimit {
+    return { value: this.config.followUps.limitWorkingDays, unit: 'workingDays' };
+  }
 
   /** The revision of the calendar new clocks are laid out on. */
   revisionOf(calendarCode: string): number {
@@ -188,7 +197,9 @@ export class SlaService {
             ? (known.intake ?? INTAKE_LIMIT)
             : slot.kind === 'request'
               ? known.request
-              : step?.promised;
+              : slot.kind === 'follow-up'
+                ? (known.followUp ?? this.followUpLimit)
+                : step?.promised;
         if (!limit)
           throw new Error(`no limit for the ${slot.kind} clock ${slot.stepKey ?? ''} of request ${requestId}`);
         const warnShare = known.warnShare ?? DEFAULT_WARN_SHARE;

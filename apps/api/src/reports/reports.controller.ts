@@ -8,6 +8,7 @@ import {
   type ReportFormat,
   ReportsService,
   type ReportTable,
+  satisfactionTable,
   throughputTable,
   toCsv,
   toXlsx,
@@ -18,7 +19,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Response } from 'express';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
-import { PeriodQueryDto, ReportFilterQueryDto, ThroughputQueryDto, TurnaroundQueryDto } from './reports.dto.js';
+import {
+  PeriodQueryDto,
+  ReportFilterQueryDto,
+  SatisfactionQueryDto,
+  ThroughputQueryDto,
+  TurnaroundQueryDto,
+} from './reports.dto.js';
 
 const DAY_MS = 86_400_000;
 /** Ten years: the longest period a report covers in one answer. */
@@ -97,6 +104,32 @@ export class ReportsController {
   ) {
     const report = await this.reports.overdue(actor, this.filters(query));
     return this.answer(res, query.format, report, () => overdueTable(report), 'overdue');
+  }
+
+  @Get('satisfaction')
+  @ApiOperation({
+    summary:
+      '好差评 of a period per hall or item: evaluations per score, mean, bad-review rate, and the follow-ups (整改) they opened: closed, closed on time, overdue now',
+  })
+  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  @ApiOkResponse({
+    description:
+      '{from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}',
+  })
+  @ApiErrors(400, 401, 403)
+  async satisfaction(
+    @CurrentActor() actor: Actor,
+    @Query() query: SatisfactionQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const report = await this.reports.satisfaction(actor, query.groupBy ?? 'hall', this.period(query));
+    return this.answer(
+      res,
+      query.format,
+      report,
+      () => satisfactionTable(report),
+      `satisfaction-${report.groupBy}-${report.from}-${report.to}`,
+    );
   }
 
   @Get('throughput')

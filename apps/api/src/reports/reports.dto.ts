@@ -1,6 +1,8 @@
 import { CODE_PATTERN } from '#catalogue';
 import {
   REPORT_FORMATS,
+  SATISFACTION_GROUPS,
+  type SatisfactionGroup,
   type ReportFormat,
   THROUGHPUT_INTERVALS,
   type ThroughputInterval,
@@ -71,4 +73,11 @@ export class ThroughputQueryDto extends PeriodQueryDto {
   @IsOptional()
   @IsIn(THROUGHPUT_INTERVALS, { message: `interval must be one of ${THROUGHPUT_INTERVALS.join(', ')}` })
   interval?: ThroughputInterval;
+}
+
+export class SatisfactionQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({ enum: SATISFACTION_GROUPS, default: 'hall' })
+  @IsOptional()
+  @IsIn(SATISFACTION_GROUPS, { message: `groupBy must be one of ${SATISFACTION_GROUPS.join(', ')}` })
+  groupBy?: SatisfactionGroup;
 }

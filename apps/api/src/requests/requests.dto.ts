@@ -22,6 +22,8 @@ import {
 import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
 import { MaxJsonSize } from '../http/json-size.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
+import { EvaluationDto } from './evaluations.dto.js';
+import { SlaDto } from './sla.dto.js';
 
 export const FORM_MAX_BYTES = 256 * 1024;
 export const MAX_MATERIALS = 200;
@@ -233,18 +235,6 @@ export class SpecialProcedureViewDto {
   @ApiProperty({ type: String, nullable: true }) endedAt: string | null;
 }
 
-export class SlaDto {
-  @ApiProperty({ enum: ['running', 'paused', 'warning', 'overdue', 'met', 'breached'] }) state: string;
-  @ApiProperty({ example: '2026-11-30T17:00:00.000+08:00' }) dueAt: string;
-  @ApiProperty({ example: '2026-11-30T10:36:00.000+08:00', description: 'when the clock warns (80% of the limit)' })
-  warnAt: string;
-  @ApiPropertyOptional({ description: 'steps: when the matter’s legal limit (法定时限) runs out' }) legalDueAt?: string;
-  @ApiProperty({ description: 'working minutes that passed while the clock was paused (not counted)' })
-  pausedMinutes: number;
-  @ApiProperty({ description: 'working minutes left to dueAt; negative once overdue' })
-  remainingWorkingMinutes: number;
-}
-
 export class OutputDto {
   @ApiProperty({ example: 'licence' }) stepKey: string;
   @ApiProperty({ example: 'licence' }) kind: string;
@@ -310,6 +300,12 @@ export class RequestDto extends RequestSummaryDto {
   @ApiProperty({ type: ExtensionViewDto, nullable: true, description: '延期: at most one, granted by a manager' })
   extension: ExtensionViewDto | null;
   @ApiProperty({ type: [SpecialProcedureViewDto] }) specialProcedures: SpecialProcedureViewDto[];
+  @ApiProperty({
+    type: EvaluationDto,
+    nullable: true,
+    description: '好差评: the applicant’s rating once the request ended, with the follow-up (整改) a 1 or 2 opened',
+  })
+  evaluation: EvaluationDto | null;
 }
 
 export class RequestPageDto {
@@ -326,7 +322,11 @@ class TimelineActorDto {
 export class TimelineEventDto {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'request.accepted' }) action: string;
-  @ApiProperty({ type: String, nullable: true, description: 'the request’s or, for step.*, the step’s status' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the request’s or, for step.*, the step’s, for follow-up.*, the follow-up’s status',
+  })
   statusFrom: string | null;
   @ApiProperty({ type: String, nullable: true }) statusTo: string | null;
   @ApiProperty({ type: TimelineActorDto, nullable: true }) actor: TimelineActorDto | null;

@@ -3,16 +3,20 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { ReportFacts } from '#reports';
+import { ReportFacts, ReportRollups } from '#reports';
 import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
+
+/** Report periods recomputed per run of the refresh schedule: a few seconds of work at most. */
+const REFRESH_BATCH = 50;
 
 /** Reacts to domain events relayed from the outbox; every handler is idempotent (events may arrive twice). */
 @Processor('events', { concurrency: 8 })
 export class EventsProcessor extends WorkerHost {
   static readonly queue = 'events' as const;
   static readonly handles = [
+    'reports.refresh',
     'user.created',
     'request.submitted',
     'request.accepted',
@@ -25,6 +29,10 @@ export class EventsProcessor extends WorkerHost {
     'step.activated',
     'step.approved',
     'step.denied',
+    'follow-up.opened',
+    'follow-up.verified',
+    'follow-up.rectified',
+    'follow-up.closed',
     'request.extended',
     'request.intake-overdue',
     'sla.procedure-started',
@@ -40,6 +48,7 @@ export class EventsProcessor extends WorkerHost {
     private readonly sla: SlaService,
     private readonly requests: RequestsService,
     private readonly facts: ReportFacts,
+    private readonly rollups: ReportRollups,
   ) {
     super();
   }
@@ -47,6 +56,8 @@ export class EventsProcessor extends WorkerHost {
   async process(job: Job): Promise<void> {
     const typed = job as unknown as Extract<AnyJob, { name: (typeof EventsProcessor.handles)[number] }>;
     switch (typed.name) {
+      case 'reports.refresh':
+        return this.rollups.refresh(REFRESH_BATCH).then(() => undefined);
       case 'user.created':
         return this.notifications.welcomeUser(typed.data.eventId, typed.data.userId);
       case 'request.refused':
@@ -85,6 +96,16 @@ export class EventsProcessor extends WorkerHost {
           typed.name,
           typed.data.requestId,
           typed.data.stepKey,
+        );
+      case 'follow-up.opened':
+      case 'follow-up.verified':
+      case 'follow-up.rectified':
+      case 'follow-up.closed':
+        return this.notifications.notifyFollowUp(
+          typed.data.eventId,
+          typed.name,
+          typed.data.requestId,
+          typed.data.followUpId,
         );
       case 'sla.clock-changed':
         return this.timers.schedule(typed.data.clockId);

@@ -9,6 +9,8 @@ import { IntakeLimit1796400000000 } from './1796400000000-intake-limit.js';
 import { AuditChain1796500000000 } from './1796500000000-audit-chain.js';
 import { LoginFailures1796600000000 } from './1796600000000-login-failures.js';
 import { Reports1796700000000 } from './1796700000000-reports.js';
+import { Evaluations1796800000000 } from './1796800000000-evaluations.js';
+import { ReportRollups1796900000000 } from './1796900000000-report-rollups.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   AuditChain1796500000000,
   LoginFailures1796600000000,
   Reports1796700000000,
+  Evaluations1796800000000,
+  ReportRollups1796900000000,
 ];

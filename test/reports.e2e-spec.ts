@@ -1,6 +1,6 @@
 import { Clock } from '#common';
 import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
-import { ReportFacts, ReportRollups } from '#reports';
+import { DailyCounts, ReportFacts, ReportRollups } from '#reports';
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -20,8 +20,24 @@ class SetClock extends Clock {
 }
 
 const HOUR = 3_600_000;
-/** Monday 2027-03-01 09:00 in the zone: far enough ahead that no timer of the worker fires during the test. */
-const T0 = Date.parse('2027-03-01T01:00:00Z');
+/**
+ * 09:00 in the zone on a Monday that is the first of its month, years ahead (no timer of the
+ * worker fires during the test) and different for each run: the database is shared with earlier
+ * runs, and a day counted for the reports is final.
+ */
+const MONTH_STARTS = Array.from(
+  { length: 12 * 400 },
+  (_, i) => new Date(Date.UTC(2030 + Math.floor(i / 12), i % 12, 1)),
+)
+  .filter((d) => d.getUTCDay() === 1)
+  .map((d) => d.toISOString().slice(0, 10));
+const D0 = MONTH_STARTS[Math.floor(Date.now() / 1000) % MONTH_STARTS.length];
+const T0 = Date.parse(`${D0}T01:00:00Z`);
+const dayAfter = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const D1 = dayAfter(D0, 1);
+const D2 = dayAfter(D0, 2);
+const MONTH_END = new Date(Date.UTC(Number(D0.slice(0, 4)), Number(D0.slice(5, 7)), 0)).toISOString().slice(0, 10);
 
 function usccOf(region: string): string {
   let n = Date.now();
@@ -206,7 +222,7 @@ describe('reports: every figure against the requests’ known timelines', () => 
     await app?.close();
   });
 
-  const period = `from=2027-03-01&to=2027-03-03&itemCode=${ITEM}`;
+  const period = `from=${D0}&to=${D2}&itemCode=${ITEM}`;
   const turnaround = async (groupBy: string, token = tokens.manager) =>
     (await get(`/reports/turnaround?${period}&groupBy=${groupBy}`, token).expect(200)).body as {
       rows: ReturnType<typeof expectedRow>[];
@@ -239,15 +255,15 @@ describe('reports: every figure against the requests’ known timelines', () => 
     const only = async (query: string) =>
       (await get(`/reports/turnaround?${query}&itemCode=${ITEM}`).expect(200)).body.rows as { completed: number }[];
     // r3 ended on the 2nd (zone date), r1 and r2 on the 1st.
-    expect((await only('from=2027-03-01&to=2027-03-01'))[0].completed).toBe(2);
-    expect((await only('from=2027-03-02&to=2027-03-02'))[0].completed).toBe(1);
-    expect(await only('from=2027-03-03&to=2027-03-31')).toEqual([]);
-    expect(await only(`from=2027-03-01&to=2027-03-03&hallCode=${OTHER_HALL}`)).toEqual([]);
-    expect((await only(`from=2027-03-01&to=2027-03-03&departmentCode=${DEPT_B}`))[0].completed).toBe(3);
+    expect((await only(`from=${D0}&to=${D0}`))[0].completed).toBe(2);
+    expect((await only(`from=${D1}&to=${D1}`))[0].completed).toBe(1);
+    expect(await only(`from=${D2}&to=${MONTH_END}`)).toEqual([]);
+    expect(await only(`from=${D0}&to=${D2}&hallCode=${OTHER_HALL}`)).toEqual([]);
+    expect((await only(`from=${D0}&to=${D2}&departmentCode=${DEPT_B}`))[0].completed).toBe(3);
   });
 
   it('gives the same figures from the facts, from fresh or stale rollups, after duplicate events and after a rebuild', async () => {
-    const month = `from=2027-03-01&to=2027-03-31&itemCode=${ITEM}`;
+    const month = `from=${D0}&to=${MONTH_END}&itemCode=${ITEM}`;
     const figures = () =>
       Promise.all(
         ['item', 'department', 'approver'].flatMap((groupBy) =>
@@ -289,7 +305,7 @@ describe('reports: every figure against the requests’ known timelines', () => 
 
   it('backlog: the open requests by status and age', async () => {
     const body = (await get(`/reports/backlog?itemCode=${ITEM}`).expect(200)).body;
-    expect(body.asOf).toBe('2027-03-02T16:00:00.000+08:00');
+    expect(body.asOf).toBe(`${D1}T16:00:00.000+08:00`);
     expect(body.rows).toEqual([
       { status: 'submitted', total: 1, under1d: 0, '1to3d': 1, '3to7d': 0, '7to15d': 0, over15d: 0 },
       { status: 'supplement_required', total: 0, under1d: 0, '1to3d': 0, '3to7d': 0, '7to15d': 0, over15d: 0 },
@@ -331,14 +347,30 @@ describe('reports: every figure against the requests’ known timelines', () => 
   it('throughput per day and per week', async () => {
     const day = (await get(`/reports/throughput?${period}&interval=day`).expect(200)).body;
     expect(day.rows).toEqual([
-      { period: '2027-03-01', submitted: 7, accepted: 5, completed: 2, denied: 1, refused: 1, withdrawn: 0 },
-      { period: '2027-03-02', submitted: 0, accepted: 0, completed: 1, denied: 0, refused: 0, withdrawn: 0 },
-      { period: '2027-03-03', submitted: 0, accepted: 0, completed: 0, denied: 0, refused: 0, withdrawn: 0 },
+      { period: `${D0}`, submitted: 7, accepted: 5, completed: 2, denied: 1, refused: 1, withdrawn: 0 },
+      { period: `${D1}`, submitted: 0, accepted: 0, completed: 1, denied: 0, refused: 0, withdrawn: 0 },
+      { period: `${D2}`, submitted: 0, accepted: 0, completed: 0, denied: 0, refused: 0, withdrawn: 0 },
     ]);
     const week = (await get(`/reports/throughput?${period}&interval=week`).expect(200)).body;
     expect(week.rows).toEqual([
-      { period: '2027-03-01', submitted: 7, accepted: 5, completed: 3, denied: 1, refused: 1, withdrawn: 0 },
+      { period: `${D0}`, submitted: 7, accepted: 5, completed: 3, denied: 1, refused: 1, withdrawn: 0 },
     ]);
+    // Once a day is over the worker counts it, and the same figures come from the counts.
+    const daily = app.get(DailyCounts);
+    await expect(daily.count(`${D1}`)).rejects.toThrow(`${D1} is not over yet`);
+    await daily.count(`${D0}`);
+    expect((await get(`/reports/throughput?${period}&interval=day`).expect(200)).body.rows).toEqual(day.rows);
+    expect((await get(`/reports/throughput?${period}&interval=week`).expect(200)).body.rows).toEqual(week.rows);
+    const [{ n }] = (await db.query(
+      "SELECT COALESCE(SUM(n), 0) AS n FROM report_daily_counts WHERE item_code = ? AND metric = 'submitted'",
+      [ITEM],
+    )) as { n: string }[];
+    expect(Number(n)).toBe(7);
+    const [{ days }] = (await db.query('SELECT COUNT(*) AS days FROM report_daily_days WHERE day BETWEEN ? AND ?', [
+      D0,
+      D2,
+    ])) as { days: string }[];
+    expect(Number(days)).toBe(1);
   });
 
   it('answers CSV with a BOM and XLSX as a typed workbook, with the same figures', async () => {
@@ -353,7 +385,7 @@ describe('reports: every figure against the requests’ known timelines', () => 
       .expect(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(
-      /attachment; filename="turnaround-department-2027-03-01-2027-03-03\.csv"/,
+      new RegExp(`attachment; filename="turnaround-department-${D0}-${D2}\\.csv"`),
     );
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -465,6 +497,12 @@ describe('reports: every figure against the requests’ known timelines', () => 
     expect(body.total).toEqual({ ...expected, key: null });
     const byHall = (await get(`/reports/satisfaction?${period}&groupBy=hall`).expect(200)).body;
     expect(byHall.rows).toEqual([{ ...expected, key: HALL }]);
+    // The day of the evaluations counted: the same figures from the daily counts.
+    await app.get(DailyCounts).count(`${D1}`);
+    expect((await get(`/reports/satisfaction?${period}&groupBy=item`).expect(200)).body.rows).toEqual([expected]);
+    expect((await get(`/reports/satisfaction?${period}&groupBy=hall`).expect(200)).body.rows).toEqual([
+      { ...expected, key: HALL },
+    ]);
     const csv = await get(`/reports/satisfaction?${period}&format=csv`).expect(200);
     expect(csv.text.split('\r\n')[0]).toBe(
       '\ufeffhall,evaluations,score 1,score 2,score 3,score 4,score 5,mean score,bad reviews (1-2),bad-review rate,follow-ups opened,follow-ups closed,closed on time,follow-up on-time rate,follow-ups overdue now',

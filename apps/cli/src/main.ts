@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type AppConfig, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from '#config';
 import { verifyAuditTrail } from '#audit';
-import { ReportFacts, ReportRollups } from '#reports';
+import { DailyCounts, ReportFacts, ReportRollups } from '#reports';
 import { SlaService } from '#sla';
 import { appGrantStatements, buildDataSourceOptions } from '#database';
 import { AdminBootstrap } from '#identity';
@@ -145,7 +145,10 @@ async function reportsRefresh(config: AppConfig): Promise<void> {
   try {
     const started = Date.now();
     const periods = await context.get(ReportRollups).refreshAll();
-    say(`refreshed ${periods} report rollup periods in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const days = await context.get(DailyCounts).countRecent(3660);
+    say(
+      `refreshed ${periods} report rollup periods and counted ${days} days in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await context.close();
   }
@@ -162,7 +165,10 @@ async function reportsRebuild(config: AppConfig): Promise<void> {
     const done = await context.get(ReportFacts).rebuild(5000, (n) => {
       if (n % 100_000 === 0) say(`  ${n} requests…`);
     });
-    say(`rebuilt the report facts of ${done} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const days = await context.get(DailyCounts).recountAll();
+    say(
+      `rebuilt the report facts of ${done} requests, their rollups and ${days} days of counts in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await context.close();
   }

@@ -1,3 +1,4 @@
+export * from './daily-counts.js';
 export * from './formats.js';
 export * from './percentiles.js';
 export * from './report-facts.js';

@@ -4,6 +4,7 @@ import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { DailyCounts, ENDED_METRICS, zoneMidnight } from './daily-counts.js';
 import { type Bucket, nearestRank, round } from './percentiles.js';
 import { type Aggregate, emptyAggregate, ReportRollups } from './rollups.js';
 import {
@@ -25,13 +26,10 @@ import {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const ZONE_OFFSET_MS = 8 * HOUR_MS;
 const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'] as const;
 /** The overdue list stops here; `truncated` says when it did. */
 export const OVERDUE_LIMIT = 5000;
 
-/** Midnight at the start of a zone date (Asia/Shanghai, +08:00), as a UTC instant. */
-export const zoneMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS);
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 /** The Monday of a date's ISO week. */
 const mondayOf = (date: string) => {
@@ -61,6 +59,7 @@ export class ReportsService {
     private readonly calendars: CalendarService,
     private readonly clock: Clock,
     private readonly rollups: ReportRollups,
+    private readonly daily: DailyCounts,
   ) {}
 
   /** A manager bound to a hall or a department reports on it only; asking for another is a 403. */
@@ -271,23 +270,38 @@ export class ReportsService {
 
   async throughput(actor: Actor, interval: ThroughputInterval, filters: ReportFilters): Promise<ThroughputReport> {
     const f = this.scoped(actor, filters);
-    const start = zoneMidnight(f.from);
-    const end = zoneMidnight(nextDate(f.to));
     const where = this.requestWhere(f, 'r');
     const extra = where.sql.map((s) => `AND ${s}`).join(' ');
-    const counted = async (column: 'submitted_at' | 'accepted_at') =>
-      (await this.dataSource.query(
-        `SELECT DATE(r.${column} + INTERVAL 8 HOUR) AS d, COUNT(*) AS n FROM service_requests r
-          WHERE r.${column} >= ? AND r.${column} < ? ${extra} GROUP BY d`,
-        [start, end, ...where.params],
-      )) as { d: Date | string; n: string | number }[];
-    const factWhere = this.requestWhere(f, 'f');
-    const ended = (await this.dataSource.query(
-      `SELECT f.ended_day AS d, f.outcome AS outcome, COUNT(*) AS n FROM report_requests f
-        WHERE f.ended_day BETWEEN ? AND ? ${factWhere.sql.map((s) => `AND ${s}`).join(' ')}
-        GROUP BY d, outcome`,
-      [f.from, f.to, ...factWhere.params],
-    )) as { d: Date | string; outcome: keyof ThroughputRow; n: string | number }[];
+    type Field = Exclude<keyof ThroughputRow, 'period'>;
+    const counts: { day: string; field: Field; n: number }[] = [];
+    // Days already counted come from the daily counts (unless a department filter needs the steps).
+    let live: [string, string][] = [[f.from, f.to]];
+    if (!f.departmentCode) {
+      const read = await this.daily.read(f.from, f.to, ['submitted', 'accepted', ...ENDED_METRICS], f);
+      for (const c of read.counts) counts.push({ day: c.day, field: c.metric as Field, n: c.n });
+      live = read.uncounted;
+    }
+    for (const [a, b] of live) {
+      const range = [zoneMidnight(a), zoneMidnight(nextDate(b))];
+      for (const [field, column] of [
+        ['submitted', 'submitted_at'],
+        ['accepted', 'accepted_at'],
+      ] as const) {
+        const rows = (await this.dataSource.query(
+          `SELECT DATE(r.${column} + INTERVAL 8 HOUR) AS d, COUNT(*) AS n FROM service_requests r
+            WHERE r.${column} >= ? AND r.${column} < ? ${extra} GROUP BY d`,
+          [...range, ...where.params],
+        )) as { d: Date | string; n: string | number }[];
+        for (const r of rows) counts.push({ day: dateText(r.d), field, n: Number(r.n) });
+      }
+      const ended = (await this.dataSource.query(
+        `SELECT DATE(r.ended_at + INTERVAL 8 HOUR) AS d, r.status AS status, COUNT(*) AS n FROM service_requests r
+          WHERE r.ended_at >= ? AND r.ended_at < ? AND r.status IN (${ENDED_METRICS.map(() => '?').join(', ')}) ${extra}
+          GROUP BY d, status`,
+        [...range, ...ENDED_METRICS, ...where.params],
+      )) as { d: Date | string; status: Field; n: string | number }[];
+      for (const r of ended) counts.push({ day: dateText(r.d), field: r.status, n: Number(r.n) });
+    }
 
     const periodOf = (day: string) => (interval === 'week' ? mondayOf(day) : day);
     const rows = new Map<string, ThroughputRow>();
@@ -300,13 +314,7 @@ export class ReportsService {
       const row = rows.get(periodOf(day));
       if (row) row[field] += n;
     };
-    for (const r of await counted('submitted_at')) add(dateText(r.d), 'submitted', Number(r.n));
-    for (const r of await counted('accepted_at')) add(dateText(r.d), 'accepted', Number(r.n));
-    for (const r of ended) {
-      if (r.outcome === 'completed' || r.outcome === 'denied' || r.outcome === 'refused' || r.outcome === 'withdrawn') {
-        add(dateText(r.d), r.outcome, Number(r.n));
-      }
-    }
+    for (const c of counts) add(c.day, c.field, c.n);
     return { from: f.from, to: f.to, interval, filters: this.filterView(f), rows: [...rows.values()] };
   }
 
@@ -322,12 +330,29 @@ export class ReportsService {
     const period = [zoneMidnight(f.from), zoneMidnight(nextDate(f.to))];
     const filter = where.sql.map((w) => `AND ${w}`).join(' ');
     // The scores from the covering index alone; then only the bad reviews' follow-ups and clocks.
-    const scores = (await this.dataSource.query(
-      `SELECT ${key} AS k, e.score AS score, COUNT(*) AS n FROM evaluations e
-        WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${filter}
-        GROUP BY k, score`,
-      [...period, ...where.params],
-    )) as { k: string | null; score: number; n: string }[];
+    const scores: { k: string | null; score: number; n: string }[] = [];
+    let live: [string, string][] = [[f.from, f.to]];
+    if (!f.departmentCode) {
+      const read = await this.daily.read(f.from, f.to, ['score1', 'score2', 'score3', 'score4', 'score5'], f);
+      for (const c of read.counts) {
+        scores.push({
+          k: groupBy === 'hall' ? c.hallCode : c.itemCode,
+          score: Number(c.metric.slice(5)),
+          n: String(c.n),
+        });
+      }
+      live = read.uncounted;
+    }
+    for (const [a, b] of live) {
+      scores.push(
+        ...((await this.dataSource.query(
+          `SELECT ${key} AS k, e.score AS score, COUNT(*) AS n FROM evaluations e
+            WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${filter}
+            GROUP BY k, score`,
+          [zoneMidnight(a), zoneMidnight(nextDate(b)), ...where.params],
+        )) as { k: string | null; score: number; n: string }[]),
+      );
+    }
     const followUps = (await this.dataSource.query(
       `SELECT ${key} AS k, COUNT(fu.id) AS opened, SUM(fu.status = 'closed') AS closed,
               SUM(fu.status = 'closed' AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at) AS on_time,

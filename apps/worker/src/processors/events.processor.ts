@@ -3,7 +3,7 @@ import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { ReportFacts, ReportRollups } from '#reports';
+import { DailyCounts, ReportFacts, ReportRollups } from '#reports';
 import { RequestsService } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
@@ -49,6 +49,7 @@ export class EventsProcessor extends WorkerHost {
     private readonly requests: RequestsService,
     private readonly facts: ReportFacts,
     private readonly rollups: ReportRollups,
+    private readonly daily: DailyCounts,
   ) {
     super();
   }
@@ -57,7 +58,9 @@ export class EventsProcessor extends WorkerHost {
     const typed = job as unknown as Extract<AnyJob, { name: (typeof EventsProcessor.handles)[number] }>;
     switch (typed.name) {
       case 'reports.refresh':
-        return this.rollups.refresh(REFRESH_BATCH).then(() => undefined);
+        await this.rollups.refresh(REFRESH_BATCH);
+        await this.daily.countRecent();
+        return;
       case 'user.created':
         return this.notifications.welcomeUser(typed.data.eventId, typed.data.userId);
       case 'request.refused':

@@ -11,6 +11,7 @@ import { LoginFailures1796600000000 } from './1796600000000-login-failures.js';
 import { Reports1796700000000 } from './1796700000000-reports.js';
 import { Evaluations1796800000000 } from './1796800000000-evaluations.js';
 import { ReportRollups1796900000000 } from './1796900000000-report-rollups.js';
+import { DailyCounts1797000000000 } from './1797000000000-daily-counts.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Reports1796700000000,
   Evaluations1796800000000,
   ReportRollups1796900000000,
+  DailyCounts1797000000000,
 ];

@@ -118,8 +118,18 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
     (await get(`/requests/${id}`, token).expect(200)).body as { status: string; evaluation: Evaluation | null };
   const timeline = async (id: string) =>
     (await get(`/requests/${id}/timeline?limit=100`, tokens.admin).expect(200)).body.items as TimelineEvent[];
-  const followUps = async (token: string, query = '') =>
-    (await get(`/follow-ups?limit=100${query}`, token).expect(200)).body.items as FollowUpItem[];
+  /** Every page: the database is shared, and a zone-wide manager sees earlier runs' open follow-ups too. */
+  const followUps = async (token: string, query = '') => {
+    const all: FollowUpItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await get(`/follow-ups?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, token).expect(200))
+        .body as { items: FollowUpItem[]; nextCursor: string | null };
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  };
   const inbox = async (token: string) =>
     (await get('/notifications?limit=100', token).expect(200)).body.items as { kind: string; message: string }[];
   const audits = (id: string, action: string) =>

@@ -318,6 +318,11 @@ describe('reports: every figure against the requests’ known timelines', () => 
     const r7 = (await get(`/requests/${ids.r7}`).expect(200)).body as { number: string };
     // r7 was accepted at +1 h: its steps were due at +11 h, the request at +25 h; it is now +31 h.
     expect(body.truncated).toBe(false);
+    expect(body.total).toBe(3);
+    const first = (await get(`/reports/overdue?itemCode=${ITEM}&limit=1`).expect(200)).body;
+    expect(first).toMatchObject({ total: 3, truncated: true, items: [body.items[0]] });
+    const refused = await get(`/reports/overdue?itemCode=${ITEM}&limit=0`).expect(400);
+    expect(refused.body.message).toContain('limit must be between 1 and 5000');
     expect(body.items).toEqual([
       expect.objectContaining({
         requestId: ids.r7,

@@ -27,8 +27,9 @@ import {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'] as const;
-/** The overdue list stops here; `truncated` says when it did. */
-export const OVERDUE_LIMIT = 5000;
+/** The overdue list gives the oldest 100 by default and at most 5,000 (a download); `total` counts them all. */
+export const OVERDUE_DEFAULT_LIMIT = 100;
+export const OVERDUE_MAX_LIMIT = 5000;
 
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 /** The Monday of a date's ISO week. */
@@ -223,7 +224,11 @@ export class ReportsService {
     };
   }
 
-  async overdue(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<OverdueReport> {
+  async overdue(
+    actor: Actor,
+    filters: Omit<ReportFilters, 'from' | 'to'>,
+    limit = OVERDUE_DEFAULT_LIMIT,
+  ): Promise<OverdueReport> {
     const f = this.scoped(actor, { from: '', to: '', ...filters });
     const now = this.clock.now();
     const where = this.requestWhere(f, 'r');
@@ -236,7 +241,7 @@ export class ReportsService {
         WHERE c.stopped_at IS NULL AND (c.overdue_at IS NOT NULL OR (c.paused_at IS NULL AND c.due_at <= ?))
           ${where.sql.map((s) => `AND ${s}`).join(' ')}
         ORDER BY c.due_at, c.id
-        LIMIT ${OVERDUE_LIMIT + 1}`,
+        LIMIT ${Math.min(Math.max(1, Math.floor(limit)), OVERDUE_MAX_LIMIT)}`,
       [now, ...where.params],
     )) as {
       request_id: string | number;
@@ -250,8 +255,20 @@ export class ReportsService {
       department_code: string | null;
     }[];
     const items: OverdueItem[] = [];
-    for (const r of rows.slice(0, OVERDUE_LIMIT)) {
+    // The rows come oldest due first: per calendar, the working time from the first due time to
+    // now is counted once, and each next row's only from the row before it (working time adds up).
+    const walk = new Map<string, { total: number; at: Date; since: number }>();
+    for (const r of rows) {
       const cal = await this.calendars.definition(r.calendar_code);
+      let overdue = 0;
+      if (r.due_at < now) {
+        let w = walk.get(r.calendar_code);
+        if (!w)
+          walk.set(r.calendar_code, (w = { total: workingMinutesBetween(cal, r.due_at, now), at: r.due_at, since: 0 }));
+        w.since += workingMinutesBetween(cal, w.at, r.due_at);
+        w.at = r.due_at;
+        overdue = w.total - w.since;
+      }
       items.push({
         requestId: String(r.request_id),
         number: r.number,
@@ -262,10 +279,22 @@ export class ReportsService {
         holder:
           r.kind === 'step' ? { kind: 'department', code: r.department_code } : { kind: 'hall', code: r.hall_code },
         dueAt: formatInstant(r.due_at),
-        overdueWorkingMinutes: r.due_at < now ? Math.round(workingMinutesBetween(cal, r.due_at, now)) : 0,
+        overdueWorkingMinutes: Math.round(overdue),
       });
     }
-    return { asOf: formatInstant(now), filters: this.filterView(f), items, truncated: rows.length > OVERDUE_LIMIT };
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS total FROM sla_clocks c ${where.sql.length > 0 ? 'JOIN service_requests r ON r.id = c.request_id' : ''}
+        WHERE c.stopped_at IS NULL AND (c.overdue_at IS NOT NULL OR (c.paused_at IS NULL AND c.due_at <= ?))
+          ${where.sql.map((s) => `AND ${s}`).join(' ')}`,
+      [now, ...where.params],
+    )) as { total: string | number }[];
+    return {
+      asOf: formatInstant(now),
+      filters: this.filterView(f),
+      total: Number(total),
+      items,
+      truncated: Number(total) > items.length,
+    };
   }
 
   async throughput(actor: Actor, interval: ThroughputInterval, filters: ReportFilters): Promise<ThroughputReport> {
@@ -353,17 +382,30 @@ export class ReportsService {
         )) as { k: string | null; score: number; n: string }[]),
       );
     }
+    // Follow-ups open with their evaluation (same instant, same hall): read by when they opened.
+    const needsItem = groupBy === 'item' || f.itemCode !== undefined;
+    const fuWhere: Where = { sql: [], params: [] };
+    if (f.hallCode) this.add(fuWhere, 'fu.hall_code = ?', f.hallCode);
+    if (f.itemCode) this.add(fuWhere, 'e.item_code = ?', f.itemCode);
+    if (f.departmentCode) {
+      this.add(
+        fuWhere,
+        'EXISTS (SELECT 1 FROM request_steps ds WHERE ds.request_id = fu.request_id AND ds.department_code = ?)',
+        f.departmentCode,
+      );
+    }
     const followUps = (await this.dataSource.query(
-      `SELECT ${key} AS k, COUNT(fu.id) AS opened, SUM(fu.status = 'closed') AS closed,
+      `SELECT ${groupBy === 'hall' ? 'fu.hall_code' : 'e.item_code'} AS k, COUNT(*) AS opened,
+              SUM(fu.status = 'closed') AS closed,
               SUM(fu.status = 'closed' AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at) AS on_time,
               SUM(fu.status <> 'closed' AND c.stopped_at IS NULL AND c.paused_at IS NULL
                   AND (c.overdue_at IS NOT NULL OR c.due_at <= ?)) AS overdue
-         FROM evaluations e
-         JOIN follow_ups fu ON fu.evaluation_id = e.id
-         LEFT JOIN sla_clocks c ON c.request_id = e.request_id AND c.kind = 'follow-up'
-        WHERE e.evaluated_at >= ? AND e.evaluated_at < ? AND e.score <= 2 ${filter}
+         FROM follow_ups fu
+         ${needsItem ? 'JOIN evaluations e ON e.id = fu.evaluation_id' : ''}
+         LEFT JOIN sla_clocks c ON c.kind = 'follow-up' AND c.request_id = fu.request_id
+        WHERE fu.opened_at >= ? AND fu.opened_at < ? ${fuWhere.sql.map((w) => `AND ${w}`).join(' ')}
         GROUP BY k`,
-      [now, ...period, ...where.params],
+      [now, ...period, ...fuWhere.params],
     )) as { k: string | null; opened: string; closed: string | null; on_time: string | null; overdue: string | null }[];
     const rows = [
       ...scores.map((r) => ({ ...r, opened: '0', closed: null, on_time: null, overdue: null })),

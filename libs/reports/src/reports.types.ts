@@ -59,6 +59,8 @@ export interface OverdueItem {
 export interface OverdueReport {
   asOf: string;
   filters: Omit<ReportFilters, 'from' | 'to'>;
+  /** Every clock past due now; `items` holds the oldest `limit` of them. */
+  total: number;
   items: OverdueItem[];
   truncated: boolean;
 }

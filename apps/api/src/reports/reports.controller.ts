@@ -20,6 +20,7 @@ import type { Response } from 'express';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import {
+  OverdueQueryDto,
   PeriodQueryDto,
   ReportFilterQueryDto,
   SatisfactionQueryDto,
@@ -94,15 +95,16 @@ export class ReportsController {
   @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   @ApiOkResponse({
     description:
-      '{asOf, filters, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}',
+      '{asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}',
   })
   @ApiErrors(400, 401, 403)
   async overdue(
     @CurrentActor() actor: Actor,
-    @Query() query: ReportFilterQueryDto,
+    @Query() query: OverdueQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const report = await this.reports.overdue(actor, this.filters(query));
+    const download = query.format === 'csv' || query.format === 'xlsx';
+    const report = await this.reports.overdue(actor, this.filters(query), query.limit ?? (download ? 5000 : 100));
     return this.answer(res, query.format, report, () => overdueTable(report), 'overdue');
   }
 

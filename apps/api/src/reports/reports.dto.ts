@@ -10,7 +10,8 @@ import {
   type TurnaroundGroup,
 } from '#reports';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { codeMessage } from '../catalogue/catalogue.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -80,4 +81,19 @@ export class SatisfactionQueryDto extends PeriodQueryDto {
   @IsOptional()
   @IsIn(SATISFACTION_GROUPS, { message: `groupBy must be one of ${SATISFACTION_GROUPS.join(', ')}` })
   groupBy?: SatisfactionGroup;
+}
+
+export class OverdueQueryDto extends ReportFilterQueryDto {
+  @ApiPropertyOptional({
+    default: 100,
+    minimum: 1,
+    maximum: 5000,
+    description: 'how many of the oldest to list (all up to 5,000 in csv and xlsx)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be between 1 and 5000' })
+  @Max(5000, { message: 'limit must be between 1 and 5000' })
+  limit?: number;
 }

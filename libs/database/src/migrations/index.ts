@@ -12,6 +12,7 @@ import { Reports1796700000000 } from './1796700000000-reports.js';
 import { Evaluations1796800000000 } from './1796800000000-evaluations.js';
 import { ReportRollups1796900000000 } from './1796900000000-report-rollups.js';
 import { DailyCounts1797000000000 } from './1797000000000-daily-counts.js';
+import { ReportIndexes1797100000000 } from './1797100000000-report-indexes.js';
 
 /** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Evaluations1796800000000,
   ReportRollups1796900000000,
   DailyCounts1797000000000,
+  ReportIndexes1797100000000,
 ];

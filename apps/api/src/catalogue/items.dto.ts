@@ -38,6 +38,7 @@ export class ItemStepInputDto {
     type: [String],
     example: [],
     maxItems: MAX_STEPS,
+    items: { type: 'string', pattern: STEP_KEY_PATTERN.source },
     description: 'keys of the steps that must be approved first; none (the default) starts at acceptance',
   })
   @IsOptional()

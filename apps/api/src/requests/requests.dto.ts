@@ -23,6 +23,8 @@ import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js'
 import { MaxJsonSize } from '../http/json-size.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
+/** A request id as the path carries it: the digits of a bigint unsigned. */
+export const REQUEST_ID_PATTERN = /^[1-9]\d{0,18}$/;
 export const FORM_MAX_BYTES = 256 * 1024;
 export const MAX_MATERIALS = 200;
 
@@ -59,7 +61,12 @@ export class CreateRequestDto {
   @Type(() => SubmittedMaterialDto)
   materials: SubmittedMaterialDto[];
 
-  @ApiPropertyOptional({ example: '91320594MA1XK7T2QQ', description: '代办: clerks only, the USCC of the company' })
+  @ApiPropertyOptional({
+    example: '91320594MA1XK7T2QQ',
+    minLength: 1,
+    maxLength: 64,
+    description: '代办: clerks only, the USCC of the company',
+  })
   @IsOptional()
   @IsString()
   @CharLength(1, 64)
@@ -85,9 +92,9 @@ export class RequestListQueryDto extends PageQueryDto {
 }
 
 export class RequestIdParamsDto {
-  @ApiProperty({ example: '42' })
+  @ApiProperty({ example: '42', pattern: REQUEST_ID_PATTERN.source })
   @IsString()
-  @Matches(/^[1-9]\d{0,18}$/, { message: 'id must be a request id (digits)' })
+  @Matches(REQUEST_ID_PATTERN, { message: 'id must be a request id (digits)' })
   id: string;
 }
 
@@ -104,7 +111,7 @@ export class DeferredMaterialDto {
   @Matches(CODE_PATTERN, codeMessage)
   code: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 60 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 60 })
   @IsInt()
   @Min(1)
   @Max(60)
@@ -127,7 +134,7 @@ export class AcceptDto {
 
 /** 延期 (行政许可法 Art. 42: at most ten days more, once). */
 export class ExtensionDto {
-  @ApiProperty({ example: 5, minimum: 1, maximum: 10 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 10 })
   @IsInt({ message: 'workingDays must be an integer' })
   @Min(1)
   @Max(10)
@@ -148,7 +155,11 @@ export class SpecialProcedureDto {
   @Matches(NOT_BLANK, notBlank)
   reason: string;
 
-  @ApiProperty({ example: '2026-12-10T17:00:00+08:00', description: 'ISO 8601 with its offset, in the future' })
+  @ApiProperty({
+    example: '2026-12-10T17:00:00+08:00',
+    format: 'date-time',
+    description: 'ISO 8601 with its offset, in the future',
+  })
   @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 instant with its offset' })
   @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'endsAt must end with its offset (Z or ±HH:MM)' })
   endsAt: string;
@@ -166,7 +177,13 @@ export class ReasonDto {
 }
 
 export class SupplementRequestDto {
-  @ApiProperty({ type: [String], example: ['PREMISES'], minItems: 1, maxItems: MAX_MATERIALS })
+  @ApiProperty({
+    type: [String],
+    example: ['PREMISES'],
+    minItems: 1,
+    maxItems: MAX_MATERIALS,
+    items: { type: 'string', pattern: CODE_PATTERN.source },
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(MAX_MATERIALS)
@@ -194,6 +211,7 @@ export class SupplementDto {
 export class ApproveDto {
   @ApiPropertyOptional({
     example: '91320594MA1XK7T2QQ',
+    minLength: 1,
     maxLength: 64,
     description: 'the licence or certificate number; the request number and step key when omitted',
   })
@@ -203,7 +221,7 @@ export class ApproveDto {
   @Matches(NOT_BLANK, notBlank)
   outputNumber?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000 })
   @IsOptional()
   @IsString()
   @CharLength(1, 1000)

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { RawHttp } from './fuzz/raw-http.js';
 import { createApp } from './helpers.js';
+import { TEST_ENV } from './test-env.js';
 
 /** A message may be one string or a list; this reads both as one text. */
 const messageText = (body: { message: string | string[] }) =>
@@ -8,12 +11,17 @@ const messageText = (body: { message: string | string[] }) =>
 
 describe('hostile input is a clear 4xx or kept byte for byte', () => {
   let app: INestApplication;
+  /** Bytes as given, no content type added: supertest always names one. */
+  let raw: RawHttp;
 
   beforeAll(async () => {
     app = await createApp();
+    await app.listen(0, '127.0.0.1');
+    raw = new RawHttp((app.getHttpServer().address() as AddressInfo).port);
   });
 
   afterAll(async () => {
+    raw.close();
     await app.close();
   });
 
@@ -48,6 +56,47 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       }
       const unknown = await postRaw('/auth/login', '{}', { 'Content-Encoding': 'x-zip' }).expect(415);
       expect(messageText(unknown.body)).toContain('Content-Encoding x-zip is not supported');
+    });
+
+    it('answers a body that is not JSON with 415 naming the content type to send, even a valid login as a form', async () => {
+      const types = [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+      ];
+      for (const type of types) {
+        const res = await http()
+          .post('/api/v1/auth/login')
+          .set('Content-Type', type)
+          .send(`username=admin&password=${TEST_ENV.ADMIN_PASSWORD}`)
+          .expect(415);
+        expect(res.body).toEqual({
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: `request body must be JSON sent with Content-Type: application/json, not ${type}`,
+        });
+      }
+      const untyped = await raw.send({
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: {},
+        body: Buffer.from('{}'),
+      });
+      expect(untyped.status).toBe(415);
+      expect(JSON.parse(untyped.text).message).toBe(
+        'request body must be JSON sent with Content-Type: application/json',
+      );
+    });
+
+    it('takes a JSON body whatever the case of its type or its charset parameter', async () => {
+      for (const type of ['APPLICATION/JSON', 'application/json; charset=utf-8']) {
+        await http()
+          .post('/api/v1/auth/login')
+          .set('Content-Type', type)
+          .send('{"username":"admin","password":"x"}')
+          .expect(401);
+      }
     });
 
     it('answers a body over 1 MB with 413 saying how large a body may be', async () => {

@@ -3,6 +3,7 @@ import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@n
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { requireJsonBody } from './http/json-content-type.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { checkJsonValue } from './http/json-reviver.js';
 
@@ -24,6 +25,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
   // here for the depth check that runs before parsing.
   app.useBodyParser('json', {
@@ -32,7 +34,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     verify: rejectDeepJson,
     reviver: checkJsonValue,
   } as NestExpressBodyParserOptionsFor<'json'>);
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

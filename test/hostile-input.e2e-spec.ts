@@ -99,6 +99,15 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       }
     });
 
+    it('answers a key written twice with 400 naming it and where, instead of silently keeping the last', async () => {
+      const login = `{"username":"nobody","password":"x","username":"admin","password":"${TEST_ENV.ADMIN_PASSWORD}"}`;
+      const res = await postRaw('/auth/login', login).expect(400);
+      expect(res.body.message).toBe('request body has the key "username" twice at the top level: send each key once');
+      const nested = await postRaw('/auth/login', '{"username":"a","password":"b","x":[{"k":1},{"k":1,"\\u006b":2}]}');
+      expect(nested.status).toBe(400);
+      expect(nested.body.message).toBe('request body has the key "k" twice in x[1]: send each key once');
+    });
+
     it('answers a body over 1 MB with 413 saying how large a body may be', async () => {
       const res = await postRaw('/auth/login', `{"username":"${'a'.repeat(1_100_000)}"}`).expect(413);
       expect(res.body.message).toBe('request body is larger than 1 MB');

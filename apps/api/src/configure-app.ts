@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requireJsonBody } from './http/json-content-type.js';
 import { rejectDeepJson } from './http/json-depth.js';
+import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
 
 export const BODY_LIMIT = '1mb';
@@ -27,11 +28,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(helmet());
   app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
-  // here for the depth check that runs before parsing.
+  // here for the checks on the text that run before parsing: nesting depth, keys written twice.
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     strict: true,
-    verify: rejectDeepJson,
+    verify: (req: unknown, res: unknown, body: Buffer, encoding?: string | null) => {
+      rejectDeepJson(req, res, body, encoding);
+      rejectDuplicateKeys(req, res, body, encoding);
+    },
     reviver: checkJsonValue,
   } as NestExpressBodyParserOptionsFor<'json'>);
   app.setGlobalPrefix('api/v1', {

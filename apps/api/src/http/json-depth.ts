@@ -38,7 +38,8 @@ export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): n
   return deepest;
 }
 
-function decode(body: Buffer, encoding: string | null | undefined): string {
+/** A body's bytes as text in its charset. */
+export function decodeBody(body: Buffer, encoding: string | null | undefined): string {
   try {
     return new TextDecoder(encoding ?? 'utf-8').decode(body);
   } catch {
@@ -49,7 +50,7 @@ function decode(body: Buffer, encoding: string | null | undefined): string {
 
 /** body-parser's `verify` hook: refuses an over-deep body with 400 before it is parsed. */
 export function rejectDeepJson(_req: unknown, _res: unknown, body: Buffer, encoding?: string | null): void {
-  if (jsonDepth(decode(body, encoding), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+  if (jsonDepth(decodeBody(body, encoding), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw Object.assign(new Error(`request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`), {
       status: 400,
       type: 'entity.too.deep',

@@ -1,36 +1,129 @@
+import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { MAX_JSON_ITEMS } from '../apps/api/src/http/json-depth.js';
+import { MAX_VALIDATION_MESSAGES } from '../apps/api/src/http/validation-messages.js';
 import { RawHttp } from './fuzz/raw-http.js';
-import { createApp } from './helpers.js';
+import { createApp, login, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
 
 /** A message may be one string or a list; this reads both as one text. */
 const messageText = (body: { message: string | string[] }) =>
   (Array.isArray(body.message) ? body.message : [body.message]).join('\n');
 
+/** A valid USCC no other run has used. */
+function randomUscc(): string {
+  const pick = () => USCC_ALPHABET[Math.floor(Math.random() * USCC_ALPHABET.length)];
+  const first17 = `91320594${Array.from({ length: 9 }, pick).join('')}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+const PASSWORD = 'good-pass-123';
+
 describe('hostile input is a clear 4xx or kept byte for byte', () => {
   let app: INestApplication;
+  let db: DataSource;
   /** Bytes as given, no content type added: supertest always names one. */
   let raw: RawHttp;
+  const u = unique().toUpperCase();
+  const code = (name: string) => `HI-${name}-${u}`;
+  const tokens: Record<string, string> = {};
+  const company = randomUscc();
+  const ITEM = code('ITEM');
+  const DEPT = code('D');
+
+  const http = () => request(app.getHttpServer());
+  const post = (path: string, token: string | undefined, body: object = {}) => {
+    const req = http().post(`/api/v1${path}`);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    return req.send(body);
+  };
+  const get = (path: string, token?: string) => {
+    const req = http().get(`/api/v1${path}`);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    return req;
+  };
+  const postRaw = (path: string, text: string | Buffer, headers: Record<string, string> = {}) => {
+    const req = http().post(`/api/v1${path}`).set('Content-Type', 'application/json');
+    for (const [name, value] of Object.entries(headers)) req.set(name, value);
+    return req.send(text);
+  };
+
+  const submission = (form: object = { companyName: '示范' }) => ({
+    itemCode: ITEM,
+    form,
+    materials: [
+      { code: 'A', reference: 'file:a.pdf' },
+      { code: 'B', reference: 'file:b.pdf' },
+    ],
+  });
+
+  async function submit(form?: object): Promise<string> {
+    const res = await post('/requests', tokens.applicant, submission(form)).expect(201);
+    return res.body.id as string;
+  }
+
+  /** What a request looks like to its applicant, and the audit actions recorded on it. */
+  async function state(id: string): Promise<{ view: Record<string, unknown>; audit: string[] }> {
+    const view = (await get(`/requests/${id}`, tokens.applicant).expect(200)).body as Record<string, unknown>;
+    const rows = (await db.query(
+      "SELECT action FROM audit_events WHERE subject_type = 'request' AND subject_id = ? ORDER BY id",
+      [id],
+    )) as { action: string }[];
+    return { view, audit: rows.map((r) => r.action) };
+  }
 
   beforeAll(async () => {
     app = await createApp();
     await app.listen(0, '127.0.0.1');
     raw = new RawHttp((app.getHttpServer().address() as AddressInfo).port);
+    db = app.get(getDataSourceToken());
+    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
+    const admin = tokens.admin;
+    await post('/departments', admin, { code: DEPT, name: '部门' }).expect(201);
+    await post('/halls', admin, { code: code('H'), name: '大厅', level: 'centre' }).expect(201);
+    const days = (value: number) => ({ value, unit: 'workingDays' });
+    await post('/matters', admin, {
+      code: code('M'),
+      name: '事项',
+      departmentCode: DEPT,
+      promisedLimit: days(1),
+      legalLimit: days(5),
+      materials: [
+        { code: 'A', name: '材料A', required: true, key: true },
+        { code: 'B', name: '材料B', required: true, key: false },
+      ],
+      output: { kind: 'licence', name: '许可证' },
+    }).expect(201);
+    const draft = await post('/items', admin, {
+      code: ITEM,
+      name: '一件事',
+      category: 'enterprise',
+      calendarCode: 'always',
+      promisedLimit: days(3),
+      steps: [{ key: 'only', matterCode: code('M') }],
+    }).expect(201);
+    await post(`/items/${ITEM}/versions/${draft.body.version}/publish`, admin).expect(200);
+    await post('/companies', admin, { uscc: company, name: '示范公司' }).expect(201);
+    const users: [string, object][] = [
+      ['applicant', { companyUscc: company }],
+      ['clerk', { hallCode: code('H') }],
+      ['approver', { departmentCode: DEPT }],
+    ];
+    for (const [role, binding] of users) {
+      const username = `hi-${role}-${u}`.toLowerCase();
+      await post('/users', admin, { username, password: PASSWORD, role, ...binding }).expect(201);
+      tokens[role] = await login(app, username, PASSWORD);
+    }
   });
 
   afterAll(async () => {
     raw.close();
     await app.close();
   });
-
-  const http = () => request(app.getHttpServer());
-  const postRaw = (path: string, text: string | Buffer, headers: Record<string, string> = {}) => {
-    const req = http().post(`/api/v1${path}`).set('Content-Type', 'application/json');
-    for (const [name, value] of Object.entries(headers)) req.set(name, value);
-    return req.send(text);
-  };
 
   describe('bodies that do not parse', () => {
     it('answers JSON that is a string, a number or null, not an object, with 400 saying so', async () => {
@@ -108,9 +201,42 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       expect(nested.body.message).toBe('request body has the key "k" twice in x[1]: send each key once');
     });
 
+    it('refuses a reason written twice with 400, and the request stays as it was', async () => {
+      const id = await submit();
+      const before = await state(id);
+      const res = await postRaw(`/requests/${id}/refuse`, '{"reason":"材料齐全","reason":"不予受理"}', {
+        Authorization: `Bearer ${tokens.clerk}`,
+      }).expect(400);
+      expect(res.body.message).toBe('request body has the key "reason" twice at the top level: send each key once');
+      expect(await state(id)).toEqual(before);
+    });
+
     it('answers a body over 1 MB with 413 saying how large a body may be', async () => {
       const res = await postRaw('/auth/login', `{"username":"${'a'.repeat(1_100_000)}"}`).expect(413);
       expect(res.body.message).toBe('request body is larger than 1 MB');
+    });
+  });
+
+  describe('huge arrays', () => {
+    it(`refuses a body of more than ${MAX_JSON_ITEMS} items before validating it, with 400 naming the limit`, async () => {
+      const id = await submit();
+      const before = await state(id);
+      const body = { deferredMaterials: Array.from({ length: MAX_JSON_ITEMS }, () => ({})) };
+      const res = await post(`/requests/${id}/accept`, tokens.clerk, body).expect(400);
+      expect(res.body.message).toBe(
+        `request body has more than ${MAX_JSON_ITEMS} items (array elements and object members)`,
+      );
+      expect(await state(id)).toEqual(before);
+    });
+
+    it('answers a list far longer than its field allows with its size and a bounded list of problems', async () => {
+      const id = await submit();
+      const body = { deferredMaterials: Array.from({ length: 3000 }, () => ({ code: 'B', dueInWorkingDays: 0 })) };
+      const res = await post(`/requests/${id}/accept`, tokens.clerk, body).expect(400);
+      expect(res.body.message[0]).toBe('deferredMaterials must contain no more than 200 elements');
+      expect(res.body.message).toHaveLength(MAX_VALIDATION_MESSAGES + 1);
+      expect(res.body.message.at(-1)).toMatch(/^and \d+ more problems of the same body$/);
+      expect((await state(id)).view.status).toBe('submitted');
     });
   });
 });

@@ -1,22 +1,15 @@
-import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requireJsonBody } from './http/json-content-type.js';
-import { rejectDeepJson } from './http/json-depth.js';
+import { rejectDeepJson, rejectManyItems } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
+import { validationMessages } from './http/validation-messages.js';
 
 export const BODY_LIMIT = '1mb';
-
-function flatten(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (parent ? `${path}: ${m}` : m));
-    return [...own, ...flatten(e.children ?? [], path)];
-  });
-}
 
 /** Everything an api process needs beyond its modules; shared by main.ts and the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -28,12 +21,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(helmet());
   app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
-  // here for the checks on the text that run before parsing: nesting depth, keys written twice.
+  // here for the checks on the text that run before parsing: nesting depth, item count, keys written twice.
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     strict: true,
     verify: (req: unknown, res: unknown, body: Buffer, encoding?: string | null) => {
       rejectDeepJson(req, res, body, encoding);
+      rejectManyItems(req, res, body, encoding);
       rejectDuplicateKeys(req, res, body, encoding);
     },
     reviver: checkJsonValue,
@@ -49,7 +43,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
+      exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
   app.enableShutdownHooks();

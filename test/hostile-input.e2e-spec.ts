@@ -238,5 +238,27 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       expect(res.body.message.at(-1)).toMatch(/^and \d+ more problems of the same body$/);
       expect((await state(id)).view.status).toBe('submitted');
     });
+
+    it('refuses a list of lists where a list of objects is expected, naming the field', async () => {
+      const id = await submit();
+      const before = await state(id);
+      const accept = await post(`/requests/${id}/accept`, tokens.clerk, {
+        deferredMaterials: [[{ code: 'B', dueInWorkingDays: 5 }]],
+      }).expect(400);
+      expect(accept.body.message).toEqual(['each of deferredMaterials must be an object']);
+      const materials = [[{ code: 'A', name: '材料A', required: true, key: true }]];
+      const matter = await post('/matters', tokens.admin, {
+        code: code('NESTED'),
+        name: '嵌套',
+        departmentCode: DEPT,
+        promisedLimit: { value: 1, unit: 'workingDays' },
+        legalLimit: { value: 1, unit: 'workingDays' },
+        materials,
+        output: { kind: 'k', name: 'n' },
+      }).expect(400);
+      expect(matter.body.message).toEqual(['each of materials must be an object']);
+      expect(await db.query('SELECT code FROM matters WHERE code = ?', [code('NESTED')])).toEqual([]);
+      expect(await state(id)).toEqual(before);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { REQUEST_STATUSES, type JsonObject } from '#database';
 import { SLA_STATES } from '#sla';
 import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -17,10 +17,10 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
 import { MaxJsonSize } from '../http/json-size.js';
+import { ListOf } from '../http/list-of.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
 /** A request id as the path carries it: the digits of a bigint unsigned. */
@@ -55,10 +55,7 @@ export class CreateRequestDto {
   form: JsonObject;
 
   @ApiProperty({ type: [SubmittedMaterialDto], maxItems: MAX_MATERIALS })
-  @IsArray()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => SubmittedMaterialDto)
+  @ListOf(() => SubmittedMaterialDto, MAX_MATERIALS)
   materials: SubmittedMaterialDto[];
 
   @ApiPropertyOptional({
@@ -125,10 +122,7 @@ export class AcceptDto {
       '容缺受理: non-key materials accepted as missing or deficient, each due within its working days; the outputs wait for them',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => DeferredMaterialDto)
+  @ListOf(() => DeferredMaterialDto, MAX_MATERIALS)
   deferredMaterials?: DeferredMaterialDto[];
 }
 
@@ -200,11 +194,8 @@ export class SupplementRequestDto {
 
 export class SupplementDto {
   @ApiProperty({ type: [SubmittedMaterialDto], minItems: 1, maxItems: MAX_MATERIALS })
-  @IsArray()
   @ArrayNotEmpty()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => SubmittedMaterialDto)
+  @ListOf(() => SubmittedMaterialDto, MAX_MATERIALS)
   materials: SubmittedMaterialDto[];
 }
 

@@ -21,6 +21,15 @@ function randomUscc(): string {
   return first17 + usccCheckCharacter(first17);
 }
 
+/** Injection, markup, emoji (a ZWJ sequence, a flag, a presentation selector), 4-byte CJK, odd spaces. */
+const HOSTILE = `'; DROP TABLE service_requests; -- <script>alert(1)</script> 😀👨‍👩‍👧🏳️‍🌈A\uFE0F 𠀀𪚥 \u202E\u200B\u3000 "\\ %_`;
+
+/** `text` repeated and cut to exactly `n` code points, as a utf8mb4 column counts them. */
+const codePoints = (text: string, n: number) => {
+  const points = [...text];
+  return Array.from({ length: n }, (_, i) => points[i % points.length]).join('');
+};
+
 const PASSWORD = 'good-pass-123';
 
 describe('hostile input is a clear 4xx or kept byte for byte', () => {
@@ -64,6 +73,12 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
   async function submit(form?: object): Promise<string> {
     const res = await post('/requests', tokens.applicant, submission(form)).expect(201);
     return res.body.id as string;
+  }
+
+  async function accepted(): Promise<string> {
+    const id = await submit();
+    await post(`/requests/${id}/accept`, tokens.clerk).expect(200);
+    return id;
   }
 
   /** What a request looks like to its applicant, and the audit actions recorded on it. */
@@ -258,6 +273,181 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       }).expect(400);
       expect(matter.body.message).toEqual(['each of materials must be an object']);
       expect(await db.query('SELECT code FROM matters WHERE code = ?', [code('NESTED')])).toEqual([]);
+      expect(await state(id)).toEqual(before);
+    });
+  });
+
+  describe('text is kept byte for byte up to its column, and refused past it naming the field', () => {
+    it('stores a company name of exactly 200 characters of injection, markup, emoji and 4-byte text as sent', async () => {
+      const uscc = randomUscc();
+      const name = codePoints(HOSTILE, 200);
+      expect(name.length).toBeGreaterThan(200);
+      await post('/companies', tokens.admin, { uscc, name }).expect(201);
+      expect((await get(`/companies/${uscc}`, tokens.admin).expect(200)).body).toEqual({ uscc, name });
+    });
+
+    it('refuses a company name of 201 characters with 400 naming the field, and stores nothing', async () => {
+      const uscc = randomUscc();
+      const res = await post('/companies', tokens.admin, { uscc, name: codePoints(HOSTILE, 201) }).expect(400);
+      expect(res.body.message).toEqual(['name must be shorter than or equal to 200 characters']);
+      await get(`/companies/${uscc}`, tokens.admin).expect(404);
+    });
+
+    it('keeps form values of any text, control characters and 200 KB strings included, as sent', async () => {
+      const form = {
+        companyName: HOSTILE,
+        control: '\u0000\u0001\u0007\u001b[31m\r\n\t\u007f',
+        long: codePoints(HOSTILE, 60_000),
+        nested: { list: [HOSTILE, 1.5, -0.25, 1e21, null, true, { '😀': '𠀀' }], '': 'empty key', ' ': 'space key' },
+      };
+      const id = await submit(form);
+      const read = await get(`/requests/${id}`, tokens.applicant).expect(200);
+      expect(read.body.form).toEqual(form);
+      expect(read.body.form.long).toBe(form.long);
+    });
+
+    it('refuses a form over 256 KB as JSON with 400 naming the field, and creates nothing', async () => {
+      const [{ n: before }] = (await db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc = ?', [
+        company,
+      ])) as { n: string }[];
+      const res = await post('/requests', tokens.applicant, submission({ big: '字'.repeat(90_000) })).expect(400);
+      expect(res.body.message).toEqual(['form must be at most 262144 bytes as JSON']);
+      const [{ n: after }] = (await db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc = ?', [
+        company,
+      ])) as { n: string }[];
+      expect(Number(after)).toBe(Number(before));
+    });
+
+    it('keeps a refuse reason of exactly 1000 characters as sent, and refuses 1001 naming reason', async () => {
+      const id = await submit();
+      const before = await state(id);
+      const tooLong = await post(`/requests/${id}/refuse`, tokens.clerk, { reason: codePoints(HOSTILE, 1001) });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.message).toEqual(['reason must be shorter than or equal to 1000 characters']);
+      expect(await state(id)).toEqual(before);
+      const reason = codePoints(HOSTILE, 1000);
+      const refused = await post(`/requests/${id}/refuse`, tokens.clerk, { reason }).expect(200);
+      expect(refused.body.outcomeReason).toBe(reason);
+      expect((await state(id)).view.outcomeReason).toBe(reason);
+    });
+
+    it('keeps a supplement note, an output number and an approval comment at their limits as sent', async () => {
+      const asked = await submit();
+      const note = codePoints(HOSTILE, 1000);
+      await post(`/requests/${asked}/supplement-requests`, tokens.clerk, { materials: ['B'], note }).expect(200);
+      expect((await state(asked)).view.supplement).toMatchObject({ materials: ['B'], note });
+
+      const id = await accepted();
+      const outputNumber = codePoints(HOSTILE, 64);
+      const comment = codePoints(HOSTILE, 1000);
+      const long = await post(`/requests/${id}/steps/only/approve`, tokens.approver, {
+        outputNumber: codePoints(HOSTILE, 65),
+        comment,
+      }).expect(400);
+      expect(long.body.message).toEqual(['outputNumber must be shorter than or equal to 64 characters']);
+      await post(`/requests/${id}/steps/only/approve`, tokens.approver, { outputNumber, comment }).expect(200);
+      const { view } = await state(id);
+      expect(view.outputs).toEqual([expect.objectContaining({ number: outputNumber })]);
+      expect(view.steps).toEqual([expect.objectContaining({ note: comment })]);
+    });
+
+    it('answers an injection in a login with 401 like any wrong name, and a name past 64 characters with 400', async () => {
+      for (const username of ["admin' --", "' OR '1'='1", HOSTILE.slice(0, 60)]) {
+        await post('/auth/login', undefined, { username, password: "' OR '1'='1" }).expect(401);
+      }
+      const res = await post('/auth/login', undefined, { username: codePoints(HOSTILE, 65), password: 'x' }).expect(
+        400,
+      );
+      expect(res.body.message).toEqual(['username must be shorter than or equal to 64 characters']);
+    });
+  });
+
+  describe('limits, cursors and dates out of range', () => {
+    it('answers a negative, zero, fractional, too large or non-numeric limit with 400 saying what a limit is', async () => {
+      const cases: [string, string][] = [
+        ['-1', 'limit must not be less than 1'],
+        ['0', 'limit must not be less than 1'],
+        ['0.5', 'limit must be an integer'],
+        ['2.5', 'limit must be an integer'],
+        ['101', 'limit must not be greater than 100'],
+        ['1e9', 'limit must not be greater than 100'],
+        ['abc', 'limit must be an integer'],
+      ];
+      for (const [limit, message] of cases) {
+        for (const path of ['/requests', `/departments`, '/notifications']) {
+          const res = await get(`${path}?limit=${limit}`, tokens.applicant).expect(400);
+          expect(res.body.message).toContain(message);
+        }
+      }
+    });
+
+    it('answers a cursor this api did not hand out with 400 saying so', async () => {
+      for (const cursor of ['%00', 'LTE', Buffer.from('1 OR 1=1').toString('base64url'), 'x'.repeat(64)]) {
+        const res = await get(`/requests?cursor=${cursor}`, tokens.applicant).expect(400);
+        expect(res.body.message).toBe('cursor is not one this api returned');
+      }
+      const long = await get(`/requests?cursor=${'x'.repeat(65)}`, tokens.applicant).expect(400);
+      expect(long.body.message).toEqual(['cursor must be shorter than or equal to 64 characters']);
+    });
+
+    it('answers calendar dates that do not exist or are out of range with 400 naming the parameter', async () => {
+      const days = (query: string) => get(`/calendars/zone/days?${query}`, tokens.applicant);
+      expect((await days('from=2026-02-30&to=2026-03-01').expect(400)).body.message).toBe(
+        'from must be a real date written YYYY-MM-DD',
+      );
+      expect((await days('from=2026-03-01&to=2026-13-01').expect(400)).body.message).toBe(
+        'to must be a real date written YYYY-MM-DD',
+      );
+      expect((await days('from=99999-01-01&to=2026-01-01').expect(400)).body.message).toEqual([
+        'from must be a date written YYYY-MM-DD',
+      ]);
+      expect((await days('from=2026-03-01&to=2026-02-01').expect(400)).body.message).toBe('to must not be before from');
+      expect((await days('from=2026-01-01&to=2027-06-01').expect(400)).body.message).toBe(
+        'at most 366 days are listed at once',
+      );
+      const due = (query: string) => get(`/calendars/zone/due?${query}&value=1&unit=workingDays`, tokens.applicant);
+      expect((await due('from=2026-02-30T10:00:00%2B08:00').expect(400)).body.message).toEqual([
+        'from must be an ISO 8601 instant with its offset',
+      ]);
+      expect((await due('from=99999-01-01T00:00:00Z').expect(400)).body.message).toEqual([
+        'from must be an ISO 8601 instant with its offset',
+      ]);
+      expect((await due('from=1999-12-31T23:59:59Z').expect(400)).body.message).toBe(
+        'from must be an instant between the years 2000 and 2100',
+      );
+      expect((await due('from=2026-03-02T10:00:00').expect(400)).body.message).toEqual([
+        'from must end with its offset (Z or ±HH:MM)',
+      ]);
+    });
+
+    it('refuses to set a calendar day that does not exist, and the calendar stays as it was', async () => {
+      const revision = async () =>
+        (await db.query("SELECT revision FROM calendars WHERE code = 'zone'")) as { revision: string }[];
+      const before = await revision();
+      for (const date of ['2026-02-30', '2026-00-01', '0000-01-01']) {
+        const res = await http()
+          .put(`/api/v1/calendars/zone/days/${date}`)
+          .set('Authorization', `Bearer ${tokens.admin}`)
+          .send({ working: false, name: HOSTILE })
+          .expect(400);
+        expect(res.body.message).toBe('date must be a real date written YYYY-MM-DD');
+      }
+      expect(await revision()).toEqual(before);
+    });
+
+    it('refuses a special procedure ending in the past, past a year, or on a date that does not exist', async () => {
+      const id = await accepted();
+      const before = await state(id);
+      const start = (endsAt: string) =>
+        post(`/requests/${id}/steps/only/special-procedures`, tokens.approver, { reason: HOSTILE, endsAt });
+      expect((await start('2020-01-01T00:00:00Z').expect(400)).body.message).toBe('endsAt must be in the future');
+      expect((await start('2099-01-01T00:00:00Z').expect(400)).body.message).toBe('endsAt must be within a year');
+      expect((await start('2026-02-30T10:00:00+08:00').expect(400)).body.message).toEqual([
+        'endsAt must be an ISO 8601 instant with its offset',
+      ]);
+      expect((await start('+099999-01-01T00:00:00Z').expect(400)).body.message).toEqual([
+        'endsAt must be an ISO 8601 instant with its offset',
+      ]);
       expect(await state(id)).toEqual(before);
     });
   });

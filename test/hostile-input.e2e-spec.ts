@@ -141,13 +141,13 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
   });
 
   describe('bodies that do not parse', () => {
-    it('answers JSON that is a string, a number or null, not an object, with 400 saying so', async () => {
-      for (const text of ['"[object Object]"', ' 1', 'null', 'true']) {
+    it('answers JSON that is an array, a string, a number or null, not an object, with 400 saying so', async () => {
+      for (const text of ['"[object Object]"', ' 1', 'null', 'true', '[]', ' [{"username":"admin"}]']) {
         const res = await postRaw('/auth/login', text).expect(400);
         expect(res.body).toEqual({
           statusCode: 400,
           error: 'Bad Request',
-          message: 'request body must be a JSON object or array',
+          message: 'request body must be a JSON object',
         });
       }
     });
@@ -214,6 +214,15 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       const nested = await postRaw('/auth/login', '{"username":"a","password":"b","x":[{"k":1},{"k":1,"\\u006b":2}]}');
       expect(nested.status).toBe(400);
       expect(nested.body.message).toBe('request body has the key "k" twice in x[1]: send each key once');
+    });
+
+    it('refuses an empty array as a withdrawal with 400: a body that must be empty is still an object', async () => {
+      const id = await submit();
+      const before = await state(id);
+      const res = await postRaw(`/requests/${id}/withdraw`, '[]', { Authorization: `Bearer ${tokens.applicant}` });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('request body must be a JSON object');
+      expect(await state(id)).toEqual(before);
     });
 
     it('refuses a reason written twice with 400, and the request stays as it was', async () => {

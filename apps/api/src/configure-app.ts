@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requireJsonBody } from './http/json-content-type.js';
-import { rejectDeepJson, rejectManyItems } from './http/json-depth.js';
+import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
 import { validationMessages } from './http/validation-messages.js';
@@ -21,11 +21,12 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(helmet());
   app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
-  // here for the checks on the text that run before parsing: nesting depth, item count, keys written twice.
+  // here for the checks on the text that run before parsing: an object, nesting depth, item count, keys written once.
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     strict: true,
     verify: (req: unknown, res: unknown, body: Buffer, encoding?: string | null) => {
+      rejectNonObjectJson(req, res, body, encoding);
       rejectDeepJson(req, res, body, encoding);
       rejectManyItems(req, res, body, encoding);
       rejectDuplicateKeys(req, res, body, encoding);

@@ -26,10 +26,10 @@ const fromBodyParser = (status: number, cause: object) =>
   });
 
 describe('bodyParserMessage', () => {
-  it('names a body that is valid JSON but neither an object nor an array', () => {
+  it('names a body that is valid JSON but not an object', () => {
     for (const body of ['"x"', ' 1', 'null', 'true']) {
       expect(bodyParserMessage({ type: 'entity.parse.failed', status: 400, message: 'x', body })).toBe(
-        'request body must be a JSON object or array',
+        'request body must be a JSON object',
       );
     }
   });
@@ -56,7 +56,7 @@ describe('AllExceptionsFilter', () => {
   it('answers body-parser errors that Nest wrapped in its own words, not the parser’s', () => {
     expect(answer(fromBodyParser(400, { type: 'entity.parse.failed', body: '"x"' }))).toEqual({
       status: 400,
-      body: { statusCode: 400, error: 'Bad Request', message: 'request body must be a JSON object or array' },
+      body: { statusCode: 400, error: 'Bad Request', message: 'request body must be a JSON object' },
     });
     expect(answer(fromBodyParser(413, { type: 'entity.too.large' })).body.message).toBe(
       'request body is larger than 1 MB',

@@ -46,8 +46,8 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 const isZlibError = (error: unknown) =>
   /^(Z_|ERR_BROTLI|ERR__ERROR_)/.test(String((error as { code?: unknown })?.code));
 
-/** JSON text whose first character opens neither an object nor an array: body-parser's strict mode refuses it. */
-const notObjectOrArray = (body: unknown) => typeof body === 'string' && /^[\s]*[^\s{[]/.test(body);
+/** JSON text whose first character does not open an object (body-parser's strict mode refuses a string or a number). */
+const notObject = (body: unknown) => typeof body === 'string' && /^[\s]*[^\s{]/.test(body);
 
 export function bodyParserMessage(error: BodyParserError): string {
   switch (error.type) {
@@ -55,7 +55,7 @@ export function bodyParserMessage(error: BodyParserError): string {
       return 'request body is larger than 1 MB';
     case 'entity.parse.failed':
       if (isBodyCheckMessage(error.message)) return error.message;
-      if (notObjectOrArray(error.body)) return 'request body must be a JSON object or array';
+      if (notObject(error.body)) return 'request body must be a JSON object';
       return `request body is not valid JSON: ${error.message}`;
     case 'encoding.unsupported':
       return `Content-Encoding ${String(error.encoding)} is not supported: send the body uncompressed, or as gzip, deflate or br`;

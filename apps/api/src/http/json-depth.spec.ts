@@ -1,4 +1,12 @@
-import { jsonDepth, jsonItems, MAX_JSON_DEPTH, MAX_JSON_ITEMS, rejectDeepJson, rejectManyItems } from './json-depth.js';
+import {
+  jsonDepth,
+  jsonItems,
+  MAX_JSON_DEPTH,
+  MAX_JSON_ITEMS,
+  rejectDeepJson,
+  rejectManyItems,
+  rejectNonObjectJson,
+} from './json-depth.js';
 
 describe('jsonDepth', () => {
   it('counts nested arrays and objects', () => {
@@ -69,5 +77,21 @@ describe('rejectManyItems', () => {
         message: `request body has more than ${MAX_JSON_ITEMS} items (array elements and object members)`,
       }),
     );
+  });
+});
+
+describe('rejectNonObjectJson', () => {
+  it('lets an object through, whitespace before it included, and an empty body', () => {
+    for (const text of ['{}', ' \n{"a":[1]}', '']) {
+      expect(() => rejectNonObjectJson(null, null, Buffer.from(text), 'utf-8')).not.toThrow();
+    }
+  });
+
+  it('refuses an array, a string, a number or a literal with a 400 saying a body is an object', () => {
+    for (const text of ['[]', ' [{}]', '"x"', '1', 'null', 'true']) {
+      expect(() => rejectNonObjectJson(null, null, Buffer.from(text), 'utf-8')).toThrow(
+        expect.objectContaining({ status: 400, message: 'request body must be a JSON object' }),
+      );
+    }
   });
 });

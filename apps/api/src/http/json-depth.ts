@@ -105,6 +105,20 @@ export function rejectManyItems(_req: unknown, _res: unknown, body: Buffer, enco
   }
 }
 
+/**
+ * body-parser's `verify` hook: refuses a body that is not a JSON object with 400 before it is
+ * parsed. Every body this api takes is an object; strict mode alone lets an array through, which
+ * a route whose fields are all optional took as an empty body (`[]` withdrew a request) and
+ * others answered with "property 0 should not exist".
+ */
+export function rejectNonObjectJson(_req: unknown, _res: unknown, body: Buffer, encoding?: string | null): void {
+  const text = decodeBody(body, encoding);
+  const first = /\S/.exec(text);
+  if (first && first[0] !== '{') {
+    throw Object.assign(new Error('request body must be a JSON object'), { status: 400, type: 'entity.not.object' });
+  }
+}
+
 /** body-parser's `verify` hook: refuses an over-deep body with 400 before it is parsed. */
 export function rejectDeepJson(_req: unknown, _res: unknown, body: Buffer, encoding?: string | null): void {
   if (jsonDepth(decodeBody(body, encoding), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {

@@ -59,6 +59,7 @@ export class RawHttp {
 
 /** Percent-encodes the UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as any client would send). */
 export function percentEncode(value: string): string {
+  if (!/\p{Cs}/u.test(value)) return encodeURIComponent(value);
   return [...Buffer.from(value, 'utf8')]
     .map((byte) =>
       /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte))

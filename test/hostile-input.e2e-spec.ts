@@ -241,6 +241,17 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
     });
   });
 
+  describe('keys the framework would drop', () => {
+    it('refuses a key named prototype, which Nest deletes at any depth, with 400 naming it, and stores nothing', async () => {
+      const uscc = randomUscc();
+      const top = await post('/companies', tokens.admin, { uscc, name: '示范', prototype: -1 }).expect(400);
+      expect(top.body.message).toBe('request body has a key named prototype, which this api does not accept anywhere');
+      await get(`/companies/${uscc}`, tokens.admin).expect(404);
+      const form = await post('/requests', tokens.applicant, submission({ a: { prototype: 'kept?' } })).expect(400);
+      expect(form.body.message).toContain('key named prototype');
+    });
+  });
+
   describe('huge arrays', () => {
     it(`refuses a body of more than ${MAX_JSON_ITEMS} items before validating it, with 400 naming the limit`, async () => {
       const id = await submit();

@@ -250,6 +250,19 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
       const form = await post('/requests', tokens.applicant, submission({ a: { prototype: 'kept?' } })).expect(400);
       expect(form.body.message).toContain('key named prototype');
     });
+    it('refuses unknown keys named like object methods with 400, in the body, nested and in the query', async () => {
+      const uscc = randomUscc();
+      const top = await post('/companies', tokens.admin, { uscc, name: '示范', toString: 'x' }).expect(400);
+      expect(top.body.message).toEqual(['property toString should not exist']);
+      await get(`/companies/${uscc}`, tokens.admin).expect(404);
+      const id = await accepted();
+      const before = await state(id);
+      const nested = await post(`/requests/${id}/steps/only/approve`, tokens.approver, { valueOf: 1 }).expect(400);
+      expect(nested.body.message).toEqual(['property valueOf should not exist']);
+      expect(await state(id)).toEqual(before);
+      const query = await get('/departments?hasOwnProperty=1').expect(400);
+      expect(query.body.message).toEqual(['property hasOwnProperty should not exist']);
+    });
   });
 
   describe('huge arrays', () => {

@@ -1,4 +1,4 @@
-import { BadRequestException, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -7,6 +7,7 @@ import { requireJsonBody } from './http/json-content-type.js';
 import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
+import { StrictValidationPipe } from './http/strict-validation.pipe.js';
 import { validationMessages } from './http/validation-messages.js';
 
 export const BODY_LIMIT = '1mb';
@@ -40,7 +41,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     ],
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

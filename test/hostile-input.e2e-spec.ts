@@ -265,6 +265,24 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
     });
   });
 
+  describe('null where a field is optional', () => {
+    it('reads a null onBehalfOf as none: a clerk is asked for it with 400, an applicant submits as without it', async () => {
+      const [{ n: before }] = (await db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc = ?', [
+        company,
+      ])) as { n: string }[];
+      const clerk = await post('/requests', tokens.clerk, { ...submission(), onBehalfOf: null }).expect(400);
+      expect(clerk.body.message).toBe(
+        'onBehalfOf is required: a clerk submits on behalf of a company (代办), named by its USCC',
+      );
+      const [{ n: after }] = (await db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc = ?', [
+        company,
+      ])) as { n: string }[];
+      expect(Number(after)).toBe(Number(before));
+      const own = await post('/requests', tokens.applicant, { ...submission(), onBehalfOf: null }).expect(201);
+      expect(own.body).toMatchObject({ companyUscc: company, onBehalfOf: null });
+    });
+  });
+
   describe('huge arrays', () => {
     it(`refuses a body of more than ${MAX_JSON_ITEMS} items before validating it, with 400 naming the limit`, async () => {
       const id = await submit();

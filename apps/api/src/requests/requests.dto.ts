@@ -59,15 +59,17 @@ export class CreateRequestDto {
   materials: SubmittedMaterialDto[];
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: '91320594MA1XK7T2QQ',
     minLength: 1,
     maxLength: 64,
-    description: '代办: clerks only, the USCC of the company',
+    description: '代办: clerks only, the USCC of the company (null: none)',
   })
   @IsOptional()
   @IsString()
   @CharLength(1, 64)
-  onBehalfOf?: string;
+  onBehalfOf?: string | null;
 }
 
 export class RequestListQueryDto extends PageQueryDto {

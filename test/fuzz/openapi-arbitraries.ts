@@ -81,10 +81,12 @@ export class Pick {
   constructor(
     readonly pool: string,
     readonly index: number,
+    /** For pools of `a|b|…` entries: which part (Picks with one index name parts of one entry). */
+    readonly part?: number,
   ) {}
 
   toString(): string {
-    return `pick(${this.pool}#${this.index})`;
+    return `pick(${this.pool}#${this.index}${this.part === undefined ? '' : `.${this.part}`})`;
   }
 }
 
@@ -94,7 +96,9 @@ export type Pools = Record<string, readonly string[]>;
 export function resolvePicks(value: unknown, pools: Pools): unknown {
   if (value instanceof Pick) {
     const pool = pools[value.pool] ?? [];
-    return pool.length > 0 ? pool[value.index % pool.length] : `NONE-${value.pool.toUpperCase()}`;
+    if (pool.length === 0) return `NONE-${value.pool.toUpperCase()}`;
+    const picked = pool[value.index % pool.length];
+    return value.part === undefined ? picked : picked.split('|')[value.part];
   }
   if (Array.isArray(value)) return value.map((v) => resolvePicks(v, pools));
   if (value !== null && typeof value === 'object') {

@@ -37,7 +37,8 @@ import { TEST_ENV } from './test-env.js';
  * refused (or only read) left the database as it was.
  *
  * The seed is fixed so a run can be repeated; FUZZ_SEED picks another, FUZZ_RUNS runs more cases,
- * and FUZZ_PATH (printed with a failure) replays one failing case.
+ * FUZZ_PATH (printed with a failure, with its seed) replays the failing batch, and FUZZ_VERBOSE
+ * prints the answers per route, the messages of the refusals and where the time went.
  */
 const DEFAULT_SEED = 20_261_126;
 const MIN_CASES = 10_000;
@@ -1058,7 +1059,8 @@ describe('fuzzing every route with generated and hostile input', () => {
     return schemaFault(doc, route.body, body);
   }
 
-  interface Refused {
+  /** A case answered while only refusals and reads ran: between two fingerprints. */
+  interface WindowCase {
     route: Route;
     sent: Sent;
     res: RawResponse;
@@ -1068,7 +1070,7 @@ describe('fuzzing every route with generated and hostile input', () => {
    * What the database may have gained while only refused or reading cases ran: nothing, but for
    * the audit event of each failed login (auth.login-failed) and nothing else.
    */
-  async function unexplainedChanges(window: Refused[], before: Fingerprint, after: Fingerprint): Promise<string[]> {
+  async function unexplainedChanges(window: WindowCase[], before: Fingerprint, after: Fingerprint): Promise<string[]> {
     const changed = DbFingerprint.changed(before, after);
     if (changed.length === 0) return [];
     const failedLogins = window.filter((r) => r.route.operationId === 'AuthController_login' && r.res.status === 401);
@@ -1082,7 +1084,7 @@ describe('fuzzing every route with generated and hostile input', () => {
 
   it(`answers ${RUNS} generated cases without a 5xx, with clear errors, and refused ones change nothing`, async () => {
     // The cases since the last fingerprint, each refused or a read: together they must have changed nothing.
-    let window: Refused[] = [];
+    let window: WindowCase[] = [];
     let baseline = await fingerprint.take();
     const takeFingerprint = async () => {
       const t1 = performance.now();
@@ -1104,7 +1106,7 @@ describe('fuzzing every route with generated and hostile input', () => {
       window = [];
     };
 
-    /** Sends one case and checks its answer; returns whether it changed what it may. */
+    /** Sends one case and checks its answer; `refusal` says why it must be refused (null: it may be taken). */
     const run = async (c: FuzzCase, sent: Sent, refusal: string | null): Promise<void> => {
       const route = routes[c.route];
       let res: RawResponse;
@@ -1204,8 +1206,6 @@ describe('fuzzing every route with generated and hostile input', () => {
             )
             .join('\n'),
       );
-    }
-    if (process.env.FUZZ_VERBOSE) {
       console.log(
         [...messageCounts.entries()]
           .sort((a, b) => a[0].localeCompare(b[0]))

@@ -1082,7 +1082,7 @@ describe('fuzzing every route with generated and hostile input', () => {
     return allowed ? [] : [`audit_events (${rows.map((r) => r.action).join(', ')})`];
   }
 
-  it(`answers ${RUNS} generated cases without a 5xx, with clear errors, and refused ones change nothing`, async () => {
+  it(`answers ${RUNS} generated cases (seed ${SEED}) without a 5xx, with clear errors, and refused ones change nothing`, async () => {
     // The cases since the last fingerprint, each refused or a read: together they must have changed nothing.
     let window: WindowCase[] = [];
     let baseline = await fingerprint.take();

@@ -420,9 +420,12 @@ describe('SLA clocks on `always` with minute limits (timers, pauses, reconciliat
     await worker.get(SlaTimers).reconcile();
     expect(await audits(id, 'sla.overdue')).toBe(1);
     // What the worker does with the intake clock's overdue event, here without waiting behind the
-    // events other test files left for the relay; twice, as an event may arrive twice.
+    // events other test files left for the relay; twice, as an event may arrive twice. The worker
+    // may still be first: reconcile() also sets a timer for every open clock in the database (other
+    // files' too), and meanwhile the relay can bring it this clock's event. Either way, only once.
     const outcomes = [await requests.deemAccepted(id), await requests.deemAccepted(id)];
-    expect(outcomes).toEqual([true, false]);
+    expect(outcomes[1]).toBe(false);
+    expect(outcomes.filter(Boolean).length).toBeLessThanOrEqual(1);
     const deemed = await view(id);
     expect(deemed.steps[0].sla?.state).toBe('running');
     expect(deemed.sla?.state).toBe('running');

@@ -1,20 +1,16 @@
-import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { rejectDeepJson } from './http/json-depth.js';
+import { requireJsonBody } from './http/json-content-type.js';
+import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
+import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
+import { StrictValidationPipe } from './http/strict-validation.pipe.js';
+import { validationMessages } from './http/validation-messages.js';
 
 export const BODY_LIMIT = '1mb';
-
-function flatten(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (parent ? `${path}: ${m}` : m));
-    return [...own, ...flatten(e.children ?? [], path)];
-  });
-}
 
 /** Everything an api process needs beyond its modules; shared by main.ts and the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -24,15 +20,20 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
-  // here for the depth check that runs before parsing.
+  // here for the checks on the text that run before parsing: an object, nesting depth, item count, keys written once.
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     strict: true,
-    verify: rejectDeepJson,
+    verify: (req: unknown, res: unknown, body: Buffer, encoding?: string | null) => {
+      rejectNonObjectJson(req, res, body, encoding);
+      rejectDeepJson(req, res, body, encoding);
+      rejectManyItems(req, res, body, encoding);
+      rejectDuplicateKeys(req, res, body, encoding);
+    },
     reviver: checkJsonValue,
   } as NestExpressBodyParserOptionsFor<'json'>);
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -40,11 +41,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     ],
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
+      exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
   app.enableShutdownHooks();

@@ -407,16 +407,19 @@ export class RequestsService {
     return version;
   }
 
-  /** An applicant submits for their own company; a clerk for the company named in onBehalfOf (代办). */
-  private async companyOf(actor: Actor, onBehalfOf: string | undefined): Promise<string> {
+  /**
+   * An applicant submits for their own company; a clerk for the company named in onBehalfOf (代办).
+   * A null onBehalfOf is no onBehalfOf, as for every optional field (validation lets null through).
+   */
+  private async companyOf(actor: Actor, onBehalfOf: string | null | undefined): Promise<string> {
     if (actor.role === 'applicant') {
-      if (onBehalfOf !== undefined) {
+      if (onBehalfOf != null) {
         throw new DomainError('Forbidden', 'onBehalfOf is for clerks only: an applicant submits for their own company');
       }
       return actor.companyUscc!;
     }
     if (actor.role !== 'clerk') throw new DomainError('Forbidden', 'only applicants and clerks submit requests');
-    if (onBehalfOf === undefined) {
+    if (onBehalfOf == null) {
       throw validationFailed(
         'onBehalfOf is required: a clerk submits on behalf of a company (代办), named by its USCC',
       );

@@ -4,8 +4,8 @@ export interface NewRequest {
   itemCode: string;
   form: JsonObject;
   materials: SubmittedMaterial[];
-  /** A clerk's 代办: the USCC of the company the clerk submits for. */
-  onBehalfOf?: string;
+  /** A clerk's 代办: the USCC of the company the clerk submits for (null: none, like absent). */
+  onBehalfOf?: string | null;
 }
 
 export interface RequestFilters {

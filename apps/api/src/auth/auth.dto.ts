@@ -4,12 +4,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin', maxLength: 64 })
+  @ApiProperty({ example: 'admin', minLength: 1, maxLength: 64 })
   @IsString()
   @CharLength(1, 64)
   username: string;
 
-  @ApiProperty({ example: 'admin-demo-2026', maxLength: 128, format: 'password' })
+  @ApiProperty({ example: 'admin-demo-2026', minLength: 1, maxLength: 128, format: 'password' })
   @IsString()
   @CharLength(1, 128)
   password: string;

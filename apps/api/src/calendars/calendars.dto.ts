@@ -19,19 +19,24 @@ export class CalendarParamsDto {
 }
 
 export class CalendarDayParamsDto extends CalendarParamsDto {
-  @ApiProperty({ example: '2026-10-01' })
+  @ApiProperty({ example: '2026-10-01', format: 'date', pattern: DATE.source })
   @IsString()
   @Matches(DATE, dateMessage)
   date: string;
 }
 
 export class DaysQueryDto {
-  @ApiProperty({ example: '2026-09-28', description: 'first date listed' })
+  @ApiProperty({ example: '2026-09-28', format: 'date', pattern: DATE.source, description: 'first date listed' })
   @IsString()
   @Matches(DATE, dateMessage)
   from: string;
 
-  @ApiProperty({ example: '2026-10-11', description: 'last date listed (at most 366 days after from)' })
+  @ApiProperty({
+    example: '2026-10-11',
+    format: 'date',
+    pattern: DATE.source,
+    description: 'last date listed (at most 366 days after from)',
+  })
   @IsString()
   @Matches(DATE, dateMessage)
   to: string;
@@ -50,12 +55,16 @@ export class SetDayDto {
 }
 
 export class DueQueryDto {
-  @ApiProperty({ example: '2026-09-30T10:00:00+08:00', description: 'the start, ISO 8601 with its offset' })
+  @ApiProperty({
+    example: '2026-09-30T10:00:00+08:00',
+    format: 'date-time',
+    description: 'the start, ISO 8601 with its offset, between the years 2000 and 2100',
+  })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant with its offset' })
   @Matches(WITH_OFFSET, { message: 'from must end with its offset (Z or ±HH:MM)' })
   from: string;
 
-  @ApiProperty({ example: 1, minimum: 0, maximum: 10000 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 0, maximum: 10000 })
   @Type(() => Number)
   @IsInt({ message: 'value must be an integer' })
   @Min(0)

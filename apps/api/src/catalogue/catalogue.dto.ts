@@ -11,7 +11,13 @@ export const NOT_BLANK = /\S/;
 export const MAX_LIMIT_VALUE = 100_000;
 
 export class TimeLimitDto {
-  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_LIMIT_VALUE, description: 'a positive whole number of units' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    minimum: 1,
+    maximum: MAX_LIMIT_VALUE,
+    description: 'a positive whole number of units',
+  })
   @IsInt({ message: '$property must be a positive integer' })
   @Min(1, { message: '$property must be a positive integer' })
   @Max(MAX_LIMIT_VALUE)
@@ -36,7 +42,7 @@ export class CodeParamsDto {
 
 /** `{code}/versions/{version}` in a path. */
 export class VersionParamsDto extends CodeParamsDto {
-  @ApiProperty({ example: 1, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: 4_294_967_295 })
   @Type(() => Number)
   @IsInt({ message: 'version must be a positive integer' })
   @Min(1, { message: 'version must be a positive integer' })

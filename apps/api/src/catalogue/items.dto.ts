@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MaxJsonSize } from '../http/json-size.js';
+import { ListOf } from '../http/list-of.js';
 import { codeMessage, NOT_BLANK, notBlank, TimeLimitDto } from './catalogue.dto.js';
 import { MaterialDto, OutputDto } from './matters.dto.js';
 
@@ -38,6 +39,7 @@ export class ItemStepInputDto {
     type: [String],
     example: [],
     maxItems: MAX_STEPS,
+    items: { type: 'string', pattern: STEP_KEY_PATTERN.source },
     description: 'keys of the steps that must be approved first; none (the default) starts at acceptance',
   })
   @IsOptional()
@@ -113,11 +115,8 @@ export class CreateItemDto {
     maxItems: MAX_STEPS,
     description: 'one step per matter; dependsOn makes a DAG (no cycles, no unknown keys)',
   })
-  @IsArray()
   @ArrayNotEmpty({ message: 'steps must not be empty: an item needs at least one step' })
-  @ArrayMaxSize(MAX_STEPS)
-  @ValidateNested({ each: true })
-  @Type(() => ItemStepInputDto)
+  @ListOf(() => ItemStepInputDto, MAX_STEPS)
   steps: ItemStepInputDto[];
 
   @ApiPropertyOptional({

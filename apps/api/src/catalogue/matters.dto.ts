@@ -2,7 +2,8 @@ import { CODE_PATTERN } from '#catalogue';
 import { CharLength } from '../http/char-length.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { ListOf } from '../http/list-of.js';
 import { codeMessage, NOT_BLANK, notBlank, TimeLimitDto } from './catalogue.dto.js';
 
 export const MAX_MATERIALS = 100;
@@ -72,10 +73,7 @@ export class CreateMatterDto {
   legalLimit: TimeLimitDto;
 
   @ApiProperty({ type: [MaterialDto], maxItems: MAX_MATERIALS, description: 'each code once' })
-  @IsArray()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => MaterialDto)
+  @ListOf(() => MaterialDto, MAX_MATERIALS)
   materials: MaterialDto[];
 
   @ApiProperty({ type: OutputDto, description: '证照: what the matter issues' })

@@ -5,6 +5,7 @@ import { IsString, Matches } from 'class-validator';
 export class CreateCompanyDto {
   @ApiProperty({
     example: '91320594MA1XK7T2QQ',
+    minLength: 1,
     maxLength: 64,
     description:
       'Unified Social Credit Code (GB 32100-2015); case, spaces and hyphens are normalised, then the check character must match',
@@ -21,7 +22,7 @@ export class CreateCompanyDto {
 }
 
 export class UsccParamsDto {
-  @ApiProperty({ example: '91320594MA1XK7T2QQ', maxLength: 64 })
+  @ApiProperty({ example: '91320594MA1XK7T2QQ', minLength: 1, maxLength: 64 })
   @IsString()
   @CharLength(1, 64)
   uscc: string;

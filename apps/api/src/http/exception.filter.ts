@@ -32,6 +32,11 @@ interface BodyParserError {
   type: string;
   status: number;
   message: string;
+  /** The text that did not parse (body-parser keeps it). */
+  body?: unknown;
+  /** The Content-Encoding or charset that was refused. */
+  encoding?: unknown;
+  charset?: unknown;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
@@ -39,13 +44,23 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500;
 }
 
-function bodyParserMessage(error: BodyParserError): string {
+/** A gzip, deflate or br body that does not inflate ("incorrect header check"). */
+const isZlibError = (error: unknown) =>
+  /^(Z_|ERR_BROTLI|ERR__ERROR_)/.test(String((error as { code?: unknown })?.code));
+
+/** JSON text whose first character does not open an object (body-parser's strict mode refuses a string or a number). */
+const notObject = (body: unknown) => typeof body === 'string' && /^[\s]*[^\s{]/.test(body);
+
+export function bodyParserMessage(error: BodyParserError): string {
   switch (error.type) {
     case 'entity.too.large':
       return 'request body is larger than 1 MB';
     case 'entity.parse.failed':
-      return isBodyCheckMessage(error.message) ? error.message : 'request body is not valid JSON';
+      if (isBodyCheckMessage(error.message)) return error.message;
+      if (notObject(error.body)) return 'request body must be a JSON object';
+      return `request body is not valid JSON: ${error.message}`;
     case 'encoding.unsupported':
+      return `Content-Encoding ${String(error.encoding)} is not supported: send the body uncompressed, or as gzip, deflate or br`;
     case 'charset.unsupported':
       return 'request body must be UTF-8';
     default:
@@ -96,6 +111,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) {
+      // Nest turns body-parser's errors into HttpExceptions carrying JSON.parse's or body-parser's own
+      // words ("Unexpected token '"', ""x"" is not valid JSON" for a body that is valid JSON but a string).
+      if (isBodyParserError(exception.cause)) {
+        return { statusCode: exception.getStatus(), message: bodyParserMessage(exception.cause) };
+      }
+      if (isZlibError(exception.cause)) {
+        return {
+          statusCode: exception.getStatus(),
+          message: 'request body does not decompress as its Content-Encoding says',
+        };
+      }
       const body = exception.getResponse();
       if (typeof body === 'string') return { statusCode: exception.getStatus(), message: body };
       const { message, ...extra } = body as { message?: string | string[] };

@@ -23,6 +23,7 @@ export const ApiIdempotencyKey = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 128, pattern: KEY.source },
       description:
         'Any unique string (1-128 visible ASCII characters); a retry with the same key within 24 h returns the first response and changes nothing. Reusing a key for a different request is a 422.',
     }),

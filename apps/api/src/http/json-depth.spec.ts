@@ -1,4 +1,12 @@
-import { jsonDepth, MAX_JSON_DEPTH, rejectDeepJson } from './json-depth.js';
+import {
+  jsonDepth,
+  jsonItems,
+  MAX_JSON_DEPTH,
+  MAX_JSON_ITEMS,
+  rejectDeepJson,
+  rejectManyItems,
+  rejectNonObjectJson,
+} from './json-depth.js';
 
 describe('jsonDepth', () => {
   it('counts nested arrays and objects', () => {
@@ -35,5 +43,55 @@ describe('rejectDeepJson', () => {
   it('reads UTF-16 bodies in their own charset', () => {
     const deep = Buffer.from(`{"x":${'['.repeat(100)}${']'.repeat(100)}}`, 'utf16le');
     expect(() => rejectDeepJson(null, null, deep, 'utf-16le')).toThrow('deeper than');
+  });
+});
+
+describe('jsonItems', () => {
+  it('counts array elements and object members at every depth', () => {
+    expect(jsonItems('1')).toBe(0);
+    expect(jsonItems('{}')).toBe(0);
+    expect(jsonItems('[ ]')).toBe(0);
+    expect(jsonItems('[1]')).toBe(1);
+    expect(jsonItems('{"a":[1,{"b":[]}],"c":{}}')).toBe(5);
+    expect(jsonItems('[{},{},[]]')).toBe(3);
+  });
+
+  it('ignores commas and brackets inside strings', () => {
+    expect(jsonItems('["a,b,[c]","\\",{"]')).toBe(2);
+  });
+
+  it('stops once past the bound', () => {
+    expect(jsonItems(`[${'1,'.repeat(100_000)}1]`, 10)).toBe(11);
+  });
+});
+
+describe('rejectManyItems', () => {
+  const list = (n: number) => Buffer.from(JSON.stringify({ materials: Array.from({ length: n }, () => ({})) }));
+
+  it(`lets ${MAX_JSON_ITEMS} items through and refuses one more with a 400 naming the limit`, () => {
+    expect(() => rejectManyItems(null, null, list(MAX_JSON_ITEMS - 1), 'utf-8')).not.toThrow();
+    expect(() => rejectManyItems(null, null, list(MAX_JSON_ITEMS), 'utf-8')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        type: 'entity.too.many.items',
+        message: `request body has more than ${MAX_JSON_ITEMS} items (array elements and object members)`,
+      }),
+    );
+  });
+});
+
+describe('rejectNonObjectJson', () => {
+  it('lets an object through, whitespace before it included, and an empty body', () => {
+    for (const text of ['{}', ' \n{"a":[1]}', '']) {
+      expect(() => rejectNonObjectJson(null, null, Buffer.from(text), 'utf-8')).not.toThrow();
+    }
+  });
+
+  it('refuses an array, a string, a number or a literal with a 400 saying a body is an object', () => {
+    for (const text of ['[]', ' [{}]', '"x"', '1', 'null', 'true']) {
+      expect(() => rejectNonObjectJson(null, null, Buffer.from(text), 'utf-8')).toThrow(
+        expect.objectContaining({ status: 400, message: 'request body must be a JSON object' }),
+      );
+    }
   });
 });

@@ -21,5 +21,6 @@ describe('checkJsonValue', () => {
   it('refuses the keys the framework would delete silently', () => {
     expect(() => parse('{"form":{"constructor":"c"}}')).toThrow(`${FORBIDDEN_KEY} constructor`);
     expect(() => parse('{"__proto__":{"admin":true}}')).toThrow(`${FORBIDDEN_KEY} __proto__`);
+    expect(() => parse('{"name":"x","prototype":-1}')).toThrow(`${FORBIDDEN_KEY} prototype`);
   });
 });

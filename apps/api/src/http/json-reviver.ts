@@ -10,7 +10,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * Nest's ValidationPipe deletes these keys at any depth (against prototype pollution), so a
  * free-form field such as a request's form would lose them without a word: they are refused.
  */
-const DELETED_BY_NEST = new Set(['__proto__', 'constructor']);
+const DELETED_BY_NEST = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Messages of body errors raised here; the exception filter shows them as they are. */
 export const isBodyCheckMessage = (message: string): boolean =>
@@ -21,7 +21,7 @@ export const isBodyCheckMessage = (message: string): boolean =>
  * - refuses keys and strings holding a lone UTF-16 surrogate (`"\ud800"`). JSON text allows the
  *   escape, but such a string has no UTF-8 form: MySQL's JSON columns refuse it and varchar
  *   columns would store U+FFFD instead, so it is a 400 before anything is written;
- * - refuses the keys `__proto__` and `constructor`, which would otherwise vanish silently.
+ * - refuses the keys `__proto__`, `constructor` and `prototype`, which would otherwise vanish silently.
  */
 export function checkJsonValue(key: string, value: unknown): unknown {
   if ((typeof value === 'string' && LONE_SURROGATE.test(value)) || LONE_SURROGATE.test(key)) {

@@ -19,7 +19,11 @@ const dateMessage = { message: '$property must be a date written YYYY-MM-DD' };
 
 /** The filters every report takes, and the format it answers in. */
 export class ReportFilterQueryDto {
-  @ApiPropertyOptional({ example: 'CENTRE', description: 'only this hall (a hall’s manager always gets their own)' })
+  @ApiPropertyOptional({
+    example: 'CENTRE',
+    pattern: CODE_PATTERN.source,
+    description: 'only this hall (a hall’s manager always gets their own)',
+  })
   @IsOptional()
   @IsString()
   @Matches(CODE_PATTERN, codeMessage)
@@ -27,6 +31,7 @@ export class ReportFilterQueryDto {
 
   @ApiPropertyOptional({
     example: 'SAMR',
+    pattern: CODE_PATTERN.source,
     description:
       'only requests with a step of this department (its steps, when grouping by step, department or approver)',
   })
@@ -35,7 +40,7 @@ export class ReportFilterQueryDto {
   @Matches(CODE_PATTERN, codeMessage)
   departmentCode?: string;
 
-  @ApiPropertyOptional({ example: 'OPEN-BUSINESS' })
+  @ApiPropertyOptional({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
   @IsOptional()
   @IsString()
   @Matches(CODE_PATTERN, codeMessage)
@@ -49,13 +54,21 @@ export class ReportFilterQueryDto {
 
 /** A period of zone dates (Asia/Shanghai), both included; the last 30 days by default. */
 export class PeriodQueryDto extends ReportFilterQueryDto {
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'first day (zone date); default: 29 days before `to`' })
+  @ApiPropertyOptional({
+    example: '2026-01-01',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+    description: 'first day (zone date); default: 29 days before `to`',
+  })
   @IsOptional()
   @IsString()
   @Matches(DATE, dateMessage)
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'last day, included (zone date); default: today' })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+    description: 'last day, included (zone date); default: today',
+  })
   @IsOptional()
   @IsString()
   @Matches(DATE, dateMessage)

@@ -3,7 +3,7 @@ import { REQUEST_STATUSES, type JsonObject } from '#database';
 import { SLA_STATES } from '#sla';
 import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -17,14 +17,16 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
 import { MaxJsonSize } from '../http/json-size.js';
+import { ListOf } from '../http/list-of.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import { EvaluationDto } from './evaluations.dto.js';
 import { SlaDto } from './sla.dto.js';
 
+/** A request id as the path carries it: the digits of a bigint unsigned. */
+export const REQUEST_ID_PATTERN = /^[1-9]\d{0,18}$/;
 export const FORM_MAX_BYTES = 256 * 1024;
 export const MAX_MATERIALS = 200;
 
@@ -55,17 +57,21 @@ export class CreateRequestDto {
   form: JsonObject;
 
   @ApiProperty({ type: [SubmittedMaterialDto], maxItems: MAX_MATERIALS })
-  @IsArray()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => SubmittedMaterialDto)
+  @ListOf(() => SubmittedMaterialDto, MAX_MATERIALS)
   materials: SubmittedMaterialDto[];
 
-  @ApiPropertyOptional({ example: '91320594MA1XK7T2QQ', description: '代办: clerks only, the USCC of the company' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '91320594MA1XK7T2QQ',
+    minLength: 1,
+    maxLength: 64,
+    description: '代办: clerks only, the USCC of the company (null: none)',
+  })
   @IsOptional()
   @IsString()
   @CharLength(1, 64)
-  onBehalfOf?: string;
+  onBehalfOf?: string | null;
 }
 
 export class RequestListQueryDto extends PageQueryDto {
@@ -87,9 +93,9 @@ export class RequestListQueryDto extends PageQueryDto {
 }
 
 export class RequestIdParamsDto {
-  @ApiProperty({ example: '42' })
+  @ApiProperty({ example: '42', pattern: REQUEST_ID_PATTERN.source })
   @IsString()
-  @Matches(/^[1-9]\d{0,18}$/, { message: 'id must be a request id (digits)' })
+  @Matches(REQUEST_ID_PATTERN, { message: 'id must be a request id (digits)' })
   id: string;
 }
 
@@ -106,7 +112,7 @@ export class DeferredMaterialDto {
   @Matches(CODE_PATTERN, codeMessage)
   code: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 60 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 60 })
   @IsInt()
   @Min(1)
   @Max(60)
@@ -120,16 +126,13 @@ export class AcceptDto {
       '容缺受理: non-key materials accepted as missing or deficient, each due within its working days; the outputs wait for them',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => DeferredMaterialDto)
+  @ListOf(() => DeferredMaterialDto, MAX_MATERIALS)
   deferredMaterials?: DeferredMaterialDto[];
 }
 
 /** 延期 (行政许可法 Art. 42: at most ten days more, once). */
 export class ExtensionDto {
-  @ApiProperty({ example: 5, minimum: 1, maximum: 10 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 10 })
   @IsInt({ message: 'workingDays must be an integer' })
   @Min(1)
   @Max(10)
@@ -150,7 +153,11 @@ export class SpecialProcedureDto {
   @Matches(NOT_BLANK, notBlank)
   reason: string;
 
-  @ApiProperty({ example: '2026-12-10T17:00:00+08:00', description: 'ISO 8601 with its offset, in the future' })
+  @ApiProperty({
+    example: '2026-12-10T17:00:00+08:00',
+    format: 'date-time',
+    description: 'ISO 8601 with its offset, in the future',
+  })
   @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 instant with its offset' })
   @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'endsAt must end with its offset (Z or ±HH:MM)' })
   endsAt: string;
@@ -168,7 +175,13 @@ export class ReasonDto {
 }
 
 export class SupplementRequestDto {
-  @ApiProperty({ type: [String], example: ['PREMISES'], minItems: 1, maxItems: MAX_MATERIALS })
+  @ApiProperty({
+    type: [String],
+    example: ['PREMISES'],
+    minItems: 1,
+    maxItems: MAX_MATERIALS,
+    items: { type: 'string', pattern: CODE_PATTERN.source },
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(MAX_MATERIALS)
@@ -185,17 +198,15 @@ export class SupplementRequestDto {
 
 export class SupplementDto {
   @ApiProperty({ type: [SubmittedMaterialDto], minItems: 1, maxItems: MAX_MATERIALS })
-  @IsArray()
   @ArrayNotEmpty()
-  @ArrayMaxSize(MAX_MATERIALS)
-  @ValidateNested({ each: true })
-  @Type(() => SubmittedMaterialDto)
+  @ListOf(() => SubmittedMaterialDto, MAX_MATERIALS)
   materials: SubmittedMaterialDto[];
 }
 
 export class ApproveDto {
   @ApiPropertyOptional({
     example: '91320594MA1XK7T2QQ',
+    minLength: 1,
     maxLength: 64,
     description: 'the licence or certificate number; the request number and step key when omitted',
   })
@@ -205,7 +216,7 @@ export class ApproveDto {
   @Matches(NOT_BLANK, notBlank)
   outputNumber?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000 })
   @IsOptional()
   @IsString()
   @CharLength(1, 1000)

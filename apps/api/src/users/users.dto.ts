@@ -24,19 +24,23 @@ export class CreateUserDto {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role: Role;
 
-  @ApiPropertyOptional({ description: 'required for an applicant', example: '91320594MA1XK7T2QQ' })
+  @ApiPropertyOptional({
+    description: 'required for an applicant',
+    example: '91320594MA1XK7T2QQ',
+    pattern: '^[0-9A-Z]{18}$',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[0-9A-Z]{18}$/, { message: 'companyUscc must be 18 characters of digits and capital letters' })
   companyUscc?: string;
 
-  @ApiPropertyOptional({ description: 'required for an approver', example: 'SAMR' })
+  @ApiPropertyOptional({ description: 'required for an approver', example: 'SAMR', minLength: 1, maxLength: 32 })
   @IsOptional()
   @IsString()
   @CharLength(1, 32)
   departmentCode?: string;
 
-  @ApiPropertyOptional({ description: 'required for a clerk', example: 'CENTRE' })
+  @ApiPropertyOptional({ description: 'required for a clerk', example: 'CENTRE', minLength: 1, maxLength: 32 })
   @IsOptional()
   @IsString()
   @CharLength(1, 32)

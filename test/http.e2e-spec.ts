@@ -15,7 +15,11 @@ describe('HTTP basics', () => {
 
   const http = () => request(app.getHttpServer());
 
-  it('GET /health is 200 when MySQL and Redis answer', async () => {
+  it('GET /health is 200 when MySQL and Redis answer, for checks arriving together on a fresh start', async () => {
+    // The first checks of a new process: all but the one that opened the connection to Redis used to
+    // find it still connecting and answered 503 "redis is down".
+    const answers = await Promise.all(Array.from({ length: 5 }, () => http().get('/health')));
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
     const res = await http().get('/health').expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.info).toMatchObject({ mysql: { status: 'up' }, redis: { status: 'up' } });

@@ -19,8 +19,18 @@ export class RedisHealth implements OnModuleDestroy {
     this.client.on('error', () => undefined);
   }
 
+  /** The first connect while it runs: checks arriving together all wait for it. */
+  private connecting?: Promise<void>;
+
   async ping(): Promise<void> {
-    if (this.client.status === 'wait') await this.client.connect();
+    // Without offline queueing a PING sent while the first connect is under way fails at once: two
+    // checks arriving together on a fresh process answered "redis is down" for all but one.
+    if (this.client.status === 'wait') {
+      this.connecting = this.client.connect().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    await this.connecting;
     const reply = await this.client.ping();
     if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
   }

@@ -101,7 +101,7 @@ interface Sent {
 }
 
 const INTERNAL_WORDS =
-  /Cannot read propert|is not a function|is not iterable|Maximum call stack|ER_[A-Z]{3,}|QueryFailedError|ECONNREFUSED|\.(js|ts):\d+|internal error/;
+  /Cannot read propert|is not a function|is not iterable|Maximum call stack|\bER_[A-Z_]{3,}|QueryFailedError|ECONNREFUSED|\.(js|ts):\d+|internal error/;
 
 const excerpt = (text: string, n = 600) => (text.length > n ? `${text.slice(0, n)}… (${text.length} chars)` : text);
 

@@ -62,3 +62,37 @@ export function sha256Hex(text: string): string {
 export function chainHash(event: ChainedEvent): string {
   return sha256Hex(chainText(event));
 }
+
+/** An audit_events row as MySQL returns it (snake case; MariaDB hands JSON back as text). */
+export interface StoredEventRow {
+  subject_type: string;
+  subject_id: string;
+  action: string;
+  status_from: string | null;
+  status_to: string | null;
+  actor_id: string | number | null;
+  actor_role: string | null;
+  actor_username: string | null;
+  on_behalf_of: string | null;
+  payload: unknown;
+  occurred_at: Date;
+}
+
+/** The chained event a stored row is, at this position after this hash. */
+export function chainedEventOf(row: StoredEventRow, seq: number, prevHash: string | null): ChainedEvent {
+  return {
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    seq,
+    prevHash,
+    action: row.action,
+    statusFrom: row.status_from,
+    statusTo: row.status_to,
+    actorId: row.actor_id === null ? null : String(row.actor_id),
+    actorRole: row.actor_role,
+    actorUsername: row.actor_username,
+    onBehalfOf: row.on_behalf_of,
+    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    occurredAt: row.occurred_at,
+  };
+}

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { chainHash } from './audit-chain.js';
+import { chainedEventOf, chainHash, type StoredEventRow } from './audit-chain.js';
 
 export interface ChainProblem {
   subjectType: string;
@@ -15,21 +15,10 @@ export interface AuditVerification {
   problems: ChainProblem[];
 }
 
-interface EventRow {
-  subject_type: string;
-  subject_id: string;
+interface EventRow extends StoredEventRow {
   seq: number | string;
   prev_hash: string | null;
   hash: string;
-  action: string;
-  status_from: string | null;
-  status_to: string | null;
-  actor_id: string | number | null;
-  actor_role: string | null;
-  actor_username: string | null;
-  on_behalf_of: string | null;
-  payload: unknown;
-  occurred_at: Date;
 }
 
 interface Chain {
@@ -98,21 +87,7 @@ export async function verifyAuditTrail(
       if (row.prev_hash !== chain.hash) {
         report({ ...at, problem: 'does not point at the hash of the event before it' });
       }
-      const hash = chainHash({
-        subjectType: row.subject_type,
-        subjectId: row.subject_id,
-        seq,
-        prevHash: row.prev_hash,
-        action: row.action,
-        statusFrom: row.status_from,
-        statusTo: row.status_to,
-        actorId: row.actor_id === null ? null : String(row.actor_id),
-        actorRole: row.actor_role,
-        actorUsername: row.actor_username,
-        onBehalfOf: row.on_behalf_of,
-        payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
-        occurredAt: row.occurred_at,
-      });
+      const hash = chainHash(chainedEventOf(row, seq, row.prev_hash));
       if (hash !== row.hash) report({ ...at, problem: 'its content does not match its hash: it was changed' });
       chain.seq = seq;
       chain.hash = row.hash;

@@ -25,7 +25,7 @@ import {
   nextFollowUpStatus,
   opensFollowUp,
 } from './follow-up-state.js';
-import { fingerprintOf, type IdempotencyContext, IdempotencyStore } from './idempotency.js';
+import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { loadVisibleRequest, REQUEST_ID } from './request-scope.js';
 import { clockLimitsOf } from './requests.service.js';
 
@@ -140,9 +140,7 @@ export class EvaluationsService {
   ) {}
 
   private idempotencyContext(actor: Actor, key: string | undefined, operation: string, input: unknown) {
-    return key === undefined
-      ? undefined
-      : ({ userId: actor.id, key, fingerprint: fingerprintOf(operation, input) } satisfies IdempotencyContext);
+    return idempotencyContextOf(actor.id, key, operation, input);
   }
 
   /** The applicant's rating, once, of a request of their company that was completed, denied or refused. */

@@ -29,6 +29,16 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The idempotency context of an action, or none when the caller sent no Idempotency-Key. */
+export function idempotencyContextOf(
+  userId: string,
+  key: string | undefined,
+  operation: string,
+  input: unknown,
+): IdempotencyContext | undefined {
+  return key === undefined ? undefined : { userId, key, fingerprint: fingerprintOf(operation, input) };
+}
+
 export function fingerprintOf(operation: string, input: unknown): string {
   return createHash('sha256').update(operation).update('\n').update(canonicalJson(input)).digest('hex');
 }

@@ -42,7 +42,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { readEvaluation } from './evaluation-views.js';
 import { followUpClockRuns, isEvaluable } from './follow-up-state.js';
-import { fingerprintOf, type IdempotencyContext, IdempotencyStore } from './idempotency.js';
+import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { IntakeWriter, type SubmissionRows } from './intake-writer.js';
 import { allocateRequestNumber } from './request-number.js';
 import { loadVisibleRequest, REQUEST_ID, scopeQuery } from './request-scope.js';
@@ -224,9 +224,7 @@ export class RequestsService {
   ) {}
 
   private idempotencyContext(actor: Actor, key: string | undefined, operation: string, input: unknown) {
-    return key === undefined
-      ? undefined
-      : ({ userId: actor.id, key, fingerprint: fingerprintOf(operation, input) } satisfies IdempotencyContext);
+    return idempotencyContextOf(actor.id, key, operation, input);
   }
 
   // ---- submission ---------------------------------------------------------------------------

@@ -1,19 +1,8 @@
-import { chainHash } from '#audit';
+import { chainedEventOf, chainHash, type StoredEventRow } from '#audit';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-interface LegacyEvent {
+interface LegacyEvent extends StoredEventRow {
   id: string;
-  subject_type: string;
-  subject_id: string;
-  action: string;
-  status_from: string | null;
-  status_to: string | null;
-  actor_id: string | null;
-  actor_role: string | null;
-  actor_username: string | null;
-  on_behalf_of: string | null;
-  payload: unknown;
-  occurred_at: Date;
 }
 
 const BATCH = 1000;
@@ -84,21 +73,7 @@ export class AuditChain1796500000000 implements MigrationInterface {
         const head = heads.get(key);
         const seq = (head?.seq ?? 0) + 1;
         const prevHash = head?.hash ?? null;
-        const hash = chainHash({
-          subjectType: row.subject_type,
-          subjectId: row.subject_id,
-          seq,
-          prevHash,
-          action: row.action,
-          statusFrom: row.status_from,
-          statusTo: row.status_to,
-          actorId: row.actor_id === null ? null : String(row.actor_id),
-          actorRole: row.actor_role,
-          actorUsername: row.actor_username,
-          onBehalfOf: row.on_behalf_of,
-          payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
-          occurredAt: row.occurred_at,
-        });
+        const hash = chainHash(chainedEventOf(row, seq, prevHash));
         heads.set(key, { type: row.subject_type, id: row.subject_id, seq, hash });
         fill.push(row.id, seq, prevHash, hash);
       }

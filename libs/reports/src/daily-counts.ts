@@ -3,16 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
-const DAY_MS = 86_400_000;
-const ZONE_OFFSET_MS = 8 * 3_600_000;
-export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-/** Midnight at the start of a zone date (Asia/Shanghai, +08:00), as a UTC instant. */
-export const zoneMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS);
-export const zoneToday = (now: Date) => new Date(now.getTime() + ZONE_OFFSET_MS).toISOString().slice(0, 10);
-const dateText = (value: unknown) =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+import { addDays, dateText, zoneMidnight, zoneToday } from './zone-dates.js';
 
+/** The statuses a request ends in: the outcomes throughput counts. */
 export const ENDED_METRICS = ['completed', 'denied', 'refused', 'withdrawn'] as const;
 
 export interface DailyCount {

@@ -7,3 +7,4 @@ export * from './reports.module.js';
 export * from './reports.service.js';
 export * from './reports.types.js';
 export * from './rollups.js';
+export * from './zone-dates.js';

@@ -4,11 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ReportRollups } from './rollups.js';
 
-/** Statuses after which a request changes no more; a fact is written for each. */
-export const ENDED_STATUSES = ['completed', 'denied', 'refused', 'withdrawn'] as const;
-/** Step statuses that are a department's decision. */
-export const DECIDED_STEP_STATUSES = ['approved', 'denied'] as const;
-
 /** The zone's date of a UTC datetime column: Asia/Shanghai keeps +08:00 all year. */
 const zoneDay = (column: string) => `DATE(${column} + INTERVAL 8 HOUR)`;
 const onTime = `CASE WHEN c.id IS NULL THEN NULL WHEN c.overdue_at IS NULL AND c.stopped_at <= c.due_at THEN 1 ELSE 0 END`;

@@ -4,7 +4,8 @@ import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DailyCounts, ENDED_METRICS, zoneMidnight } from './daily-counts.js';
+import { DailyCounts, ENDED_METRICS } from './daily-counts.js';
+import { addDays, DAY_MS, dateText, mondayOf, zoneMidnight } from './zone-dates.js';
 import { type Bucket, nearestRank, round } from './percentiles.js';
 import { type Aggregate, emptyAggregate, ReportRollups } from './rollups.js';
 import {
@@ -25,21 +26,10 @@ import {
 } from './reports.types.js';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'] as const;
 /** The overdue list gives the oldest 100 by default and at most 5,000 (a download); `total` counts them all. */
 export const OVERDUE_DEFAULT_LIMIT = 100;
 export const OVERDUE_MAX_LIMIT = 5000;
-
-const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-/** The Monday of a date's ISO week. */
-const mondayOf = (date: string) => {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  const weekday = (new Date(t).getUTCDay() + 6) % 7;
-  return new Date(t - weekday * DAY_MS).toISOString().slice(0, 10);
-};
-const dateText = (value: unknown) =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
 
 interface Where {
   sql: string[];
@@ -311,7 +301,7 @@ export class ReportsService {
       live = read.uncounted;
     }
     for (const [a, b] of live) {
-      const range = [zoneMidnight(a), zoneMidnight(nextDate(b))];
+      const range = [zoneMidnight(a), zoneMidnight(addDays(b, 1))];
       for (const [field, column] of [
         ['submitted', 'submitted_at'],
         ['accepted', 'accepted_at'],
@@ -334,7 +324,7 @@ export class ReportsService {
 
     const periodOf = (day: string) => (interval === 'week' ? mondayOf(day) : day);
     const rows = new Map<string, ThroughputRow>();
-    for (let day = f.from; day <= f.to; day = nextDate(day)) {
+    for (let day = f.from; day <= f.to; day = addDays(day, 1)) {
       const p = periodOf(day);
       if (!rows.has(p))
         rows.set(p, { period: p, submitted: 0, accepted: 0, completed: 0, denied: 0, refused: 0, withdrawn: 0 });
@@ -356,7 +346,7 @@ export class ReportsService {
     const now = this.clock.now();
     const where = this.requestWhere(f, 'e');
     const key = groupBy === 'hall' ? 'e.hall_code' : 'e.item_code';
-    const period = [zoneMidnight(f.from), zoneMidnight(nextDate(f.to))];
+    const period = [zoneMidnight(f.from), zoneMidnight(addDays(f.to, 1))];
     const filter = where.sql.map((w) => `AND ${w}`).join(' ');
     // The scores from the covering index alone; then only the bad reviews' follow-ups and clocks.
     const scores: { k: string | null; score: number; n: string }[] = [];
@@ -378,7 +368,7 @@ export class ReportsService {
           `SELECT ${key} AS k, e.score AS score, COUNT(*) AS n FROM evaluations e
             WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${filter}
             GROUP BY k, score`,
-          [zoneMidnight(a), zoneMidnight(nextDate(b)), ...where.params],
+          [zoneMidnight(a), zoneMidnight(addDays(b, 1)), ...where.params],
         )) as { k: string | null; score: number; n: string }[]),
       );
     }

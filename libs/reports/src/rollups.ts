@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TurnaroundGroup } from './reports.types.js';
+import { addDays, dateText, monthEnd, monthOf } from './zone-dates.js';
 
 export type Grain = 'day' | 'month';
 
@@ -45,17 +46,6 @@ function addInto(target: Aggregate, part: Omit<Aggregate, 'minutes'>, minutes: I
   target.elapsedN += part.elapsedN;
   for (const [m, c] of minutes) target.minutes.set(m, (target.minutes.get(m) ?? 0) + c);
 }
-
-const DAY_MS = 86_400_000;
-const dateText = (value: unknown) =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
-const monthEnd = (month: string) => {
-  const d = new Date(`${month}T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-};
 
 interface FactRow {
   k: string | number | null;

@@ -1,7 +1,11 @@
 import { Clock, validationFailed } from '#common';
 import type { Actor } from '#identity';
 import {
+  addDays,
   backlogTable,
+  daysBetween,
+  isRealDate,
+  zoneToday,
   CONTENT_TYPES,
   overdueTable,
   type ReportFilters,
@@ -28,14 +32,8 @@ import {
   TurnaroundQueryDto,
 } from './reports.dto.js';
 
-const DAY_MS = 86_400_000;
 /** Ten years: the longest period a report covers in one answer. */
 const MAX_PERIOD_DAYS = 3660;
-const zoneToday = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-const isRealDate = (date: string) => {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date;
-};
 
 /** The managers' view (API.md, Reports): JSON, or `?format=csv` / `?format=xlsx` to download. */
 @ApiTags('reports')
@@ -171,8 +169,8 @@ export class ReportsController {
     }
     if (problems.length > 0) throw validationFailed(problems);
     const to = query.to ?? zoneToday(this.clock.now());
-    const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
-    const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+    const from = query.from ?? addDays(to, -29);
+    const days = daysBetween(from, to);
     if (days < 0) throw validationFailed(`from ${from} is after to ${to}`);
     if (days >= MAX_PERIOD_DAYS) throw validationFailed(`a report covers at most ${MAX_PERIOD_DAYS} days`);
     return { from, to, ...this.filters(query) };

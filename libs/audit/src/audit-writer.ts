@@ -1,5 +1,4 @@
-import { Clock } from '#common';
-import type { JsonObject } from '#database';
+import { Clock, type JsonObject } from '#common';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { chainHash } from './audit-chain.js';
@@ -41,6 +40,18 @@ export class AuditWriter {
 
   async append(manager: EntityManager, entry: AuditEntry): Promise<void> {
     await this.appendMany(manager, [entry]);
+  }
+
+  /** `<subjectType>.created`: a subject that did not exist, recorded with what the caller answers for it. */
+  created(
+    manager: EntityManager,
+    subjectType: string,
+    subjectId: string,
+    actor: AuditEntry['actor'],
+    view: object,
+  ): Promise<void> {
+    const payload = { ...view } as JsonObject;
+    return this.append(manager, { subjectType, subjectId, action: `${subjectType}.created`, actor, payload });
   }
 
   /** Several events of one change, in the order given. */

@@ -2,6 +2,7 @@
  * What a working-time calendar is made of. A calendar is plain data (no class, no clock) so that
  * the api, the worker and the tests build it the same way and an admin's edit is a new value.
  */
+import type { LimitUnit, TimeLimit } from '#database';
 
 /** A local calendar date, YYYY-MM-DD, as the State Council notices and `GET /calendars/{code}/days` write it. */
 export type LocalDate = string;
@@ -42,14 +43,9 @@ export interface DayOverride {
 export const DAYS_RULES = ['nextWorkingDay', 'elapsed24Hours'] as const;
 export type DaysRule = (typeof DAYS_RULES)[number];
 
-/** The units of DESIGN.md's limits; the same spelling as the catalogue's `TimeLimit`. */
-export const WORKING_TIME_UNITS = ['workingDays', 'workingHours', 'workingMinutes'] as const;
-export type WorkingTimeUnit = (typeof WORKING_TIME_UNITS)[number];
-
-export interface WorkingTimeLimit {
-  value: number;
-  unit: WorkingTimeUnit;
-}
+/** The units of docs/design.md's limits: the catalogue's own `TimeLimit`. */
+export type WorkingTimeUnit = LimitUnit;
+export type WorkingTimeLimit = TimeLimit;
 
 export interface CalendarDefinition {
   /** `zone`, `always`, or another name an item's `calendarCode` refers to. */

@@ -13,7 +13,7 @@ import { officialHolidayDays } from './holidays.js';
 import { localDateToDayNumber } from './working-time.js';
 
 /**
- * The built-in calendars of DESIGN.md (SLA): `zone`, the halls' working hours on the official
+ * The built-in calendars of docs/design.md (Words, 工作日历): `zone`, the halls' working hours on the official
  * holidays and 调休 workdays, and `always`, 24x7 for tests and round-the-clock matters. Both are
  * built from settings so that the hours, the days and the days rule stay configuration, not code.
  */

@@ -1,4 +1,4 @@
-import { alreadyExists } from './domain-error.js';
+import { alreadyExists, type DomainError } from './domain-error.js';
 
 /** MySQL and MariaDB report these with the same codes; TypeORM copies them onto QueryFailedError. */
 const codeOf = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
@@ -9,12 +9,15 @@ export const isDeadlock = (error: unknown): boolean => codeOf(error) === 'ER_LOC
 export const isLockConflict = (error: unknown): boolean =>
   isDeadlock(error) || codeOf(error) === 'ER_LOCK_WAIT_TIMEOUT';
 
-/** Runs an insert; a primary or unique key already taken becomes AlreadyExists (409) naming `what`. */
-export async function insertOrConflict(insert: Promise<unknown>, what: string): Promise<void> {
+/**
+ * Runs an insert; a primary or unique key already taken becomes AlreadyExists (409) naming `what`,
+ * or the error `what` makes instead.
+ */
+export async function insertOrConflict(insert: Promise<unknown>, what: string | (() => DomainError)): Promise<void> {
   try {
     await insert;
   } catch (error) {
-    if (isDuplicateKey(error)) throw alreadyExists(what);
+    if (isDuplicateKey(error)) throw typeof what === 'string' ? alreadyExists(what) : what();
     throw error;
   }
 }

@@ -12,7 +12,11 @@ export type DomainErrorCode =
   | 'InvalidCredentials'
   | 'Forbidden'
   /** Too many attempts; `details.retryAfterSeconds` says when to come back. */
-  | 'Throttled';
+  | 'Throttled'
+  /** A body or file over its size limit. */
+  | 'TooLarge'
+  /** Bytes of a kind the desk does not take (a file that is not a PDF, JPEG, PNG or OFD). */
+  | 'UnsupportedType';
 
 export class DomainError extends Error {
   constructor(

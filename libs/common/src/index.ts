@@ -4,3 +4,6 @@ export * from './clock.module.js';
 export * from './pagination.js';
 export * from './instant.js';
 export * from './db-errors.js';
+export * from './json.js';
+export * from './language.js';
+export * from './messages/index.js';

@@ -8,6 +8,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A page's size as asked (`?limit=`), whole and within 1 to MAX_PAGE_LIMIT; the default when not asked. */
+export const pageLimit = (limit?: number): number =>
+  Math.min(Math.max(Math.trunc(limit ?? DEFAULT_PAGE_LIMIT) || 1, 1), MAX_PAGE_LIMIT);
+
 /** Cursors are opaque to clients: the last id seen, base64url-encoded. */
 export function encodeCursor(lastId: string): string {
   return Buffer.from(lastId, 'utf8').toString('base64url');

@@ -1,5 +1,5 @@
 import { AuditWriter } from '#audit';
-import { alreadyExists, Clock, notFound, validationFailed } from '#common';
+import { Clock, insertOrConflict, notFound, validationFailed } from '#common';
 import { Company } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
@@ -40,22 +40,9 @@ export class CompaniesService {
     const uscc = validUscc(input.uscc);
     return this.dataSource.transaction(async (manager) => {
       const company = manager.create(Company, { uscc, name: input.name, createdAt: this.clock.now() });
-      try {
-        await manager.insert(Company, company);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ER_DUP_ENTRY') {
-          throw alreadyExists(`company ${uscc}`);
-        }
-        throw error;
-      }
+      await insertOrConflict(manager.insert(Company, company), `company ${uscc}`);
       const view = toCompanyView(company);
-      await this.audit.append(manager, {
-        subjectType: 'company',
-        subjectId: uscc,
-        action: 'company.created',
-        actor,
-        payload: { ...view },
-      });
+      await this.audit.created(manager, 'company', uscc, actor, view);
       return view;
     });
   }

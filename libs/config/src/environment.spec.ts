@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('development');
   });
 
-  it('reads every variable API.md names', () => {
+  it('reads every variable the README names under Configuration', () => {
     const config = loadConfig({
       PORT: '8080',
       DATABASE_URL: 'mysql://app:s%40cret@db.internal:3307/desk',
@@ -24,8 +24,11 @@ describe('loadConfig', () => {
       QUEUE_PREFIX: '{zone-a}',
       JWT_SECRET: 'x'.repeat(40),
       ADMIN_PASSWORD: 'a-strong-password-1',
+      WEBHOOK_SECRET_KEY: 'w'.repeat(40),
+      WEBHOOK_ALLOWED_HOSTS: 'Hooks.internal, 10.0.0.5',
       NODE_ENV: 'production',
     });
+    expect(config.webhooks).toMatchObject({ secretKey: 'w'.repeat(40), allowedHosts: ['hooks.internal', '10.0.0.5'] });
     expect(config.port).toBe(8080);
     expect(config.database).toMatchObject({
       host: 'db.internal',
@@ -58,17 +61,26 @@ describe('loadConfig', () => {
       const message = (error as Error).message;
       expect(message).toContain('JWT_SECRET is required in production');
       expect(message).toContain('ADMIN_PASSWORD is required in production');
+      expect(message).toContain('WEBHOOK_SECRET_KEY is required in production');
     }
   });
 
   it('refuses production with the documented development secret or demo admin password', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: 'a-strong-password-1' };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'y'.repeat(40),
+      ADMIN_PASSWORD: 'a-strong-password-1',
+      WEBHOOK_SECRET_KEY: 'k'.repeat(40),
+    };
     expect(() => loadConfig({ ...production, ADMIN_PASSWORD: DEMO_ADMIN_PASSWORD })).toThrow(
       'ADMIN_PASSWORD must not be the documented demo password in production',
     );
     const devSecret = loadConfig({}).auth.jwtSecret;
     expect(() => loadConfig({ ...production, JWT_SECRET: devSecret })).toThrow(
       'JWT_SECRET must not be the documented development secret in production',
+    );
+    expect(() => loadConfig({ ...production, WEBHOOK_SECRET_KEY: loadConfig({}).webhooks.secretKey })).toThrow(
+      'WEBHOOK_SECRET_KEY must not be the documented development key in production',
     );
     expect(loadConfig(production).auth.jwtSecret).toBe('y'.repeat(40));
   });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -15,14 +16,30 @@ import {
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-/** Outside production a documented demo password is used when ADMIN_PASSWORD is unset (API.md, Users). */
+/** Outside production a documented demo password is used when ADMIN_PASSWORD is unset (README.md, Run it). */
 export const DEMO_ADMIN_PASSWORD = 'admin-demo-2026';
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+const DEV_WEBHOOK_SECRET_KEY = 'dev-only-webhook-key-change-me-0123456789';
+
+/**
+ * A whole number from `min` to `max`, read from its text: `NAME must be an integer`, or else
+ * `NAME must be between min and max`.
+ */
+function IntBetween(min: number, max: number): PropertyDecorator {
+  return (target, key) => {
+    const name = String(key);
+    // Applied as the same stack written out would be: the lowest first.
+    IsInt({ message: `${name} must be an integer` })(target, key);
+    Min(min, { message: `${name} must be between ${min} and ${max}` })(target, key);
+    Max(max, { message: `${name} must be between ${min} and ${max}` })(target, key);
+    Transform(({ value }) => Number(value))(target, key);
+  };
+}
 
 /**
  * The process environment as the apps read it. class-validator runs a property's decorators
  * bottom-up and we stop at the first failure, so the most basic check sits lowest.
- * Names are fixed by API.md (Configuration);
+ * Names are fixed by README.md (Configuration);
  * every default reaches MySQL and Redis on 127.0.0.1 at their standard ports.
  */
 export class EnvironmentVariables {
@@ -30,10 +47,7 @@ export class EnvironmentVariables {
   @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
 
-  @Transform(({ value }) => Number(value))
-  @Max(65535, { message: 'PORT must be between 0 and 65535' })
-  @Min(0, { message: 'PORT must be between 0 and 65535' })
-  @IsInt({ message: 'PORT must be an integer' })
+  @IntBetween(0, 65535)
   PORT = 3000;
 
   @IsOptional()
@@ -60,6 +74,30 @@ export class EnvironmentVariables {
   @IsString({ message: 'JWT_SECRET is required in production' })
   JWT_SECRET?: string;
 
+  /** Encrypts the webhook subscriptions' signing secrets at rest (AES-256-GCM under its SHA-256). */
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.WEBHOOK_SECRET_KEY !== undefined)
+  @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  @IsString({ message: 'WEBHOOK_SECRET_KEY is required in production' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** Hosts a webhook may be sent to although they resolve to a private, loopback or link-local address. */
+  @IsOptional()
+  @Matches(/^([A-Za-z0-9.:[\]-]{1,253}(\s*,\s*[A-Za-z0-9.:[\]-]{1,253})*)?$/, {
+    message: 'WEBHOOK_ALLOWED_HOSTS must be host names or addresses separated by commas',
+  })
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  /** How long a receiver has to answer one webhook POST. */
+  @IntBetween(100, 60_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** The first retry's delay; each next one doubles (with jitter): 15 attempts from 5 s span about a day. */
+  @IntBetween(10, 3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 5000;
+
+  @IntBetween(1, 30)
+  WEBHOOK_ATTEMPTS = 15;
+
   @IsOptional()
   @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must be a duration such as 15m, 8h or 1d' })
   JWT_EXPIRES_IN = '8h';
@@ -70,10 +108,7 @@ export class EnvironmentVariables {
   ADMIN_PASSWORD?: string;
 
   /** Failed logins in a row (within the lockout time) that lock a username. */
-  @Transform(({ value }) => Number(value))
-  @Max(1000, { message: 'LOGIN_MAX_FAILURES must be between 1 and 1000' })
-  @Min(1, { message: 'LOGIN_MAX_FAILURES must be between 1 and 1000' })
-  @IsInt({ message: 'LOGIN_MAX_FAILURES must be an integer' })
+  @IntBetween(1, 1000)
   LOGIN_MAX_FAILURES = 5;
 
   @IsOptional()
@@ -81,24 +116,60 @@ export class EnvironmentVariables {
   LOGIN_LOCKOUT = '15m';
 
   /** Login attempts per minute from one address, and for one username, before 429. */
-  @Transform(({ value }) => Number(value))
-  @Max(1_000_000, { message: 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000' })
-  @Min(1, { message: 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000' })
-  @IsInt({ message: 'LOGIN_RATE_PER_ADDRESS must be an integer' })
+  @IntBetween(1, 1_000_000)
   LOGIN_RATE_PER_ADDRESS = 30;
 
-  @Transform(({ value }) => Number(value))
-  @Max(1_000_000, { message: 'LOGIN_RATE_PER_USERNAME must be between 1 and 1000000' })
-  @Min(1, { message: 'LOGIN_RATE_PER_USERNAME must be between 1 and 1000000' })
-  @IsInt({ message: 'LOGIN_RATE_PER_USERNAME must be an integer' })
+  @IntBetween(1, 1_000_000)
   LOGIN_RATE_PER_USERNAME = 10;
 
   /** 整改: working days a follow-up of a poor evaluation has, on the request's calendar, to be fed back. */
-  @Transform(({ value }) => Number(value))
-  @Max(60, { message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be between 1 and 60' })
-  @Min(1, { message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be between 1 and 60' })
-  @IsInt({ message: 'FOLLOW_UP_LIMIT_WORKING_DAYS must be an integer' })
+  @IntBetween(1, 60)
   FOLLOW_UP_LIMIT_WORKING_DAYS = 5;
+
+  /** Where the local-disk file storage keeps the materials' bytes (created when missing). */
+  @IsOptional()
+  @Matches(/^[^\0]{1,500}$/, { message: 'FILES_DIR must be a path' })
+  FILES_DIR = 'data/files';
+
+  /** Where the materials' bytes live: `local` (FILES_DIR) or `s3` (an S3-compatible object store, past one machine). */
+  @IsOptional()
+  @IsIn(['local', 's3'], { message: 'FILES_STORAGE must be local or s3' })
+  FILES_STORAGE: 'local' | 's3' = 'local';
+
+  /** The bucket, with FILES_STORAGE=s3. */
+  @ValidateIf((env: EnvironmentVariables) => env.FILES_STORAGE === 's3')
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a bucket name (with FILES_STORAGE=s3)' })
+  S3_BUCKET = '';
+
+  /** The store's address when it is not AWS (MinIO, Ceph, OSS…): path-style requests are sent to it. */
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s/]+(\/\S*)?)?$/, { message: 'S3_ENDPOINT must be an http(s) address' })
+  S3_ENDPOINT = '';
+
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'S3_REGION must be a region name such as us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  /** The key prefix of every object. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, { message: 'S3_PREFIX must be a key prefix such as files/' })
+  S3_PREFIX = 'files/';
+
+  @ValidateIf((env: EnvironmentVariables) => env.FILES_STORAGE === 's3')
+  @MinLength(1, { message: 'S3_ACCESS_KEY_ID is required with FILES_STORAGE=s3' })
+  S3_ACCESS_KEY_ID = '';
+
+  @ValidateIf((env: EnvironmentVariables) => env.FILES_STORAGE === 's3')
+  @MinLength(1, { message: 'S3_SECRET_ACCESS_KEY is required with FILES_STORAGE=s3' })
+  S3_SECRET_ACCESS_KEY = '';
+
+  /** The largest file one upload may carry, in bytes (20 MiB by default). */
+  @IntBetween(1, 2_147_483_647)
+  FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+  /** The most bytes the files of one request may add up to (100 MiB by default). */
+  @IntBetween(1, 2_147_483_647)
+  REQUEST_FILES_MAX_BYTES = 100 * 1024 * 1024;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -136,6 +207,30 @@ export interface AppConfig {
   };
   /** 整改: the limit of a follow-up opened by a score of 1 or 2, counted on the request's calendar. */
   followUps: { limitWorkingDays: number };
+  /** Signed webhooks out: the key of the secrets at rest, the hosts exempt from the SSRF check, timing. */
+  webhooks: {
+    secretKey: string;
+    allowedHosts: string[];
+    timeoutMs: number;
+    retryBaseMs: number;
+    attempts: number;
+  };
+  /** Materials as files: where the local-disk storage keeps them (and an S3 store spools), the store, the size limits. */
+  files: {
+    dir: string;
+    maxFileBytes: number;
+    maxRequestBytes: number;
+    storage: 'local' | 's3';
+    s3: {
+      bucket: string;
+      prefix: string;
+      region: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      accessKeyId: string;
+      secretAccessKey: string;
+    };
+  };
 }
 
 /** Validates the environment once and turns it into typed settings; throws ConfigurationError naming every fault. */
@@ -149,6 +244,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The documented development values are public: in production they are as good as none.
     const problems = [
       raw.JWT_SECRET === DEV_JWT_SECRET ? 'JWT_SECRET must not be the documented development secret in production' : '',
+      raw.WEBHOOK_SECRET_KEY === DEV_WEBHOOK_SECRET_KEY
+        ? 'WEBHOOK_SECRET_KEY must not be the documented development key in production'
+        : '',
       raw.ADMIN_PASSWORD === DEMO_ADMIN_PASSWORD
         ? 'ADMIN_PASSWORD must not be the documented demo password in production'
         : '',
@@ -192,6 +290,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     followUps: { limitWorkingDays: raw.FOLLOW_UP_LIMIT_WORKING_DAYS },
+    webhooks: {
+      secretKey: raw.WEBHOOK_SECRET_KEY ?? DEV_WEBHOOK_SECRET_KEY,
+      allowedHosts: raw.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
+      attempts: raw.WEBHOOK_ATTEMPTS,
+    },
+    files: {
+      dir: resolve(raw.FILES_DIR),
+      maxFileBytes: raw.FILE_MAX_BYTES,
+      maxRequestBytes: raw.REQUEST_FILES_MAX_BYTES,
+      storage: raw.FILES_STORAGE,
+      s3: {
+        bucket: raw.S3_BUCKET,
+        prefix: raw.S3_PREFIX,
+        region: raw.S3_REGION,
+        endpoint: raw.S3_ENDPOINT || undefined,
+        forcePathStyle: raw.S3_ENDPOINT !== '',
+        accessKeyId: raw.S3_ACCESS_KEY_ID,
+        secretAccessKey: raw.S3_SECRET_ACCESS_KEY,
+      },
+    },
   };
 }
 
@@ -223,6 +345,8 @@ function pick(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const keys = Object.keys(new EnvironmentVariables());
   // An empty variable counts as unset, so its default applies.
   return Object.fromEntries(
-    ['JWT_SECRET', 'ADMIN_PASSWORD', ...keys].flatMap((k) => (env[k]?.trim() ? [[k, env[k]]] : [])),
+    ['JWT_SECRET', 'ADMIN_PASSWORD', 'WEBHOOK_SECRET_KEY', ...keys].flatMap((k) =>
+      env[k]?.trim() ? [[k, env[k]]] : [],
+    ),
   );
 }

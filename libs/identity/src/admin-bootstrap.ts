@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { UsersService } from './users.service.js';
 
 /**
- * On an empty database the start creates user `admin` with ADMIN_PASSWORD (API.md, Users).
+ * On an empty database the start creates user `admin` with ADMIN_PASSWORD (README.md, Run it).
  * Outside production the documented demo password stands in when it is unset, with a warning;
  * in production the configuration refuses to load without it.
  */

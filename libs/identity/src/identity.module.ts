@@ -7,6 +7,7 @@ import { createSecretKey } from 'node:crypto';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthService } from './auth.service.js';
 import { LoginLimits } from './login-limits.js';
+import { ServiceAccountsService } from './service-accounts.service.js';
 import { UsersService } from './users.service.js';
 
 @Module({
@@ -23,7 +24,15 @@ import { UsersService } from './users.service.js';
       }),
     }),
   ],
-  providers: [UsersService, AuthService, AdminBootstrap, LoginLimits, OutboxWriter, AuditWriter],
-  exports: [UsersService, AuthService, AdminBootstrap],
+  providers: [
+    UsersService,
+    AuthService,
+    ServiceAccountsService,
+    AdminBootstrap,
+    LoginLimits,
+    OutboxWriter,
+    AuditWriter,
+  ],
+  exports: [UsersService, AuthService, ServiceAccountsService, AdminBootstrap],
 })
 export class IdentityModule {}

@@ -1,5 +1,15 @@
 import { AuditWriter } from '#audit';
-import { Clock, DomainError, notFound, validationFailed } from '#common';
+import {
+  Clock,
+  decodeCursor,
+  DEFAULT_PAGE_LIMIT,
+  DomainError,
+  encodeCursor,
+  insertOrConflict,
+  notFound,
+  type Page,
+  validationFailed,
+} from '#common';
 import { Company, Department, Hall, type Role, User } from '#database';
 import { OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
@@ -17,14 +27,8 @@ export interface NewUser {
   hallCode?: string;
 }
 
-export interface UserView {
-  id: string;
-  username: string;
-  role: Role;
-  companyUscc?: string;
-  departmentCode?: string;
-  hallCode?: string;
-}
+/** A user as the api shows it: what an actor carries (actor.ts), no more; a user is never a system. */
+export type UserView = Omit<Actor, 'role'> & { role: Role };
 
 export function toUserView(user: User): UserView {
   return {
@@ -77,9 +81,8 @@ export class UsersService {
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
       await this.assertBindingsExist(manager, input);
-      if (await manager.existsBy(User, { username: input.username })) {
-        throw new DomainError('AlreadyExists', `username ${input.username} is taken`);
-      }
+      const taken = () => new DomainError('AlreadyExists', `username ${input.username} is taken`);
+      if (await manager.existsBy(User, { username: input.username })) throw taken();
       const now = this.clock.now();
       const user = manager.create(User, {
         username: input.username,
@@ -90,25 +93,26 @@ export class UsersService {
         hallCode: input.hallCode ?? null,
         createdAt: now,
       });
-      try {
-        await manager.insert(User, user);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ER_DUP_ENTRY') {
-          throw new DomainError('AlreadyExists', `username ${input.username} is taken`);
-        }
-        throw error;
-      }
+      await insertOrConflict(manager.insert(User, user), taken);
       const view = toUserView(user);
-      await this.audit.append(manager, {
-        subjectType: 'user',
-        subjectId: user.id,
-        action: 'user.created',
-        actor,
-        payload: { ...view },
-      });
+      await this.audit.created(manager, 'user', user.id, actor, view);
       await this.outbox.add(manager, 'user.created', { userId: user.id });
       return view;
     });
+  }
+
+  /** Every user, the newest first (admin), a page at a time. */
+  async list(limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<UserView>> {
+    const after = decodeCursor(cursor);
+    const query = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .orderBy('u.id', 'DESC')
+      .take(limit + 1);
+    if (after !== undefined) query.where('u.id < :after', { after });
+    const rows = await query.getMany();
+    const items = rows.slice(0, limit).map(toUserView);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 
   async findById(id: string): Promise<UserView> {

@@ -1,4 +1,12 @@
-import { Clock, decodeCursor, formatInstant, DEFAULT_PAGE_LIMIT, encodeCursor, type Page } from '#common';
+import {
+  Clock,
+  decodeCursor,
+  formatInstant,
+  DEFAULT_PAGE_LIMIT,
+  encodeCursor,
+  type Language,
+  type Page,
+} from '#common';
 import { Notification, User } from '#database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -47,14 +55,68 @@ const APPLICANT_MESSAGES: Partial<Record<RequestEventType, string>> = {
   'request.extended': 'the time limit was extended (延期); see the request for how long and why.',
 };
 
+/** The same, in Chinese: what the applicant reads by default. */
+const APPLICANT_MESSAGES_ZH: Partial<Record<RequestEventType, string>> = {
+  'request.submitted': '您的申请已收到。',
+  'request.accepted': '您的申请已受理，各部门正在并联办理。',
+  'request.refused': '您的申请不予受理，理由请查看办件详情。',
+  'request.supplement-requested': '需要补正材料，请查看办件详情中的补正告知。',
+  'request.supplied': '您的补正材料已收到。',
+  'request.withdrawn': '您的申请已撤回。',
+  'request.denied': '您的申请不予许可，理由请查看办件详情。',
+  'request.completed': '已办结：全部证照已同时发放（证照同发）。',
+  'request.extended': '办理时限已延期，延长的时间和理由请查看办件详情。',
+};
+
+/** What an SLA notification names for a clock that is not a step's (a step's names its matter). */
+const CLOCK_SUBJECTS: Record<string, { en: string; zh: string }> = {
+  intake: { en: 'intake', zh: '受理' },
+  'follow-up': { en: 'the follow-up of a poor evaluation (整改)', zh: '差评整改' },
+  request: { en: 'the request', zh: '办件' },
+};
+
+const ROLE_ZH: Record<string, string> = {
+  applicant: '申请人',
+  clerk: '综合窗口人员',
+  approver: '部门审批人员',
+  manager: '管理人员',
+  admin: '系统管理员',
+};
+
+/** Who is told: a condition on the users `u`, with its parameters. */
+interface Audience {
+  where: string;
+  params: unknown[];
+}
+
 /**
  * The managers a follow-up (整改) is assigned to: those of the request's hall; for a request no hall
  * took (deemed accepted online), the zone-wide managers (no hall), who answer for every hall.
  */
-function hallManagers(hallCode: string | null): { where: string; params: unknown[] } {
+function hallManagers(hallCode: string | null): Audience {
+  // A manager bound to a department answers for that department's steps, not for a hall's service.
   return hallCode === null
-    ? { where: "u.role = 'manager' AND u.hall_code IS NULL", params: [] }
+    ? { where: "u.role = 'manager' AND u.hall_code IS NULL AND u.department_code IS NULL", params: [] }
     : { where: "u.role = 'manager' AND u.hall_code = ?", params: [hallCode] };
+}
+
+/** The managers who answer for a request's step: the zone's, the request's hall's and the step's department's. */
+function answeringManagers(hallCode: string | null, departmentCode: string | null): Audience {
+  return {
+    where: `u.role = 'manager' AND ((u.hall_code IS NULL AND u.department_code IS NULL)
+              OR u.hall_code = ? OR u.department_code = ?)`,
+    params: [hallCode, departmentCode],
+  };
+}
+
+/** A company's applicants: they hear of every turn of its requests. */
+function companyApplicants(uscc: string): Audience {
+  return { where: "u.role = 'applicant' AND u.company_uscc = ?", params: [uscc] };
+}
+
+/** A department's approvers: they hear of each step that becomes theirs. */
+function departmentApprovers(departmentCode: string | null): Audience {
+  return { where: "u.role = 'approver' AND u.department_code = ?", params: [departmentCode] };
 }
 
 @Injectable()
@@ -78,6 +140,7 @@ export class NotificationsService {
         eventId,
         kind: 'user.created',
         message: `Welcome, ${user.username}: your ${user.role} account is ready.`,
+        messageZh: `欢迎，${user.username}：您的${ROLE_ZH[user.role] ?? user.role}账号已开通。`,
         createdAt: this.clock.now(),
       })
       .execute();
@@ -107,25 +170,25 @@ export class NotificationsService {
       )) as { matter_name: string; department_code: string; status: string }[];
       const step = steps[0];
       if (!step) return;
-      await this.dataSource.query(
-        `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
-         SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'approver' AND u.department_code = ?`,
-        [
-          eventId,
-          type,
-          `${request.number}: ${step.matter_name} is waiting for your department.`,
-          now,
-          step.department_code,
-        ],
+      await this.notify(
+        eventId,
+        type,
+        `${request.number}: ${step.matter_name} is waiting for your department.`,
+        fitMessage(`${request.number}：${step.matter_name}待您的部门办理。`),
+        departmentApprovers(step.department_code),
+        now,
       );
       return;
     }
     const message = APPLICANT_MESSAGES[type];
     if (!message) return;
-    await this.dataSource.query(
-      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
-       SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'applicant' AND u.company_uscc = ?`,
-      [eventId, type, `${request.number}: ${message}`, now, request.company_uscc],
+    await this.notify(
+      eventId,
+      type,
+      `${request.number}: ${message}`,
+      `${request.number}：${APPLICANT_MESSAGES_ZH[type]}`,
+      companyApplicants(request.company_uscc),
+      now,
     );
   }
 
@@ -147,40 +210,36 @@ export class NotificationsService {
     const now = this.clock.now();
     if (type === 'follow-up.opened') {
       const audience = hallManagers(followUp.hall_code);
-      await this.dataSource.query(
-        `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
-         SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
-        [
-          eventId,
-          type,
-          `${followUp.number}: rated ${followUp.score} of 5 by the applicant; a follow-up (整改) is open for your hall.`,
-          now,
-          ...audience.params,
-        ],
+      await this.notify(
+        eventId,
+        type,
+        `${followUp.number}: rated ${followUp.score} of 5 by the applicant; a follow-up (整改) is open for your hall.`,
+        `${followUp.number}：申请人评价 ${followUp.score} 分（满分 5 分），已为您的大厅发起整改。`,
+        audience,
+        now,
       );
       return;
     }
     if (followUp.feedback === null) return;
-    await this.dataSource.query(
-      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
-       SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.role = 'applicant' AND u.company_uscc = ?`,
-      [
-        eventId,
-        type,
-        fitMessage(`${followUp.number}: the follow-up of your evaluation (整改反馈): ${followUp.feedback}`),
-        now,
-        followUp.company_uscc,
-      ],
+    await this.notify(
+      eventId,
+      type,
+      fitMessage(`${followUp.number}: the follow-up of your evaluation (整改反馈): ${followUp.feedback}`),
+      fitMessage(`${followUp.number}：您的评价的整改反馈：${followUp.feedback}`),
+      companyApplicants(followUp.company_uscc),
+      now,
     );
   }
 
   /**
    * Handles sla.warning and sla.overdue: a step's clock reaches its department's approvers, the
-   * request's and intake clocks the clerks of its hall. Replays add nothing.
+   * request's and intake clocks the clerks of its hall. A legal breach (sla.legal-breach) reaches the
+   * managers who answer for the request: the zone's, its hall's and the step's department's.
+   * Replays add nothing.
    */
   async notifySla(
     eventId: string,
-    type: 'sla.warning' | 'sla.overdue',
+    type: 'sla.warning' | 'sla.overdue' | 'sla.legal-breach',
     clockId: string,
     requestId: string,
   ): Promise<void> {
@@ -200,36 +259,85 @@ export class NotificationsService {
     }[];
     const clock = rows[0];
     if (!clock) return;
-    const what = type === 'sla.warning' ? 'is close to its promised time (预警)' : 'is past its promised time (超期)';
-    const subject =
+    const what = {
+      'sla.warning': 'is close to its promised time (预警)',
+      'sla.overdue': 'is past its promised time (超期)',
+      'sla.legal-breach': 'is past its legal time limit (超过法定时限)',
+    }[type];
+    const whatZh = {
+      'sla.warning': '即将到达承诺时限（预警）',
+      'sla.overdue': '已超过承诺时限（超期）',
+      'sla.legal-breach': '已超过法定时限',
+    }[type];
+    const { en: subject, zh: subjectZh } =
       clock.kind === 'step'
-        ? `${clock.matter_name}`
-        : clock.kind === 'intake'
-          ? 'intake'
-          : clock.kind === 'follow-up'
-            ? 'the follow-up of a poor evaluation (整改)'
-            : 'the request';
+        ? { en: `${clock.matter_name}`, zh: `${clock.matter_name}` }
+        : (CLOCK_SUBJECTS[clock.kind] ?? CLOCK_SUBJECTS.request);
     // Those who can act on the clock: a step's department; a follow-up, the managers of the hall; for
     // intake and the request, the clerks of its hall (every clerk while no hall has taken it), as the
     // hall answers for the whole request.
     const audience =
-      clock.kind === 'step'
-        ? { where: "u.role = 'approver' AND u.department_code = ?", params: [clock.department_code] }
-        : clock.kind === 'follow-up'
-          ? hallManagers(clock.hall_code)
-          : {
-              where: "u.role = 'clerk' AND (? IS NULL OR u.hall_code = ?)",
-              params: [clock.hall_code, clock.hall_code],
-            };
-    await this.dataSource.query(
-      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, created_at)
-       SELECT u.id, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
-      [eventId, type, `${clock.number}: ${subject} ${what}.`, this.clock.now(), ...audience.params],
+      type === 'sla.legal-breach'
+        ? answeringManagers(clock.hall_code, clock.department_code)
+        : clock.kind === 'step'
+          ? departmentApprovers(clock.department_code)
+          : clock.kind === 'follow-up'
+            ? hallManagers(clock.hall_code)
+            : {
+                where: "u.role = 'clerk' AND (? IS NULL OR u.hall_code = ?)",
+                params: [clock.hall_code, clock.hall_code],
+              };
+    await this.notify(
+      eventId,
+      type,
+      `${clock.number}: ${subject} ${what}.`,
+      fitMessage(`${clock.number}：${subjectZh}${whatZh}。`),
+      audience,
+      this.clock.now(),
     );
   }
 
-  /** The user's own inbox, newest first. */
-  async list(userId: string, limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<NotificationView>> {
+  /** 电子证照: the holder's applicants hear that the issuing department revoked a licence, and why. */
+  async notifyLicenceRevoked(eventId: string, licenceId: string): Promise<void> {
+    const [licence] = (await this.dataSource.query(
+      'SELECT name, number, holder_uscc, revoke_reason FROM licences WHERE id = ? AND revoked_at IS NOT NULL',
+      [licenceId],
+    )) as { name: string; number: string; holder_uscc: string; revoke_reason: string | null }[];
+    if (!licence) return;
+    const reason = licence.revoke_reason ?? '';
+    await this.notify(
+      eventId,
+      'licence.revoked',
+      fitMessage(`Your licence ${licence.name} ${licence.number} was revoked: ${reason}`),
+      fitMessage(`您的${licence.name}（编号 ${licence.number}）已被撤销：${reason}`),
+      companyApplicants(licence.holder_uscc),
+      this.clock.now(),
+    );
+  }
+
+  /** One notification per user of the audience, in English and Chinese; a replayed event adds nothing. */
+  private async notify(
+    eventId: string,
+    kind: string,
+    message: string,
+    messageZh: string,
+    audience: Audience,
+    createdAt: Date,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, message_zh, created_at)
+       SELECT u.id, ?, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
+      [eventId, kind, message, messageZh, createdAt, ...audience.params],
+    );
+  }
+
+  /** The user's own inbox, newest first, in the reader's language (Chinese unless English is asked for). */
+  async list(
+    userId: string,
+    limit = DEFAULT_PAGE_LIMIT,
+    cursor?: string,
+    language: Language = 'zh-CN',
+  ): Promise<Page<NotificationView>> {
     const before = decodeCursor(cursor);
     const query = this.dataSource
       .getRepository(Notification)
@@ -242,7 +350,7 @@ export class NotificationsService {
     const items = rows.slice(0, limit).map((n) => ({
       id: n.id,
       kind: n.kind,
-      message: n.message,
+      message: language === 'en' ? n.message : (n.messageZh ?? n.message),
       createdAt: formatInstant(n.createdAt),
     }));
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };

@@ -6,10 +6,11 @@ const complete = [
   {
     name: 'OutboxProcessor',
     queue: 'outbox' as const,
-    handles: ['outbox.relay', 'outbox.prune', 'idempotency.prune'] as const,
+    handles: ['outbox.relay', 'outbox.prune', 'idempotency.prune', 'files.clean-up'] as const,
   },
   { name: 'EventsProcessor', queue: 'events' as const, handles: events },
   { name: 'SlaProcessor', queue: 'sla' as const, handles: ['sla.fire', 'sla.reconcile', 'sla.procedure-end'] as const },
+  { name: 'WebhooksProcessor', queue: 'webhooks' as const, handles: ['webhook.deliver'] as const },
 ];
 const withoutUserCreated = events.filter((name) => name !== 'user.created');
 
@@ -19,7 +20,7 @@ describe('jobHandlerProblems', () => {
   });
 
   it('names a job without a handler', () => {
-    const missing = [complete[0], { ...complete[1], handles: withoutUserCreated }, complete[2]];
+    const missing = [complete[0], { ...complete[1], handles: withoutUserCreated }, complete[2], complete[3]];
     expect(jobHandlerProblems(missing)).toEqual(['job user.created has no handler']);
   });
 
@@ -33,6 +34,7 @@ describe('jobHandlerProblems', () => {
       complete[0],
       { name: 'EventsProcessor', queue: 'events' as const, handles: withoutUserCreated },
       complete[2],
+      complete[3],
       { name: 'UsersProcessor', queue: 'outbox' as const, handles: ['user.created'] as const },
     ];
     expect(jobHandlerProblems(wrong)).toEqual([

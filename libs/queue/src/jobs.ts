@@ -3,7 +3,7 @@
  * (processors) so both agree at compile time. Queue names are frozen: renaming one strands
  * the jobs already in Redis.
  */
-export const QUEUE_NAMES = ['outbox', 'events', 'sla'] as const;
+export const QUEUE_NAMES = ['outbox', 'events', 'sla', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Payloads carry ids, not state: a handler reloads from MySQL. */
@@ -14,6 +14,8 @@ export interface JobPayloads {
   'outbox.prune': { olderThanDays: number };
   /** Delete idempotency keys older than their 24-hour window. */
   'idempotency.prune': Record<string, never>;
+  /** Remove uploaded files no request took within `olderThanHours` (and their bytes when no file names them). */
+  'files.clean-up': { olderThanHours: number };
   /** Recompute the report rollups whose facts changed (libs/reports/src/rollups.ts). */
   'reports.refresh': Record<string, never>;
   /** Domain event: a user account was created. */
@@ -42,11 +44,15 @@ export interface JobPayloads {
   'follow-up.rectified': FollowUpEvent;
   /** A manager fed the outcome back to the applicant: the follow-up is closed and its clock stopped. */
   'follow-up.closed': FollowUpEvent;
+  /** 电子证照: the issuing department revoked a licence; its holder is told. */
+  'licence.revoked': { eventId: string; licenceId: string; requestId: string };
   /** An SLA clock started, paused, resumed or stopped: its timer is set again. */
   'sla.clock-changed': { eventId: string; clockId: string };
   /** An SLA clock reached its warning share or its due time (recorded once in the timeline). */
   'sla.warning': SlaEvent;
   'sla.overdue': SlaEvent;
+  /** An SLA clock passed its legal due time (法定时限): graver than overdue; the managers are told. */
+  'sla.legal-breach': SlaEvent;
   /** An admin made a date a holiday or a workday: open clocks on the calendar are laid out again. */
   'calendar.day-changed': {
     eventId: string;
@@ -65,6 +71,8 @@ export interface JobPayloads {
   'sla.fire': { clockId: string; generation: number };
   /** Recompute every open clock from MySQL: record missed thresholds, set every timer again. */
   'sla.reconcile': Record<string, never>;
+  /** POST one webhook delivery to its subscriber (when the deliveries before it of its request are done). */
+  'webhook.deliver': { deliveryId: string };
 }
 
 export interface SlaEvent {
@@ -95,6 +103,7 @@ export const JOB_QUEUES = {
   'outbox.relay': 'outbox',
   'outbox.prune': 'outbox',
   'idempotency.prune': 'outbox',
+  'files.clean-up': 'outbox',
   'reports.refresh': 'events',
   'user.created': 'events',
   'request.submitted': 'events',
@@ -117,11 +126,14 @@ export const JOB_QUEUES = {
   'follow-up.verified': 'events',
   'follow-up.rectified': 'events',
   'follow-up.closed': 'events',
+  'licence.revoked': 'events',
   'sla.clock-changed': 'events',
   'sla.warning': 'events',
   'sla.overdue': 'events',
+  'sla.legal-breach': 'events',
   'sla.fire': 'sla',
   'sla.reconcile': 'sla',
+  'webhook.deliver': 'webhooks',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

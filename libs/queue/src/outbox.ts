@@ -1,7 +1,7 @@
 import { Clock } from '#common';
 import { OutboxEvent } from '#database';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
@@ -36,6 +36,17 @@ export class OutboxWriter {
 }
 
 /**
+ * Takes the events a relay claims, in their order, inside the relay's transaction (webhooks make
+ * their deliveries there, so a request's deliveries exist in the order its events happened), and
+ * is told after the commit.
+ */
+export interface OutboxFanOut {
+  inTransaction(manager: EntityManager, events: readonly OutboxEvent[]): Promise<void>;
+  afterCommit(): Promise<void>;
+}
+export const OUTBOX_FAN_OUT = Symbol('OUTBOX_FAN_OUT');
+
+/**
  * Publishes pending outbox rows to the events queue. Rows are claimed with SKIP LOCKED so many
  * relays can run; the job id is derived from the row (id and creation time), so a relay that dies
  * after publishing but before marking re-publishes the same job ids and BullMQ keeps one of each.
@@ -46,9 +57,16 @@ export class OutboxRelay {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue('events') private readonly events: Queue,
     private readonly clock: Clock,
+    @Optional() @Inject(OUTBOX_FAN_OUT) private readonly fanOut?: OutboxFanOut,
   ) {}
 
   async relayBatch(limit = 500): Promise<number> {
+    const relayed = await this.relayInTransaction(limit);
+    if (relayed > 0) await this.fanOut?.afterCommit();
+    return relayed;
+  }
+
+  private relayInTransaction(limit: number): Promise<number> {
     // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
     // for this relay (and its call to Redis) to commit.
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
@@ -61,6 +79,7 @@ export class OutboxRelay {
         .setOnLocked('skip_locked')
         .getMany();
       if (rows.length === 0) return 0;
+      await this.fanOut?.inTransaction(manager, rows);
       const publishable = rows.filter((row) => isEventType(row.type));
       if (publishable.length > 0) {
         await this.events.addBulk(

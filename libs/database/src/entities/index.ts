@@ -5,13 +5,17 @@ import { Company } from './company.entity.js';
 import { Department } from './department.entity.js';
 import { Hall } from './hall.entity.js';
 import { ItemVersion } from './item-version.entity.js';
+import { Licence } from './licence.entity.js';
 import { Matter } from './matter.entity.js';
 import { Notification } from './notification.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { RequestStep } from './request-step.entity.js';
+import { ServiceAccount } from './service-account.entity.js';
 import { ServiceRequest } from './service-request.entity.js';
 import { ServiceItem } from './service-item.entity.js';
+import { RequestFile, StoredFile } from './stored-file.entity.js';
 import { User } from './user.entity.js';
+import { WebhookAttempt, WebhookDelivery, WebhookSubscription } from './webhook.entity.js';
 
 export * from './audit-chain.entity.js';
 export * from './audit-event.entity.js';
@@ -20,13 +24,17 @@ export * from './company.entity.js';
 export * from './department.entity.js';
 export * from './hall.entity.js';
 export * from './item-version.entity.js';
+export * from './licence.entity.js';
 export * from './matter.entity.js';
 export * from './notification.entity.js';
 export * from './outbox-event.entity.js';
 export * from './request-step.entity.js';
+export * from './service-account.entity.js';
 export * from './service-request.entity.js';
 export * from './service-item.entity.js';
+export * from './stored-file.entity.js';
 export * from './user.entity.js';
+export * from './webhook.entity.js';
 export * from './json.js';
 
 export const ENTITIES = [
@@ -45,4 +53,11 @@ export const ENTITIES = [
   RequestStep,
   CalendarRow,
   CalendarDayRow,
+  StoredFile,
+  RequestFile,
+  Licence,
+  WebhookSubscription,
+  WebhookDelivery,
+  WebhookAttempt,
+  ServiceAccount,
 ];

@@ -13,7 +13,8 @@ export interface ItemStepSnapshot {
   departmentCode: string;
   dependsOn: string[];
   promisedLimit: TimeLimit;
-  legalLimit: TimeLimit;
+  /** Null for a value-added service's matter (增值服务): no legal limit. */
+  legalLimit: TimeLimit | null;
   materials: MatterMaterial[];
   output: MatterOutput;
 }
@@ -25,12 +26,21 @@ export interface ChecklistEntrySnapshot {
   required: boolean;
   key: boolean;
   matters: string[];
+  /** 免提交: the licence kind that covers it, when a matter names one. */
+  licenceKind?: string;
 }
 
 /**
  * 版本: one definition of a service item. A draft becomes published once and is never changed
  * afterwards; a request keeps the version it started on, so its steps are a snapshot, not a join.
  */
+/**
+ * The enterprise life-cycle stages of 国办发〔2025〕24号 (一类事一站办): 准入准营, 招聘用工, 纳税缴费,
+ * 经营发展, 工程建设, 注销退出.
+ */
+export const ITEM_STAGES = ['ENTRY', 'HIRING', 'TAXES', 'OPERATION', 'CONSTRUCTION', 'EXIT'] as const;
+export type ItemStage = (typeof ITEM_STAGES)[number];
+
 @Entity('item_versions')
 @Index('uq_item_versions_item_version', ['itemCode', 'version'], { unique: true })
 @Index('ix_item_versions_published', ['itemCode', 'status', 'version'])
@@ -52,6 +62,17 @@ export class ItemVersion {
 
   @Column({ type: 'varchar', length: 64 })
   category: string;
+
+  /** The life-cycle stage the catalogue files the item under (ITEM_STAGES); none for older versions. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  stage: ItemStage | null;
+
+  /**
+   * 联合办理 (行政许可法 Art. 42): several departments handle the item jointly, so its request as a
+   * whole has a legal limit of 45 working days (JOINT_LEGAL_LIMIT), 15 more with its extension.
+   */
+  @Column({ type: 'boolean', default: false })
+  joint: boolean;
 
   @Column({ name: 'calendar_code', type: 'varchar', length: 32, default: 'zone' })
   calendarCode: string;

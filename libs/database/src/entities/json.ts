@@ -1,2 +1,2 @@
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+// The JSON column types live in #common so that libraries below the database (audit) can name them.
+export type { JsonObject, JsonValue } from '#common';

@@ -13,11 +13,15 @@ export interface MatterMaterial {
   name: string;
   required: boolean;
   key: boolean;
+  /** 免提交: the kind of licence (电子证照) that covers this material when the company holds a valid one. */
+  licenceKind?: string;
 }
 
 export interface MatterOutput {
   kind: string;
   name: string;
+  /** Whole years the licence issued for it stays valid; none: without end (长期有效). */
+  validForYears?: number;
 }
 
 /** 事项: one administrative matter of one department. */
@@ -35,8 +39,9 @@ export class Matter {
   @Column({ name: 'promised_limit', type: 'json' })
   promisedLimit: TimeLimit;
 
-  @Column({ name: 'legal_limit', type: 'json' })
-  legalLimit: TimeLimit;
+  /** 法定时限; null for a value-added service (增值服务), which has a promise and no limit in law. */
+  @Column({ name: 'legal_limit', type: 'json', nullable: true })
+  legalLimit: TimeLimit | null;
 
   @Column({ type: 'json' })
   materials: MatterMaterial[];

@@ -21,6 +21,10 @@ export class Notification {
   @Column({ type: 'varchar', length: 500 })
   message: string;
 
+  /** The same message in Chinese, shown unless the reader asks for English; null on rows written before it. */
+  @Column({ name: 'message_zh', type: 'varchar', length: 500, nullable: true })
+  messageZh: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 }

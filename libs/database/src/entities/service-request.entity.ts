@@ -16,6 +16,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export interface SubmittedMaterial {
   code: string;
   reference: string;
+  /** The uploaded file (POST /files) that is this material, when it was handed in as one. */
+  fileId?: string;
+  /** 免提交: the company's licence that stood in for the material, which was not handed in. */
+  licence?: { id: string; number: string; name: string; verificationCode: string };
 }
 
 /** The supplement (补正) a request waits for: asked at intake by a clerk or by a step's approver. */
@@ -56,6 +60,10 @@ export class ServiceRequest {
 
   @Column({ name: 'hall_code', type: 'varchar', length: 32, nullable: true })
   hallCode: string | null;
+
+  /** The service point that took it in and handed it to its parent hall (`hallCode`); null otherwise. */
+  @Column({ name: 'taken_in_hall_code', type: 'varchar', length: 32, nullable: true })
+  takenInAt: string | null;
 
   @Column({ type: 'varchar', length: 24 })
   status: RequestStatus;

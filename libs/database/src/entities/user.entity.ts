@@ -3,6 +3,13 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export const ROLES = ['applicant', 'clerk', 'approver', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Who may act: a user's role, or `system`, a department's own system calling with a service
+ * account's API key (service-account.entity.ts). No user has the role `system`.
+ */
+export const ACTOR_ROLES = [...ROLES, 'system'] as const;
+export type ActorRole = (typeof ACTOR_ROLES)[number];
+
 @Entity('users')
 export class User {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })

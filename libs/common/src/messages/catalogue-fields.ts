@@ -1,0 +1,81 @@
+import type { CatalogueEntry } from './translate.js';
+
+/**
+ * What is wrong with one field: the rules the api's DTOs state, and class-validator's own words for
+ * the checks that state none. The field is named as the api names it (`limit`, `materials.1.code`),
+ * since that is what a client sends.
+ */
+export const FIELD_MESSAGES: readonly CatalogueEntry[] = [
+  // A nested field's problem, prefixed with its path; more problems than a 400 lists.
+  ['{path}: {problemText}', '{path}：{problemText}'],
+  ['and {count} more problems of the same body', '以及同一请求内容中的另外 {count} 个问题'],
+  ['and 1 more problem of the same body', '以及同一请求内容中的另外 1 个问题'],
+  ['property {name} should not exist', '不允许的字段 {name}'],
+  ['property  should not exist', '不允许空的字段名'],
+  ["Failed to decode param '{param}'", '无法解码路径参数 {param}'],
+  ['{field} must be at most {max} bytes as JSON', '{field} 写成 JSON 最多 {max} 字节'],
+  // class-validator's defaults
+  ['{field} must be a string', '{field} 必须是字符串'],
+  ['{field} must be a boolean value', '{field} 必须是布尔值'],
+  ['{field} must be an integer number', '{field} 必须是整数'],
+  ['{field} must be a number conforming to the specified constraints', '{field} 必须是数字'],
+  ['{field} must be an object', '{field} 必须是对象'],
+  ['{field} must be an array', '{field} 必须是数组'],
+  ['{field} should not be empty', '{field} 不能为空'],
+  ['{field} must not be less than {min}', '{field} 不能小于 {min}'],
+  ['{field} must not be greater than {max}', '{field} 不能大于 {max}'],
+  ['{field} must be longer than or equal to {min} characters', '{field} 至少 {min} 个字符'],
+  ['{field} must be shorter than or equal to {max} characters', '{field} 最多 {max} 个字符'],
+  ['{field} must contain no more than {max} elements', '{field} 最多 {max} 项'],
+  ['{field} must contain at least {min} elements', '{field} 至少 {min} 项'],
+  ['{field} must be one of the following values: {values}', '{field} 必须是以下值之一：{values}'],
+  ['{field} must match {pattern} regular expression', '{field} 格式不符合 {pattern}'],
+  ['{field} must be a valid ISO 8601 date string', '{field} 必须是有效的 ISO 8601 时间'],
+  ['nested property {field} must be either object or array', '嵌套字段 {field} 必须是对象或数组'],
+  ['each value in nested property {field} must be either object or array', '{field} 的每一项都必须是对象或数组'],
+  ['each value in {field} must be a string', '{field} 的每一项都必须是字符串'],
+  ['{field} must be a UUID', '{field} 必须是 UUID'],
+  // The desk's own rules for fields
+  ['{field} must be one of {values}', '{field} 必须是以下之一：{values}'],
+  ['{field} must be one of {values}; got {value}', '{field} 必须是以下之一：{values}；收到的是 {value}'],
+  ['{field} must be {ruleText}', '{field} 必须为{ruleText}'],
+  [
+    '1-32 capital letters, digits, hyphens or underscores, starting with a letter or digit',
+    '1 至 32 个大写字母、数字、连字符或下划线，以字母或数字开头',
+  ],
+  [
+    '1-32 letters, digits, hyphens or underscores, starting with a letter or digit',
+    '1 至 32 个字母、数字、连字符或下划线，以字母或数字开头',
+  ],
+  ['each of {field} must be a step key: {ruleText}', '{field} 的每一项都必须是环节标识：{ruleText}'],
+  ['each of {field} must be an object', '{field} 的每一项都必须是对象'],
+  ['each of materials must be a material code', 'materials 的每一项都必须是材料编码'],
+  ['{field} must be a positive integer', '{field} 必须是正整数'],
+  ['{field} must be an integer', '{field} 必须是整数'],
+  ['{field} must be between {min} and {max}', '{field} 必须在 {min} 到 {max} 之间'],
+  ['{field} must not be blank', '{field} 不能为空白'],
+  ['{field} must be a date written YYYY-MM-DD', '{field} 必须是 YYYY-MM-DD 格式的日期'],
+  ['{field} must be a real date written YYYY-MM-DD', '{field} 必须是 YYYY-MM-DD 格式的真实日期'],
+  [
+    '{field} must be a real date written YYYY-MM-DD; got {value}',
+    '{field} 必须是 YYYY-MM-DD 格式的真实日期；收到的是 {value}',
+  ],
+  ['{field} must be a valid date', '{field} 必须是有效日期'],
+  ['{field} must be an ISO 8601 instant with its offset', '{field} 必须是带时区偏移的 ISO 8601 时间'],
+  ['{field} must end with its offset (Z or ±HH:MM)', '{field} 必须以时区偏移结尾（Z 或 ±HH:MM）'],
+  ['{field} must be an object {value, unit}', '{field} 必须是 {value, unit} 形式的对象'],
+  ['{field} must be an object {kind, name}', '{field} 必须是 {kind, name} 形式的对象'],
+  ['{field} must be a JSON object', '{field} 必须是 JSON 对象'],
+  ['{field} must be a number with at most 3 decimals', '{field} 必须是最多 3 位小数的数字'],
+  ['{field} must be 1 to {max} characters, not blank', '{field} 须为 1 至 {max} 个字符，且不能为空白'],
+  ['id must be a request id (digits)', 'id 必须是办件编号（数字）'],
+  [
+    'username must be 3-64 letters, digits, dots, underscores or hyphens',
+    '用户名须为 3 至 64 个字母、数字、点、下划线或连字符',
+  ],
+  ['companyUscc must be 18 characters of digits and capital letters', 'companyUscc 必须是 18 位数字和大写字母'],
+  ['score must be an integer from 1 to 5', '评分必须是 1 到 5 的整数'],
+  ['steps must not be empty: an item needs at least one step', 'steps 不能为空：一件事至少需要一个环节'],
+  ['{field} must be in the future', '{field} 必须晚于当前时间'],
+  ['{field} must be within a year', '{field} 必须在一年之内'],
+];

@@ -10,15 +10,17 @@ import {
   retryOnDeadlock,
   validationFailed,
 } from '#common';
-import { ItemVersion, Matter } from '#database';
+import { type ItemStage, ItemVersion, Matter } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, type ObjectLiteral } from 'typeorm';
+import { formSchemaProblems } from './form-schema.js';
 import type { ItemSummaryView, ItemVersionView, NewItem, PublishedItemView, VersionStep } from './catalogue.types.js';
 import { mergeChecklist } from './checklist.js';
 import { pageByCode } from './code-page.js';
 import { stepProblems, topologicalOrder } from './item-steps.js';
+import { jointPromiseProblem } from './matter-rules.js';
 
 export const DEFAULT_CALENDAR_CODE = 'zone';
 
@@ -30,6 +32,8 @@ export function toItemVersionView(row: ItemVersion): ItemVersionView {
     status: row.status,
     name: row.name,
     category: row.category,
+    stage: row.stage ?? null,
+    joint: !!row.joint,
     calendarCode: row.calendarCode,
     promisedLimit: row.promisedLimit,
     warnShare: Number(row.warnShare),
@@ -50,6 +54,8 @@ export function toPublishedItemView(view: ItemVersionView): PublishedItemView {
     code: view.itemCode,
     name: view.name,
     category: view.category,
+    stage: view.stage,
+    joint: view.joint,
     calendarCode: view.calendarCode,
     version: view.version,
     promisedLimit: view.promisedLimit,
@@ -104,6 +110,9 @@ export class CatalogueService {
       calendarCode,
     ])) as unknown[];
     if (calendars.length === 0) problems.push(`calendar ${calendarCode} does not exist`);
+    if (input.formSchema) problems.push(...formSchemaProblems(input.formSchema));
+    const joint = input.joint ? jointPromiseProblem(input.promisedLimit) : null;
+    if (joint) problems.unshift(joint);
     if (problems.length > 0) throw validationFailed(problems);
 
     const steps: VersionStep[] = definitions.map((step) => {
@@ -135,6 +144,8 @@ export class CatalogueService {
           status: 'draft',
           name: input.name,
           category: input.category,
+          stage: input.stage ?? null,
+          joint: input.joint ?? false,
           calendarCode: input.calendarCode ?? DEFAULT_CALENDAR_CODE,
           promisedLimit: { value: input.promisedLimit.value, unit: input.promisedLimit.unit },
           warnShare: (input.warnShare ?? 0.8).toFixed(3),
@@ -198,8 +209,16 @@ export class CatalogueService {
     });
   }
 
-  /** The latest published version of each item, by item code. */
-  listPublished(limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<ItemSummaryView>> {
+  /**
+   * The latest published version of each item, by item code; of one stage, and whose name or code
+   * contains `q`, when asked.
+   */
+  listPublished(
+    limit = DEFAULT_PAGE_LIMIT,
+    cursor?: string,
+    filter: { stage?: ItemStage; q?: string } = {},
+  ): Promise<Page<ItemSummaryView>> {
+    const { stage, q } = filter;
     const query = this.dataSource
       .getRepository(ItemVersion)
       .createQueryBuilder('v')
@@ -209,6 +228,8 @@ export class CatalogueService {
         'v.version',
         'v.name',
         'v.category',
+        'v.stage',
+        'v.joint',
         'v.calendarCode',
         'v.promisedLimit',
         'v.publishedAt',
@@ -217,10 +238,17 @@ export class CatalogueService {
       .andWhere(
         'v.version = (SELECT MAX(p.version) FROM item_versions p WHERE p.item_code = v.item_code AND p.status = :published)',
       );
+    if (stage !== undefined) query.andWhere('v.stage = :stage', { stage });
+    if (q) {
+      const words = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere('(v.name LIKE :words OR v.item_code LIKE :code)', { words, code: words.toUpperCase() });
+    }
     return pageByCode(query, { column: 'v.item_code', codeOf: (v) => v.itemCode, limit, cursor }, (v) => ({
       code: v.itemCode,
       name: v.name,
       category: v.category,
+      stage: v.stage ?? null,
+      joint: !!v.joint,
       calendarCode: v.calendarCode,
       version: Number(v.version),
       promisedLimit: v.promisedLimit,

@@ -1,4 +1,14 @@
-import type { HallLevel, JsonObject, MatterMaterial, MatterOutput, TimeLimit } from '#database';
+import type {
+  ChecklistEntrySnapshot,
+  HallLevel,
+  ItemStage,
+  ItemStepSnapshot,
+  JsonObject,
+  MatterMaterial,
+  MatterOutput,
+  OpeningHours,
+  TimeLimit,
+} from '#database';
 
 /**
  * What the catalogue returns. VersionStep, ChecklistEntry and ItemVersionView are a contract with
@@ -16,6 +26,48 @@ export interface HallView {
   name: string;
   level: HallLevel;
   parentCode?: string;
+  address?: string;
+  lat?: number;
+  lng?: number;
+  /** Absent: the zone's hours. */
+  openingHours?: OpeningHours;
+  /** The items the hall takes in, by code; absent when none. */
+  itemCodes?: string[];
+}
+
+/** Where a hall is and what it takes in: every field optional; lat and lng go together. */
+export interface HallPlace {
+  address?: string;
+  lat?: number;
+  lng?: number;
+  openingHours?: OpeningHours;
+  itemCodes?: string[];
+}
+
+/** An admin's change to a hall: the fields given replace the old (itemCodes the whole list). */
+export interface HallChanges extends HallPlace {
+  name?: string;
+}
+
+export interface NearbyQuery {
+  lat: number;
+  lng: number;
+  itemCode?: string;
+  radiusKm?: number;
+  limit?: number;
+}
+
+/** A place found near a point, nearest first; `openNow` is the caller's to add (it needs the calendar). */
+export interface NearbyHall {
+  code: string;
+  name: string;
+  level: HallLevel;
+  parentCode?: string;
+  address?: string;
+  lat: number;
+  lng: number;
+  openingHours: OpeningHours | null;
+  distanceMeters: number;
 }
 
 export interface MatterView {
@@ -23,32 +75,17 @@ export interface MatterView {
   name: string;
   departmentCode: string;
   promisedLimit: TimeLimit;
-  legalLimit: TimeLimit;
+  /** 法定时限; null for a value-added service (增值服务): a promise, no limit in law. */
+  legalLimit: TimeLimit | null;
   materials: MatterMaterial[];
   output: MatterOutput;
 }
 
-/** A step of a version: its matter as it was when the draft was created. */
-export interface VersionStep {
-  key: string;
-  matterCode: string;
-  matterName: string;
-  departmentCode: string;
-  dependsOn: string[];
-  promisedLimit: TimeLimit;
-  legalLimit: TimeLimit;
-  materials: MatterMaterial[];
-  output: MatterOutput;
-}
+/** A step of a version: its matter as it was when the draft was created, as the version stores it. */
+export type VersionStep = ItemStepSnapshot;
 
-/** One line of the 一张清单: a material and the matters that need it. */
-export interface ChecklistEntry {
-  code: string;
-  name: string;
-  required: boolean;
-  key: boolean;
-  matters: string[];
-}
+/** One line of the 一张清单: a material and the matters that need it, as the version stores it. */
+export type ChecklistEntry = ChecklistEntrySnapshot;
 
 export type ItemVersionStatusView = 'draft' | 'published';
 
@@ -59,6 +96,9 @@ export interface ItemVersionView {
   status: ItemVersionStatusView;
   name: string;
   category: string;
+  stage: ItemStage | null;
+  /** 联合办理 (行政许可法 Art. 42): the request's legal limit is 45 working days, 15 more with its extension. */
+  joint: boolean;
   calendarCode: string;
   promisedLimit: TimeLimit;
   warnShare: number;
@@ -74,6 +114,8 @@ export interface ItemSummaryView {
   code: string;
   name: string;
   category: string;
+  stage: ItemStage | null;
+  joint: boolean;
   calendarCode: string;
   version: number;
   promisedLimit: TimeLimit;
@@ -96,6 +138,8 @@ export interface PublishedItemView {
   code: string;
   name: string;
   category: string;
+  stage: ItemStage | null;
+  joint: boolean;
   calendarCode: string;
   version: number;
   promisedLimit: TimeLimit;
@@ -112,22 +156,15 @@ export interface NewDepartment {
   name: string;
 }
 
-export interface NewHall {
+export interface NewHall extends HallPlace {
   code: string;
   name: string;
   level: HallLevel;
   parentCode?: string | null;
 }
 
-export interface NewMatter {
-  code: string;
-  name: string;
-  departmentCode: string;
-  promisedLimit: TimeLimit;
-  legalLimit: TimeLimit;
-  materials: MatterMaterial[];
-  output: MatterOutput;
-}
+/** A matter to add: all that its view shows; without a legal limit, a value-added service's. */
+export type NewMatter = Omit<MatterView, 'legalLimit'> & { legalLimit?: TimeLimit | null };
 
 export interface NewItemStep {
   key: string;
@@ -139,6 +176,9 @@ export interface NewItem {
   code: string;
   name: string;
   category: string;
+  stage?: ItemStage | null;
+  /** 联合办理; false when absent. */
+  joint?: boolean;
   calendarCode?: string;
   promisedLimit: TimeLimit;
   /** The share of a clock's working time after which it warns; 0.8 when absent. */

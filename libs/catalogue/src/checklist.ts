@@ -20,9 +20,11 @@ export function mergeChecklist(
           required: material.required,
           key: material.key,
           matters: [step.matterCode],
+          ...(material.licenceKind ? { licenceKind: material.licenceKind } : {}),
         });
         continue;
       }
+      entry.licenceKind ??= material.licenceKind;
       entry.required ||= material.required;
       entry.key ||= material.key;
       if (!entry.matters.includes(step.matterCode)) entry.matters.push(step.matterCode);

@@ -4,7 +4,7 @@ import { encodeCursor, validationFailed } from '#common';
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 export const CODE_RULE = '1-32 capital letters, digits, hyphens or underscores, starting with a letter or digit';
 
-/** Calendars are named in lower case by DESIGN.md (`zone`, `always`); either case is accepted. */
+/** Calendars are named in lower case by docs/design.md (`zone`, `always`); either case is accepted. */
 export const CALENDAR_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 export const CALENDAR_CODE_RULE = '1-32 letters, digits, hyphens or underscores, starting with a letter or digit';
 

@@ -1,12 +1,12 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, insertOrConflict, type Page } from '#common';
+import { Clock, DEFAULT_PAGE_LIMIT, type Page } from '#common';
 import { Department } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DepartmentView, NewDepartment } from './catalogue.types.js';
-import { pageByCode } from './code-page.js';
+import { insertByCode, pageOfTable } from './code-page.js';
 
 export const toDepartmentView = (department: Department): DepartmentView => ({
   code: department.code,
@@ -29,24 +29,11 @@ export class DepartmentsService {
         name: input.name,
         createdAt: this.clock.now(),
       });
-      await insertOrConflict(manager.insert(Department, department), `department ${input.code}`);
-      const view = toDepartmentView(department);
-      await this.audit.append(manager, {
-        subjectType: 'department',
-        subjectId: department.code,
-        action: 'department.created',
-        actor,
-        payload: { ...view },
-      });
-      return view;
+      return insertByCode(manager, this.audit, actor, 'department', Department, department, toDepartmentView);
     });
   }
 
   list(limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<DepartmentView>> {
-    return pageByCode(
-      this.dataSource.getRepository(Department).createQueryBuilder('d'),
-      { column: 'd.code', codeOf: (d) => d.code, limit, cursor },
-      toDepartmentView,
-    );
+    return pageOfTable(this.dataSource, Department, toDepartmentView, limit, cursor);
   }
 }

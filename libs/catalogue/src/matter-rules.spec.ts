@@ -1,4 +1,4 @@
-import { limitInWorkingMinutes, materialProblems, promisedLimitProblem } from './matter-rules.js';
+import { jointPromiseProblem, limitInWorkingMinutes, materialProblems, promisedLimitProblem } from './matter-rules.js';
 
 describe('limitInWorkingMinutes', () => {
   it('counts a working day as 7 working hours (09:00-12:00, 13:00-17:00)', () => {
@@ -21,6 +21,23 @@ describe('promisedLimitProblem', () => {
     );
     expect(promisedLimitProblem({ value: 421, unit: 'workingMinutes' }, { value: 7, unit: 'workingHours' })).toMatch(
       /^promisedLimit \(421 workingMinutes = 421 working minutes\) is longer than legalLimit/,
+    );
+  });
+});
+
+describe('jointPromiseProblem', () => {
+  it('accepts a joint item’s promise up to its legal limit of 45 working days, across units', () => {
+    expect(jointPromiseProblem({ value: 45, unit: 'workingDays' })).toBeNull();
+    expect(jointPromiseProblem({ value: 315, unit: 'workingHours' })).toBeNull();
+    expect(jointPromiseProblem({ value: 18_900, unit: 'workingMinutes' })).toBeNull();
+  });
+
+  it('refuses a longer one, with both limits in minutes', () => {
+    expect(jointPromiseProblem({ value: 46, unit: 'workingDays' })).toBe(
+      'promisedLimit (46 workingDays = 19320 working minutes) is longer than the legal limit of a joint item (45 workingDays = 18900 working minutes)',
+    );
+    expect(jointPromiseProblem({ value: 18_901, unit: 'workingMinutes' })).toMatch(
+      /^promisedLimit \(18901 workingMinutes/,
     );
   });
 });

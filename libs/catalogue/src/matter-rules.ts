@@ -24,6 +24,12 @@ export function describeLimit(limit: TimeLimit): string {
   return `${limit.value} ${limit.unit}`;
 }
 
+/**
+ * 行政许可法 Art. 42: a joint item's (联合办理) request is decided within 45 working days as a whole,
+ * whatever its steps' own legal limits.
+ */
+export const JOINT_LEGAL_LIMIT: TimeLimit = { value: 45, unit: 'workingDays' };
+
 /** A promise may be shorter than the law allows (承诺时限 ≤ 法定时限), never longer. */
 export function promisedLimitProblem(promised: TimeLimit, legal: TimeLimit): string | null {
   const promisedMinutes = limitInWorkingMinutes(promised);
@@ -32,6 +38,20 @@ export function promisedLimitProblem(promised: TimeLimit, legal: TimeLimit): str
   return (
     `promisedLimit (${describeLimit(promised)} = ${promisedMinutes} working minutes) is longer than ` +
     `legalLimit (${describeLimit(legal)} = ${legalMinutes} working minutes)`
+  );
+}
+
+/**
+ * A joint item promises no more than its request's legal limit (JOINT_LEGAL_LIMIT), compared in
+ * working minutes as a matter's promise is against its legal limit.
+ */
+export function jointPromiseProblem(promised: TimeLimit): string | null {
+  const promisedMinutes = limitInWorkingMinutes(promised);
+  const legalMinutes = limitInWorkingMinutes(JOINT_LEGAL_LIMIT);
+  if (promisedMinutes <= legalMinutes) return null;
+  return (
+    `promisedLimit (${describeLimit(promised)} = ${promisedMinutes} working minutes) is longer than ` +
+    `the legal limit of a joint item (${describeLimit(JOINT_LEGAL_LIMIT)} = ${legalMinutes} working minutes)`
   );
 }
 

@@ -1,12 +1,12 @@
 import { AuditWriter } from '#audit';
-import { Clock, DEFAULT_PAGE_LIMIT, insertOrConflict, type Page, validationFailed } from '#common';
-import { Department, type JsonObject, Matter } from '#database';
+import { Clock, DEFAULT_PAGE_LIMIT, type Page, validationFailed } from '#common';
+import { Department, Matter } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MatterView, NewMatter } from './catalogue.types.js';
-import { pageByCode } from './code-page.js';
+import { insertByCode, pageOfTable } from './code-page.js';
 import { materialProblems, promisedLimitProblem } from './matter-rules.js';
 
 export const toMatterView = (matter: Matter): MatterView => ({
@@ -14,7 +14,7 @@ export const toMatterView = (matter: Matter): MatterView => ({
   name: matter.name,
   departmentCode: matter.departmentCode,
   promisedLimit: matter.promisedLimit,
-  legalLimit: matter.legalLimit,
+  legalLimit: matter.legalLimit ?? null,
   materials: matter.materials,
   output: matter.output,
 });
@@ -30,7 +30,7 @@ export class MattersService {
 
   async create(actor: Actor | null, input: NewMatter): Promise<MatterView> {
     const problems = materialProblems(input.materials);
-    const limits = promisedLimitProblem(input.promisedLimit, input.legalLimit);
+    const limits = input.legalLimit ? promisedLimitProblem(input.promisedLimit, input.legalLimit) : null;
     if (limits) problems.unshift(limits);
     return this.dataSource.transaction(async (manager) => {
       // Departments are never deleted, so one that exists now still exists at commit.
@@ -43,29 +43,26 @@ export class MattersService {
         name: input.name,
         departmentCode: input.departmentCode,
         promisedLimit: { value: input.promisedLimit.value, unit: input.promisedLimit.unit },
-        legalLimit: { value: input.legalLimit.value, unit: input.legalLimit.unit },
-        materials: input.materials.map(({ code, name, required, key }) => ({ code, name, required, key })),
-        output: { kind: input.output.kind, name: input.output.name },
+        legalLimit: input.legalLimit ? { value: input.legalLimit.value, unit: input.legalLimit.unit } : null,
+        materials: input.materials.map(({ code, name, required, key, licenceKind }) => ({
+          code,
+          name,
+          required,
+          key,
+          ...(licenceKind ? { licenceKind } : {}),
+        })),
+        output: {
+          kind: input.output.kind,
+          name: input.output.name,
+          ...(input.output.validForYears ? { validForYears: input.output.validForYears } : {}),
+        },
         createdAt: this.clock.now(),
       });
-      await insertOrConflict(manager.insert(Matter, matter), `matter ${input.code}`);
-      const view = toMatterView(matter);
-      await this.audit.append(manager, {
-        subjectType: 'matter',
-        subjectId: matter.code,
-        action: 'matter.created',
-        actor,
-        payload: view as unknown as JsonObject,
-      });
-      return view;
+      return insertByCode(manager, this.audit, actor, 'matter', Matter, matter, toMatterView);
     });
   }
 
   list(limit = DEFAULT_PAGE_LIMIT, cursor?: string): Promise<Page<MatterView>> {
-    return pageByCode(
-      this.dataSource.getRepository(Matter).createQueryBuilder('m'),
-      { column: 'm.code', codeOf: (m) => m.code, limit, cursor },
-      toMatterView,
-    );
+    return pageOfTable(this.dataSource, Matter, toMatterView, limit, cursor);
   }
 }

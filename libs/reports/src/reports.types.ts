@@ -1,6 +1,8 @@
-/** The dimension a turnaround report groups by (API.md, Reports). */
-export const TURNAROUND_GROUPS = ['item', 'department', 'hall', 'step', 'approver'] as const;
+/** The dimension a turnaround report groups by (docs/design.md, Reports). */
+export const TURNAROUND_GROUPS = ['item', 'department', 'hall', 'step', 'approver', 'hallLevel'] as const;
 export type TurnaroundGroup = (typeof TURNAROUND_GROUPS)[number];
+/** The dimensions the facts and rollups keep; `hallLevel` (centre, branch, point of 1+5+N) merges the halls'. */
+export type RollupDimension = Exclude<TurnaroundGroup, 'hallLevel'>;
 
 export const THROUGHPUT_INTERVALS = ['day', 'week'] as const;
 export type ThroughputInterval = (typeof THROUGHPUT_INTERVALS)[number];
@@ -19,6 +21,14 @@ export interface TurnaroundRow {
   completed: number;
   onTime: number;
   onTimeRate: number | null;
+  /**
+   * Against the law (法定时限), counted apart from the promise: those that ended within their legal
+   * limit, those past it, and the share within it of those that had one (null when none had).
+   * A request meets the law when each of its steps with a legal limit did.
+   */
+  legalOnTime: number;
+  legalBreached: number;
+  legalOnTimeRate: number | null;
   meanWorkingHours: number | null;
   medianWorkingHours: number | null;
   p90WorkingHours: number | null;

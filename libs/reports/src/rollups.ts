@@ -2,21 +2,21 @@ import { retryOnDeadlock } from '#common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { TurnaroundGroup } from './reports.types.js';
+import type { RollupDimension } from './reports.types.js';
 import { addDays, dateText, monthEnd, monthOf } from './zone-dates.js';
 
 export type Grain = 'day' | 'month';
 
 /** Where each turnaround dimension's facts are, and what it groups by. */
-const DIMS: Record<TurnaroundGroup, { table: string; day: string; outcome: string; key: string }> = {
+const DIMS: Record<RollupDimension, { table: string; day: string; outcome: string; key: string }> = {
   item: { table: 'report_requests', day: 'ended_day', outcome: 'completed', key: 'item_code' },
   hall: { table: 'report_requests', day: 'ended_day', outcome: 'completed', key: 'hall_code' },
   department: { table: 'report_steps', day: 'decided_day', outcome: 'approved', key: 'department_code' },
   step: { table: 'report_steps', day: 'decided_day', outcome: 'approved', key: 'step_key' },
   approver: { table: 'report_steps', day: 'decided_day', outcome: 'approved', key: 'approver_id' },
 };
-const REQUEST_DIMS: TurnaroundGroup[] = ['item', 'hall'];
-const STEP_DIMS: TurnaroundGroup[] = ['department', 'step', 'approver'];
+const REQUEST_DIMS: RollupDimension[] = ['item', 'hall'];
+const STEP_DIMS: RollupDimension[] = ['department', 'step', 'approver'];
 const GRAINS: Grain[] = ['day', 'month'];
 
 /** One group's turnaround figures: counts, sums, and how many took each whole worked minute. */
@@ -24,6 +24,9 @@ export interface Aggregate {
   n: number;
   worked: number;
   onTime: number;
+  /** How many had a legal limit (法定时限), and how many of those ended within it. */
+  legalN: number;
+  legalOnTime: number;
   elapsed: number;
   elapsedN: number;
   minutes: Map<number, number>;
@@ -33,6 +36,8 @@ export const emptyAggregate = (): Aggregate => ({
   n: 0,
   worked: 0,
   onTime: 0,
+  legalN: 0,
+  legalOnTime: 0,
   elapsed: 0,
   elapsedN: 0,
   minutes: new Map(),
@@ -42,6 +47,8 @@ function addInto(target: Aggregate, part: Omit<Aggregate, 'minutes'>, minutes: I
   target.n += part.n;
   target.worked += part.worked;
   target.onTime += part.onTime;
+  target.legalN += part.legalN;
+  target.legalOnTime += part.legalOnTime;
   target.elapsed += part.elapsed;
   target.elapsedN += part.elapsedN;
   for (const [m, c] of minutes) target.minutes.set(m, (target.minutes.get(m) ?? 0) + c);
@@ -53,6 +60,8 @@ interface FactRow {
   n: string | number;
   worked: string | number;
   on_time: string | number | null;
+  legal_n: string | number;
+  legal_on_time: string | number | null;
   elapsed: string | number | null;
   elapsed_n: string | number;
 }
@@ -70,7 +79,7 @@ export class ReportRollups {
   async mark(manager: EntityManager, requestIds: readonly string[]): Promise<void> {
     if (requestIds.length === 0) return;
     const marks = new Map<string, [Grain, string, string, string]>();
-    const add = (dims: TurnaroundGroup[], day: string, hall: string | null) => {
+    const add = (dims: RollupDimension[], day: string, hall: string | null) => {
       for (const grain of GRAINS) {
         const period = grain === 'day' ? day : monthOf(day);
         for (const dim of dims) {
@@ -104,7 +113,7 @@ export class ReportRollups {
     const stale = (await this.dataSource.query(
       `SELECT grain, dim, scope_hall, period, dirty FROM report_rollup_periods WHERE stale = 1
         ORDER BY grain DESC, period LIMIT ${Number(limit)}`,
-    )) as { grain: Grain; dim: TurnaroundGroup; scope_hall: string; period: Date | string; dirty: number }[];
+    )) as { grain: Grain; dim: RollupDimension; scope_hall: string; period: Date | string; dirty: number }[];
     for (const p of stale) await this.refreshOne(p.grain, p.dim, p.scope_hall, dateText(p.period), Number(p.dirty));
     return stale.length;
   }
@@ -121,7 +130,7 @@ export class ReportRollups {
 
   private async refreshOne(
     grain: Grain,
-    dim: TurnaroundGroup,
+    dim: RollupDimension,
     scope: string,
     period: string,
     dirty: number,
@@ -136,14 +145,17 @@ export class ReportRollups {
         for (let i = 0; i < rows.length; i += 500) {
           const slice = rows.slice(i, i + 500);
           await m.query(
-            `INSERT INTO report_rollups (grain, dim, scope_hall, period, k, n, worked_sum, on_time, elapsed_sum, elapsed_n, minutes)
-             VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+            `INSERT INTO report_rollups (grain, dim, scope_hall, period, k, n, worked_sum, on_time, legal_n, legal_on_time,
+                                         elapsed_sum, elapsed_n, minutes)
+             VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
             slice.flatMap(([k, a]) => [
               ...pk,
               k ?? '',
               a.n,
               a.worked,
               a.onTime,
+              a.legalN,
+              a.legalOnTime,
               a.elapsed,
               a.elapsedN,
               JSON.stringify([...a.minutes.entries()].sort((x, y) => x[0] - y[0])),
@@ -165,7 +177,7 @@ export class ReportRollups {
    * facts.
    */
   async aggregate(
-    dim: TurnaroundGroup,
+    dim: RollupDimension,
     scope: string,
     from: string,
     to: string,
@@ -218,7 +230,7 @@ export class ReportRollups {
         const slice = list.slice(i, i + 400);
         if (slice.length === 0) continue;
         const rows = (await this.dataSource.query(
-          `SELECT k, n, worked_sum, on_time, elapsed_sum, elapsed_n, minutes FROM report_rollups
+          `SELECT k, n, worked_sum, on_time, legal_n, legal_on_time, elapsed_sum, elapsed_n, minutes FROM report_rollups
             WHERE grain = ? AND dim = ? AND scope_hall = ? AND period IN (${slice.map(() => '?').join(', ')})
             ${onlyKey === undefined ? '' : 'AND k = ?'}`,
           [grain, dim, scope, ...slice, ...(onlyKey === undefined ? [] : [onlyKey])],
@@ -227,6 +239,8 @@ export class ReportRollups {
           n: number;
           worked_sum: string;
           on_time: number;
+          legal_n: number;
+          legal_on_time: number;
           elapsed_sum: string;
           elapsed_n: number;
           minutes: string;
@@ -238,6 +252,8 @@ export class ReportRollups {
               n: Number(r.n),
               worked: Number(r.worked_sum),
               onTime: Number(r.on_time),
+              legalN: Number(r.legal_n),
+              legalOnTime: Number(r.legal_on_time),
               elapsed: Number(r.elapsed_sum),
               elapsedN: Number(r.elapsed_n),
             },
@@ -257,7 +273,7 @@ export class ReportRollups {
   /** The figures of each key counted from the facts of the given day ranges. */
   private async fromFacts(
     manager: EntityManager,
-    dim: TurnaroundGroup,
+    dim: RollupDimension,
     scope: string,
     ranges: [string, string][],
     onlyKey?: string,
@@ -272,6 +288,7 @@ export class ReportRollups {
     if (onlyKey !== undefined) params.push(onlyKey);
     const rows = (await manager.query(
       `SELECT f.${d.key} AS k, f.worked_ms DIV 60000 AS m, COUNT(*) AS n, SUM(f.worked_ms) AS worked, SUM(f.on_time) AS on_time,
+              COUNT(f.legal_on_time) AS legal_n, SUM(f.legal_on_time) AS legal_on_time,
               SUM(f.elapsed_ms) AS elapsed, COUNT(f.elapsed_ms) AS elapsed_n
          FROM ${d.table} f
         WHERE f.outcome = ? AND (${when.join(' OR ')}) AND f.worked_ms IS NOT NULL
@@ -290,6 +307,8 @@ export class ReportRollups {
           n: Number(r.n),
           worked: Number(r.worked),
           onTime: Number(r.on_time ?? 0),
+          legalN: Number(r.legal_n),
+          legalOnTime: Number(r.legal_on_time ?? 0),
           elapsed: Number(r.elapsed ?? 0),
           elapsedN: Number(r.elapsed_n),
         },

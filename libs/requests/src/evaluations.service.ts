@@ -26,8 +26,9 @@ import {
   opensFollowUp,
 } from './follow-up-state.js';
 import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
+import { clockLimitsOf } from './item-versions.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor.js';
 import { loadVisibleRequest, REQUEST_ID } from './request-scope.js';
-import { clockLimitsOf } from './requests.service.js';
 
 export interface EvaluationInput {
   score: number;
@@ -90,34 +91,14 @@ interface FollowUpListRow extends FollowUpRow {
   due_key: Date;
 }
 
-/** A follow-up cursor: the position of the last one seen in (due, id) order. */
-function encodeFollowUpCursor(dueKey: Date, id: string): string {
-  return Buffer.from(JSON.stringify([dueKey.getTime(), id])).toString('base64url');
-}
-
-function decodeFollowUpCursor(cursor: string | undefined): { due: Date; id: string } | null {
-  if (cursor === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      value[0] >= 0 &&
-      typeof value[1] === 'string' &&
-      REQUEST_ID.test(value[1])
-    ) {
-      return { due: new Date(value[0] as number), id: value[1] };
-    }
-  } catch {
-    // falls through to the 400 below
-  }
-  throw validationFailed('cursor is not one this api returned');
-}
-
-/** A manager of the follow-up's hall, or a zone-wide manager (no hall), who answers for every hall. */
+/**
+ * A manager of the follow-up's hall, or a zone-wide manager (no hall), who answers for every hall. A
+ * follow-up is the hall's rectification of its service: a manager bound to a department has none.
+ */
 const managesHall = (actor: Actor, hallCode: string | null): boolean =>
-  actor.role === 'manager' && (actor.hallCode === undefined || actor.hallCode === hallCode);
+  actor.role === 'manager' &&
+  actor.departmentCode === undefined &&
+  (actor.hallCode === undefined || actor.hallCode === hallCode);
 
 const auditActor = (actor: Actor) => ({ id: actor.id, role: actor.role, username: actor.username });
 
@@ -294,13 +275,15 @@ export class EvaluationsService {
     if (actor.role !== 'manager' && actor.role !== 'admin') {
       throw new DomainError('Forbidden', 'follow-ups are listed for managers and admins');
     }
-    const after = decodeFollowUpCursor(cursor);
+    const after = decodeKeysetCursor(cursor, [REQUEST_ID]);
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (actor.role === 'manager' && actor.hallCode !== undefined) {
       conditions.push('f.hall_code = ?');
       params.push(actor.hallCode);
     }
+    // A follow-up is a hall's: a manager bound to a department lists none.
+    if (actor.role === 'manager' && actor.departmentCode !== undefined) conditions.push('FALSE');
     if (filters.status !== undefined) {
       if (!(FOLLOW_UP_STATUSES as readonly string[]).includes(filters.status)) {
         throw validationFailed(`status must be one of ${FOLLOW_UP_STATUSES.join(', ')}`);
@@ -317,7 +300,7 @@ export class EvaluationsService {
     }
     if (after) {
       conditions.push(`(${DUE} > ? OR (${DUE} = ? AND f.id > ?))`);
-      params.push(after.due, after.due, after.id);
+      params.push(after.at, after.at, after.ids[0]);
     }
     const rows = await this.listRows(
       this.dataSource.manager,
@@ -331,7 +314,7 @@ export class EvaluationsService {
     const last = page[page.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit ? encodeFollowUpCursor(last.due_key, String(last.id)) : null,
+      nextCursor: rows.length > limit ? encodeKeysetCursor(last.due_key, String(last.id)) : null,
     };
   }
 

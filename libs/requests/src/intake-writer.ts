@@ -2,17 +2,21 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import type { SubmittedMaterial } from '#database';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import mysql from 'mysql2/promise';
-import { chainText } from '#audit';
+import { type AuditEntry, AuditWriter, chainText } from '#audit';
+import { OutboxWriter } from '#queue';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { formatRequestNumber, zoneDay } from './request-number.js';
 
-/** The rows of one submission, as the service has validated them. */
+/** The rows of one submission, as RequestSubmission has validated them. */
 export interface SubmissionRows {
   itemCode: string;
   itemVersionId: string;
   itemVersion: number;
   companyUscc: string;
   hallCode: string | null;
+  /** The service point that took it in, when it hands the request to its parent hall (`hallCode`). */
+  takenInAt: string | null;
   form: unknown;
   materials: SubmittedMaterial[];
   submittedBy: string;
@@ -44,6 +48,41 @@ export interface SubmissionRows {
   };
 }
 
+/** The columns of a submitted request after its number, and of each of its steps after its request's id. */
+const REQUEST_COLUMNS = `item_code, item_version_id, item_version, company_uscc, hall_code, taken_in_hall_code,
+  status, form, materials, submitted_by, on_behalf_of, submitted_at, updated_at`;
+const REQUEST_VALUES = "?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?";
+const STEP_COLUMNS = `step_key, position, matter_code, matter_name, department_code, depends_on,
+  status, output_kind, output_name`;
+const STEP_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?';
+
+const requestValues = (rows: SubmissionRows): unknown[] => [
+  rows.itemCode,
+  rows.itemVersionId,
+  rows.itemVersion,
+  rows.companyUscc,
+  rows.hallCode,
+  rows.takenInAt,
+  JSON.stringify(rows.form),
+  JSON.stringify(rows.materials),
+  rows.submittedBy,
+  rows.onBehalfOf,
+  rows.submittedAt,
+  rows.submittedAt,
+];
+
+const stepValues = (step: SubmissionRows['steps'][number]): unknown[] => [
+  step.stepKey,
+  step.position,
+  step.matterCode,
+  step.matterName,
+  step.departmentCode,
+  JSON.stringify(step.dependsOn),
+  'waiting',
+  step.outputKind,
+  step.outputName,
+];
+
 /**
  * Writes a submission in ONE round trip to MySQL: the day's number, the request, its steps, its
  * audit event, its intake clock and their outbox events, in one transaction sent as one multi-statement text. Intake
@@ -53,13 +92,18 @@ export interface SubmissionRows {
  * Multi-statement texts are enabled on this pool only, and only the fixed SQL below runs on it;
  * every value is a `?` parameter, so nothing a user sends can add a statement. The number's
  * counter row is locked from its increment to the COMMIT inside the same text, so no client
- * round trip ever holds it.
+ * round trip ever holds it. A submission with an Idempotency-Key is written by `insertWith`
+ * instead, inside the transaction that also holds the key.
  */
 @Injectable()
 export class IntakeWriter implements OnModuleDestroy {
   private readonly pool: mysql.Pool;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly audit: AuditWriter,
+    private readonly outbox: OutboxWriter,
+  ) {
     const { host, port, user, password, name } = config.database;
     this.pool = mysql.createPool({
       host,
@@ -117,18 +161,15 @@ export class IntakeWriter implements OnModuleDestroy {
   async insert(rows: SubmissionRows): Promise<{ id: string; number: string; clockId: string | null }> {
     const day = zoneDay(rows.submittedAt);
     const hashParts = this.auditHashParts(rows);
-    const stepValues = rows.steps.map(() => '(@rid, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
     const sql = `START TRANSACTION;
 INSERT INTO request_number_sequences (day, last_value) VALUES (?, LAST_INSERT_ID(1))
   ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1);
 SET @seq = LAST_INSERT_ID();
 SET @num = CONCAT('GX', ?, LPAD(@seq, 6, '0'));
-INSERT INTO service_requests (number, item_code, item_version_id, item_version, company_uscc, hall_code, status,
-  form, materials, submitted_by, on_behalf_of, submitted_at, updated_at)
-  VALUES (@num, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?);
+INSERT INTO service_requests (number, ${REQUEST_COLUMNS}) VALUES (@num, ${REQUEST_VALUES});
 SET @rid = LAST_INSERT_ID();
-INSERT INTO request_steps (request_id, step_key, position, matter_code, matter_name, department_code, depends_on,
-  status, output_kind, output_name) VALUES ${stepValues};
+INSERT INTO request_steps (request_id, ${STEP_COLUMNS})
+  VALUES ${rows.steps.map(() => `(@rid, ${STEP_VALUES})`).join(', ')};
 SET @hash = SHA2(CONCAT(?, @rid, ?, @num, ?), 256);
 INSERT INTO audit_events (subject_type, subject_id, seq, prev_hash, hash, action, status_from, status_to, actor_id,
   actor_role, actor_username, on_behalf_of, payload, occurred_at)
@@ -152,28 +193,8 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
     const params: unknown[] = [
       day,
       day,
-      rows.itemCode,
-      rows.itemVersionId,
-      rows.itemVersion,
-      rows.companyUscc,
-      rows.hallCode,
-      JSON.stringify(rows.form),
-      JSON.stringify(rows.materials),
-      rows.submittedBy,
-      rows.onBehalfOf,
-      at,
-      at,
-      ...rows.steps.flatMap((s) => [
-        s.stepKey,
-        s.position,
-        s.matterCode,
-        s.matterName,
-        s.departmentCode,
-        JSON.stringify(s.dependsOn),
-        'waiting',
-        s.outputKind,
-        s.outputName,
-      ]),
+      ...requestValues(rows),
+      ...rows.steps.flatMap(stepValues),
       ...hashParts,
       rows.actor.id,
       rows.actor.role,
@@ -212,5 +233,34 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
     } finally {
       connection.release();
     }
+  }
+
+  /**
+   * The same rows but the clock (the caller syncs the clocks), inside a transaction of the caller's
+   * and under a number taken already. Returns the request's id.
+   */
+  async insertWith(manager: EntityManager, rows: SubmissionRows, number: string): Promise<string> {
+    const inserted = (await manager.query(
+      `INSERT INTO service_requests (number, ${REQUEST_COLUMNS}) VALUES (?, ${REQUEST_VALUES})`,
+      [number, ...requestValues(rows)],
+    )) as { insertId: number | string };
+    const requestId = String(inserted.insertId);
+    await manager.query(
+      `INSERT INTO request_steps (request_id, ${STEP_COLUMNS})
+        VALUES ${rows.steps.map(() => `(?, ${STEP_VALUES})`).join(', ')}`,
+      rows.steps.flatMap((step) => [requestId, ...stepValues(step)]),
+    );
+    await this.audit.append(manager, {
+      subjectType: 'request',
+      subjectId: requestId,
+      action: 'request.submitted',
+      statusFrom: null,
+      statusTo: 'submitted',
+      actor: rows.actor,
+      onBehalfOf: rows.onBehalfOf,
+      payload: { ...rows.auditPayload, number } as AuditEntry['payload'],
+    });
+    await this.outbox.add(manager, 'request.submitted', { requestId });
+    return requestId;
   }
 }

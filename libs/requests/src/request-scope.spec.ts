@@ -42,4 +42,10 @@ describe('canSee', () => {
     expect(canSee(actor('approver', { departmentCode: 'SAMR' }), request('EAST'), steps)).toBe(true);
     expect(canSee(actor('approver', { departmentCode: 'TAX' }), request('EAST'), steps)).toBe(false);
   });
+
+  it("shows a department's system what the department's approvers see", () => {
+    expect(canSee(actor('system', { departmentCode: 'SAMR' }), request('EAST'), steps)).toBe(true);
+    expect(canSee(actor('system', { departmentCode: 'TAX' }), request(null), steps)).toBe(false);
+    expect(canSee(actor('system'), request('EAST'), steps)).toBe(false);
+  });
 });

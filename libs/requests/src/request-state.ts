@@ -3,7 +3,7 @@ import type { RequestStatus, StepStatus } from '#database';
 /**
  * The request and step state tables of DESIGN.md (Request lifecycle) as pure functions. Every
  * change of a request or a step asks here first; `null` means the action is illegal in that
- * state, which the service turns into a 409 naming the current state and changing nothing.
+ * state, which request-transitions.ts turns into a 409 naming the current state and changing nothing.
  */
 
 export const REQUEST_ACTIONS = [

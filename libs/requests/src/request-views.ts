@@ -31,6 +31,17 @@ export interface OutputView {
   name: string;
   number: string;
   issuedAt: string;
+  /** The licence (电子证照) the output became. */
+  licence: OutputLicence | null;
+}
+
+/** 电子证照: what an output became, as the request shows it. */
+export interface OutputLicence {
+  id: string;
+  stepKey: string;
+  verificationCode: string;
+  validUntil: string | null;
+  status: 'valid' | 'revoked' | 'expired';
 }
 
 export interface StepView {
@@ -73,6 +84,8 @@ export interface RequestSummaryView {
 
 /** A request as GET /requests/{id} shows it (API.md, Requests). */
 export interface RequestView extends RequestSummaryView {
+  /** The service point that took it in and handed it to its hall (`hallCode`) for acceptance; else null. */
+  takenInAt: string | null;
   onBehalfOf: string | null;
   form: JsonObject;
   materials: SubmittedMaterial[];
@@ -97,11 +110,22 @@ export interface DeferredMaterialView {
 
 export interface ExtensionView {
   workingDays: number;
+  /** The working days it added to a joint item's legal limit (联合办理); null for another item. */
+  legalWorkingDays: number | null;
   reason: string;
   grantedAt: string;
 }
 
-/** 特别程序: a step's clock (and the request's) stops from its start to its end. */
+/** A user as a view names them: by id and username. */
+export interface UserRef {
+  id: string;
+  username: string;
+}
+
+/**
+ * 特别程序: a step's clock (and the request's) stops from its start to its end: the planned end
+ * (`endsAt`), or an earlier one its approver chose (`endedBy`; null when it ran to its planned end).
+ */
 export interface SpecialProcedureView {
   id: string;
   stepKey: string;
@@ -109,6 +133,8 @@ export interface SpecialProcedureView {
   startedAt: string;
   endsAt: string;
   endedAt: string | null;
+  startedBy: UserRef;
+  endedBy: UserRef | null;
 }
 
 /** What a request has besides its row and steps. */
@@ -117,6 +143,7 @@ export interface RequestExtras {
   extension: ExtensionView | null;
   specialProcedures: SpecialProcedureView[];
   evaluation: EvaluationRecord | null;
+  licences: OutputLicence[];
 }
 
 export const NO_EXTRAS: RequestExtras = {
@@ -124,6 +151,7 @@ export const NO_EXTRAS: RequestExtras = {
   extension: null,
   specialProcedures: [],
   evaluation: null,
+  licences: [],
 };
 
 export interface TaskView {
@@ -155,7 +183,7 @@ export interface TimelineEventView {
 
 const instant = (value: Date | null): string | null => (value ? formatInstant(value) : null);
 
-function outputOf(step: RequestStep): OutputView | null {
+function outputOf(step: RequestStep, licences: readonly OutputLicence[]): OutputView | null {
   if (!step.issuedAt || !step.outputNumber) return null;
   return {
     stepKey: step.stepKey,
@@ -163,6 +191,7 @@ function outputOf(step: RequestStep): OutputView | null {
     name: step.outputName,
     number: step.outputNumber,
     issuedAt: formatInstant(step.issuedAt),
+    licence: licences.find((l) => l.stepKey === step.stepKey) ?? null,
   };
 }
 
@@ -183,7 +212,7 @@ export function toRequestSummaryView(request: ServiceRequest, sla: SlaView = nul
   };
 }
 
-export function toStepView(step: RequestStep, sla: SlaView = null): StepView {
+export function toStepView(step: RequestStep, sla: SlaView = null, licences: readonly OutputLicence[] = []): StepView {
   return {
     key: step.stepKey,
     matterCode: step.matterCode,
@@ -195,7 +224,7 @@ export function toStepView(step: RequestStep, sla: SlaView = null): StepView {
     activatedAt: instant(step.activatedAt),
     decidedAt: instant(step.decidedAt),
     note: step.decisionNote,
-    output: outputOf(step),
+    output: outputOf(step, licences),
   };
 }
 
@@ -210,6 +239,7 @@ export function toRequestView(
   const supplement = request.supplement;
   return {
     ...toRequestSummaryView(request, sla.request),
+    takenInAt: request.takenInAt ?? null,
     onBehalfOf: request.onBehalfOf,
     form: request.form,
     materials: request.materials,
@@ -223,8 +253,10 @@ export function toRequestView(
         }
       : null,
     outcomeReason: request.outcomeReason,
-    steps: ordered.map((step) => toStepView(step, sla.steps.get(step.stepKey) ?? null)),
-    outputs: ordered.map(outputOf).filter((output): output is OutputView => output !== null),
+    steps: ordered.map((step) => toStepView(step, sla.steps.get(step.stepKey) ?? null, extras.licences)),
+    outputs: ordered
+      .map((step) => outputOf(step, extras.licences))
+      .filter((output): output is OutputView => output !== null),
     deferredMaterials: extras.deferredMaterials,
     extension: extras.extension,
     specialProcedures: extras.specialProcedures,

@@ -30,6 +30,8 @@ export interface SupplementRequestInput {
 
 export interface SupplementInput {
   materials: SubmittedMaterial[];
+  /** A corrected form, in answer to a supplement request: it replaces the one submitted. */
+  form?: JsonObject;
 }
 
 export interface ApproveInput {

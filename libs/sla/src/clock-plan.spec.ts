@@ -7,7 +7,9 @@ const step = (stepKey: string, paused = false) => ({ kind: 'step' as const, step
 describe('the clocks a request should have open', () => {
   it('follows the lifecycle: intake, then the request and its active steps, paused while a department waits', () => {
     expect(desiredClocks({ status: 'submitted', supplementStage: null, activeSteps: [] })).toEqual([intake]);
-    expect(desiredClocks({ status: 'supplement_required', supplementStage: 'intake', activeSteps: [] })).toEqual([]);
+    expect(desiredClocks({ status: 'supplement_required', supplementStage: 'intake', activeSteps: [] })).toEqual([
+      { ...intake, paused: true },
+    ]);
     expect(desiredClocks({ status: 'in_progress', supplementStage: null, activeSteps: ['seal', 'tax'] })).toEqual([
       request(),
       step('seal'),
@@ -54,6 +56,18 @@ describe('planClocks', () => {
     });
     expect(planClocks([request(true), step('seal', true)], [request(), step('seal')])).toMatchObject({
       resume: [request(true), step('seal', true)],
+    });
+  });
+
+  it('pauses the intake clock while the applicant is asked for materials at intake, and resumes it at the answer', () => {
+    const asked = desiredClocks({ status: 'supplement_required', supplementStage: 'intake', activeSteps: [] });
+    expect(planClocks([intake], asked)).toEqual({ start: [], stop: [], pause: [intake], resume: [] });
+    const answered = desiredClocks({ status: 'submitted', supplementStage: null, activeSteps: [] });
+    expect(planClocks([{ ...intake, paused: true }], answered)).toEqual({
+      start: [],
+      stop: [],
+      pause: [],
+      resume: [{ ...intake, paused: true }],
     });
   });
 });

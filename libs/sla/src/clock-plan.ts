@@ -20,9 +20,10 @@ export interface RequestShape {
 const same = (a: ClockSlot, b: ClockSlot) => a.kind === b.kind && a.stepKey === b.stepKey;
 
 /**
- * The clocks a request should have open in its state (DESIGN.md, SLA):
+ * The clocks a request should have open in its state (docs/design.md, SLA clocks):
  * - submitted: the intake clock (行政许可法 Art. 32: accept, refuse or ask within the limit);
- * - waiting for a supplement asked at intake: none (asking ends intake; the request clock has not started);
+ * - waiting for a supplement asked at intake: the intake clock, paused (补正 stops the intake limit
+ *   until the materials come; it counts on with the time it had left);
  * - in progress: the request clock and one clock per active step;
  * - waiting for a supplement asked by a department: the same clocks, paused;
  * - a step in a special procedure: its clock and the request's paused, the other steps' running;
@@ -40,7 +41,9 @@ function requestClocks(request: RequestShape): ClockSlot[] {
       return [{ kind: 'intake', stepKey: null, paused: false }];
     case 'in_progress':
     case 'supplement_required': {
-      if (request.status === 'supplement_required' && request.supplementStage !== 'processing') return [];
+      if (request.status === 'supplement_required' && request.supplementStage !== 'processing') {
+        return [{ kind: 'intake', stepKey: null, paused: true }];
+      }
       const waiting = request.status === 'supplement_required';
       const inProcedure = new Set((request.procedureSteps ?? []).filter((key) => request.activeSteps.includes(key)));
       return [

@@ -1,5 +1,6 @@
 export * from './sla-clock.js';
 export * from './clock-plan.js';
 export * from './sla-state-sql.js';
+export * from './sla.types.js';
 export * from './sla.service.js';
 export * from './sla.module.js';

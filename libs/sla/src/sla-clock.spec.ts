@@ -23,6 +23,17 @@ describe('SLA clocks', () => {
     expect(clock.warnAt).toEqual(at('2026-10-01T10:08:00+08:00'));
   });
 
+  it('started back at a receipt, with working time that does not count: every threshold moves later by it', () => {
+    const clock = startClock(ALWAYS, at('2026-10-01T10:00:00+08:00'), minutes(10), 0.8, minutes(30), 60 * 60_000);
+    expect(clock.startedAt).toEqual(at('2026-10-01T10:00:00+08:00'));
+    expect(clock.dueAt).toEqual(at('2026-10-01T11:10:00+08:00'));
+    expect(clock.warnAt).toEqual(at('2026-10-01T11:08:00+08:00'));
+    expect(clock.legalDueAt).toEqual(at('2026-10-01T11:30:00+08:00'));
+    expect(clock.pausedMs).toBe(60 * 60_000);
+    // Stopped at its due time: it counted its limit, the time left out kept apart.
+    expect(stopClock(ALWAYS, clock, clock.dueAt).workedMs).toBe(10 * 60_000);
+  });
+
   it('counts the warning share in working time: across lunch on the zone calendar', () => {
     // 2 working hours from 11:00: 11-12 and 13-14; 80% = 96 minutes → 13:36.
     const clock = startClock(zone, at('2026-11-26T11:00:00+08:00'), { value: 2, unit: 'workingHours' });

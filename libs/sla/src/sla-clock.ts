@@ -13,7 +13,7 @@ export type SlaState = (typeof SLA_STATES)[number];
 export const CLOCK_KINDS = ['intake', 'request', 'step', 'follow-up'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
-/** The default share of the limit after which a clock warns (DESIGN.md: 80%). */
+/** The default share of the limit after which a clock warns (docs/design.md: 80%). */
 export const DEFAULT_WARN_SHARE = 0.8;
 
 export interface ClockTimes {
@@ -31,6 +31,8 @@ export interface ClockTimes {
   pausedMs: number;
   warnedAt: Date | null;
   overdueAt: Date | null;
+  /** When a timer recorded that the clock passed its legal due time (法定时限), once. */
+  legalBreachedAt: Date | null;
   stoppedAt: Date | null;
   /**
    * Set when the clock stops: the working time it counted from start to stop, pauses excluded.
@@ -43,28 +45,36 @@ const MINUTE_MS = 60_000;
 const minutes = (ms: number): WorkingTimeLimit => ({ value: ms / MINUTE_MS, unit: 'workingMinutes' });
 const workingMs = (cal: CalendarDefinition, from: Date, to: Date) => workingMinutesBetween(cal, from, to) * MINUTE_MS;
 
-/** A clock started at `at` for `limit`; it warns once `warnShare` of its working time has passed. */
+/**
+ * A clock started at `at` for `limit`; it warns once `warnShare` of its working time has passed.
+ * `pausedMs` is working time after `at` that does not count (a clock started back at the receipt of
+ * an application, which waited meanwhile for the applicant's materials): every threshold moves
+ * later by it, and it is kept as paused time.
+ */
 export function startClock(
   cal: CalendarDefinition,
   at: Date,
   limit: WorkingTimeLimit,
   warnShare = DEFAULT_WARN_SHARE,
   legalLimit: WorkingTimeLimit | null = null,
+  pausedMs = 0,
 ): ClockTimes {
-  const dueAt = addWorkingTime(cal, at, limit);
-  const total = workingMs(cal, at, dueAt);
+  const limitDueAt = addWorkingTime(cal, at, limit);
+  const total = workingMs(cal, at, limitDueAt);
+  const later = (threshold: Date) => (pausedMs > 0 ? addWorkingTime(cal, threshold, minutes(pausedMs)) : threshold);
   return {
     startedAt: at,
-    dueAt,
-    warnAt: addWorkingTime(cal, at, minutes(Math.round(total * warnShare))),
-    legalDueAt: legalLimit ? addWorkingTime(cal, at, legalLimit) : null,
+    dueAt: later(limitDueAt),
+    warnAt: later(addWorkingTime(cal, at, minutes(Math.round(total * warnShare)))),
+    legalDueAt: legalLimit ? later(addWorkingTime(cal, at, legalLimit)) : null,
     pausedAt: null,
     remainingMs: null,
     remainingWarnMs: null,
     remainingLegalMs: null,
-    pausedMs: 0,
+    pausedMs,
     warnedAt: null,
     overdueAt: null,
+    legalBreachedAt: null,
     stoppedAt: null,
     workedMs: null,
   };
@@ -116,18 +126,28 @@ export function stopClock(cal: CalendarDefinition, clock: ClockTimes, at: Date):
 
 /**
  * 延期: the due time moves `extra` later (working days from the old due time: the close of the Nth
- * working day after it), and the warning by the same working time. A paused clock keeps the extra
- * time in what it has left.
+ * working day after it), and the warning by the same working time; the legal due time, when the
+ * clock has one and `legalExtra` is given (a joint item's, 行政许可法 Art. 42), moves `legalExtra`
+ * later the same way. A paused clock keeps the extra time in what it has left.
  */
-export function extendClock(cal: CalendarDefinition, clock: ClockTimes, extra: WorkingTimeLimit): ClockTimes {
+export function extendClock(
+  cal: CalendarDefinition,
+  clock: ClockTimes,
+  extra: WorkingTimeLimit,
+  legalExtra: WorkingTimeLimit | null = null,
+): ClockTimes {
   const dueAt = addWorkingTime(cal, clock.dueAt, extra);
   const added = workingMs(cal, clock.dueAt, dueAt);
+  const legalDueAt = clock.legalDueAt && legalExtra ? addWorkingTime(cal, clock.legalDueAt, legalExtra) : null;
+  const legalAdded = clock.legalDueAt && legalDueAt ? workingMs(cal, clock.legalDueAt, legalDueAt) : 0;
   return {
     ...clock,
     dueAt,
     warnAt: addWorkingTime(cal, clock.warnAt, minutes(added)),
+    legalDueAt: legalDueAt ?? clock.legalDueAt,
     remainingMs: clock.remainingMs === null ? null : clock.remainingMs + added,
     remainingWarnMs: clock.remainingWarnMs === null ? null : clock.remainingWarnMs + added,
+    remainingLegalMs: clock.remainingLegalMs === null ? null : clock.remainingLegalMs + legalAdded,
   };
 }
 
@@ -162,23 +182,41 @@ export function clockState(clock: ClockTimes, now: Date): SlaState {
   return 'running';
 }
 
-/** The next instant a timer must look at the clock: its warning, then its due time; none once both passed or while paused. */
-export function nextThreshold(clock: ClockTimes): { threshold: 'warning' | 'overdue'; at: Date } | null {
+/** A threshold a timer records once: the warning share, the promised due time, the legal due time. */
+export type Threshold = 'warning' | 'overdue' | 'legal';
+
+/**
+ * The next instant a timer must look at the clock: its warning, its due time, then its legal due
+ * time (a matter's legal limit is never shorter than its promise); none once all passed or while paused.
+ */
+export function nextThreshold(clock: ClockTimes): { threshold: Threshold; at: Date } | null {
   if (clock.stoppedAt || clock.pausedAt) return null;
   if (!clock.warnedAt && clock.warnAt < clock.dueAt) return { threshold: 'warning', at: clock.warnAt };
   if (!clock.overdueAt) return { threshold: 'overdue', at: clock.dueAt };
+  if (clock.legalDueAt && !clock.legalBreachedAt) return { threshold: 'legal', at: clock.legalDueAt };
   return null;
+}
+
+/** The legal limit's own state (法定时限): running, paused, met or breached; null for a clock without one. */
+export type LegalState = 'running' | 'paused' | 'met' | 'breached';
+
+export function legalState(clock: ClockTimes, now: Date): LegalState | null {
+  if (!clock.legalDueAt) return null;
+  if (clock.stoppedAt) return clock.legalBreachedAt || clock.stoppedAt > clock.legalDueAt ? 'breached' : 'met';
+  if (clock.legalBreachedAt || (!clock.pausedAt && now >= clock.legalDueAt)) return 'breached';
+  return clock.pausedAt ? 'paused' : 'running';
 }
 
 /**
  * Thresholds reached by `now` and not yet recorded, in order: each is recorded once (the caller
  * writes warnedAt / overdueAt with the timeline event in one transaction).
  */
-export function thresholdsDue(clock: ClockTimes, now: Date): ('warning' | 'overdue')[] {
+export function thresholdsDue(clock: ClockTimes, now: Date): Threshold[] {
   if (clock.stoppedAt || clock.pausedAt) return [];
-  const due: ('warning' | 'overdue')[] = [];
+  const due: Threshold[] = [];
   if (!clock.warnedAt && now >= clock.warnAt && clock.warnAt < clock.dueAt) due.push('warning');
   if (!clock.overdueAt && now >= clock.dueAt) due.push('overdue');
+  if (clock.legalDueAt && !clock.legalBreachedAt && now >= clock.legalDueAt) due.push('legal');
   return due;
 }
 
@@ -187,6 +225,8 @@ export interface SlaView {
   dueAt: Date;
   warnAt: Date;
   legalDueAt: Date | null;
+  /** The legal limit's state; null when the clock has none. */
+  legalState: LegalState | null;
   /** Working minutes that passed while paused (not counted). */
   pausedMinutes: number;
   /** Working minutes left to the due time; negative once overdue (by how much). */
@@ -205,6 +245,7 @@ export function slaView(cal: CalendarDefinition, clock: ClockTimes, now: Date): 
     dueAt: clock.dueAt,
     warnAt: clock.warnAt,
     legalDueAt: clock.legalDueAt,
+    legalState: legalState(clock, now),
     pausedMinutes: Math.round(pausedMs / MINUTE_MS),
     remainingWorkingMinutes: Math.round(remaining),
   };

@@ -1,0 +1,208 @@
+import { AuditWriter } from '#audit';
+import { Clock, formatInstant } from '#common';
+import { type RequestStep, ServiceRequest } from '#database';
+import type { Actor } from '#identity';
+import { LicencesService } from '#licences';
+import { OutboxWriter } from '#queue';
+import { type ClockOrigin, type RequestShape, type SlaClock, SlaService } from '#sla';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { followUpClockRuns } from './follow-up-state.js';
+import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
+import { ItemVersions } from './item-versions.js';
+import { readExtras, slaViews } from './request-details.js';
+import { loadVisibleRequest } from './request-scope.js';
+import { type Change, newChange } from './request-transitions.js';
+import { type RequestExtras, type RequestView, toRequestView } from './request-views.js';
+
+/** A request and its steps, loaded under the request's lock. */
+export interface Loaded {
+  request: ServiceRequest;
+  steps: RequestStep[];
+}
+
+/** An actor's action on one request, as the api received it. */
+export interface RequestCommand {
+  actor: Actor;
+  id: string;
+  /** The action's path under `POST /requests/<id>/`: with the input, what an Idempotency-Key is bound to. */
+  path: string;
+  input: unknown;
+  key: string | undefined;
+}
+
+/** Changes the loaded rows and records what it did in `change`; runs inside the change's transaction. */
+export type Mutation = (loaded: Loaded, change: Change, manager: EntityManager) => void | Promise<void>;
+
+/** The request as the SLA clocks see it: its status, where a supplement was asked, its active steps. */
+function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras: RequestExtras): RequestShape {
+  return {
+    status: request.status,
+    supplementStage: request.supplement?.stage ?? null,
+    activeSteps: steps.filter((s) => s.status === 'active').map((s) => s.stepKey),
+    procedureSteps: extras.specialProcedures.filter((p) => p.endedAt === null).map((p) => p.stepKey),
+    followUpOpen: followUpClockRuns(extras.evaluation?.followUp?.status ?? null),
+  };
+}
+
+/**
+ * The one way a request changes (DESIGN.md, "One transaction per change"): the request row is
+ * locked first (parallel approvers otherwise leave requests stuck with every step approved), the
+ * use case checks the state table and changes the loaded rows, and the rows, their audit events,
+ * their outbox events, the clocks and the idempotency key are written in one transaction.
+ */
+@Injectable()
+export class RequestChanges {
+  constructor(
+    private readonly audit: AuditWriter,
+    private readonly outbox: OutboxWriter,
+    private readonly idempotency: IdempotencyStore,
+    private readonly versions: ItemVersions,
+    private readonly sla: SlaService,
+    private readonly clock: Clock,
+    private readonly licences: LicencesService,
+  ) {}
+
+  /**
+   * Runs one action of an actor: locks the request, checks who may see it, lets `mutate` change the
+   * loaded rows and record what it did, then writes them in the transaction that also holds the
+   * idempotency key. Answers the request as it is after the change.
+   */
+  run({ actor, id, path, input, key }: RequestCommand, mutate: Mutation): Promise<RequestView> {
+    const context = idempotencyContextOf(actor.id, key, `POST /requests/${id}/${path}`, input);
+    return this.idempotency.run(context, async (manager) => {
+      const loaded = await loadVisibleRequest(manager, actor, id, true);
+      const change = newChange(this.clock.now(), actor);
+      await mutate(loaded, change, manager);
+      const { extras, clocks } = await this.write(manager, loaded, change);
+      return toRequestView(loaded.request, loaded.steps, await slaViews(this.sla, clocks, change.now), extras);
+    });
+  }
+
+  /** The request row locked (FOR UPDATE), for what the system does by rule inside its own transaction. */
+  lock(manager: EntityManager, requestId: string): Promise<ServiceRequest | null> {
+    return manager
+      .createQueryBuilder(ServiceRequest, 'r')
+      .where('r.id = :id', { id: requestId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** Writes the change: the request's row, the steps it moved, its audit and outbox rows, then the clocks. */
+  async write(
+    manager: EntityManager,
+    { request, steps }: Loaded,
+    change: Change,
+  ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
+    request.updatedAt = change.now;
+    await manager.query(
+      `UPDATE service_requests SET status = ?, hall_code = ?, materials = ?, supplement = ?, outcome_reason = ?,
+         accepted_at = ?, completed_at = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+      [
+        request.status,
+        request.hallCode,
+        JSON.stringify(request.materials),
+        request.supplement ? JSON.stringify(request.supplement) : null,
+        request.outcomeReason,
+        request.acceptedAt,
+        request.completedAt,
+        request.endedAt,
+        request.updatedAt,
+        request.id,
+      ],
+    );
+    for (const step of change.dirtySteps) {
+      await manager.query(
+        `UPDATE request_steps SET status = ?, activated_at = ?, decided_at = ?, decided_by = ?, decision_note = ?,
+           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key = ?`,
+        [
+          step.status,
+          step.activatedAt,
+          step.decidedAt,
+          step.decidedBy,
+          step.decisionNote,
+          step.outputNumber,
+          step.issuedAt,
+          step.requestId,
+          step.stepKey,
+        ],
+      );
+    }
+    if (change.completed) await this.issueLicences(manager, request, steps, change);
+    await this.audit.appendMany(manager, change.audits);
+    await this.outbox.addMany(manager, change.events);
+    return this.syncClocks(manager, request, steps, change.now, change.requestClockFrom);
+  }
+
+  /**
+   * 证照同发: every output of the completed request becomes a licence, in the completion's
+   * transaction, each on the request's timeline; valid for the years its matter's output says.
+   */
+  private async issueLicences(
+    manager: EntityManager,
+    request: ServiceRequest,
+    steps: readonly RequestStep[],
+    change: Change,
+  ): Promise<void> {
+    const version = await this.versions.byId(request.itemVersionId, manager);
+    const validity = new Map(version.steps.map((s) => [s.key, s.output.validForYears]));
+    const issued = await this.licences.issue(
+      manager,
+      steps.map((step) => ({
+        requestId: String(request.id),
+        stepKey: step.stepKey,
+        number: step.outputNumber ?? `${request.number}-${step.stepKey}`,
+        kind: step.outputKind,
+        name: step.outputName,
+        departmentCode: step.departmentCode,
+        matterCode: step.matterCode,
+        holderUscc: request.companyUscc,
+        validForYears: validity.get(step.stepKey),
+      })),
+      change.now,
+    );
+    // On the timeline before the completion they are part of: request.completed stays its last event.
+    const completion = change.audits.findIndex((a) => a.action === 'request.completed');
+    const at = completion === -1 ? change.audits.length : completion;
+    change.audits.splice(
+      at,
+      0,
+      ...issued.map((licence) => ({
+        subjectType: 'request',
+        subjectId: String(request.id),
+        action: 'licence.issued',
+        actor: change.actor ? { id: change.actor.id, role: change.actor.role, username: change.actor.username } : null,
+        payload: {
+          licenceId: String(licence.id),
+          stepKey: licence.stepKey,
+          number: licence.number,
+          name: licence.name,
+          validUntil: licence.validUntil ? formatInstant(licence.validUntil) : null,
+        },
+      })),
+    );
+  }
+
+  /**
+   * Starts, stops and moves the request's clocks to fit its state as of `at` (clock-plan.ts); a
+   * request clock started now counts from `requestFrom` when given.
+   */
+  async syncClocks(
+    manager: EntityManager,
+    request: ServiceRequest,
+    steps: readonly RequestStep[],
+    at: Date,
+    requestFrom?: ClockOrigin,
+  ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
+    const extras = await readExtras(manager, request, at);
+    const clocks = await this.sla.sync(
+      manager,
+      String(request.id),
+      shapeOf(request, steps, extras),
+      () => this.versions.limitsOf(request.itemVersionId, manager),
+      at,
+      requestFrom,
+    );
+    return { extras, clocks };
+  }
+}

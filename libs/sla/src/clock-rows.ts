@@ -1,0 +1,167 @@
+import { CalendarService } from '#calendar';
+import type { TimeLimit } from '#database';
+import { OutboxWriter } from '#queue';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ClockSlot } from './clock-plan.js';
+import type { ClockKind, ClockTimes } from './sla-clock.js';
+import type { SlaClock } from './sla.types.js';
+
+interface ClockRecord {
+  id: string | number;
+  request_id: string | number;
+  kind: ClockKind;
+  step_key: string | null;
+  calendar_code: string;
+  limit_value: number;
+  limit_unit: TimeLimit['unit'];
+  warn_share: string | number;
+  started_at: Date;
+  due_at: Date;
+  warn_at: Date;
+  legal_due_at: Date | null;
+  paused_at: Date | null;
+  remaining_ms: string | number | null;
+  remaining_warn_ms: string | number | null;
+  remaining_legal_ms: string | number | null;
+  paused_ms: string | number;
+  warned_at: Date | null;
+  overdue_at: Date | null;
+  legal_breached_at: Date | null;
+  stopped_at: Date | null;
+  worked_ms: string | number | null;
+  generation: number;
+  calendar_revision: string | number;
+}
+
+const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+function fromRecord(r: ClockRecord): SlaClock {
+  return {
+    id: String(r.id),
+    requestId: String(r.request_id),
+    kind: r.kind,
+    stepKey: r.step_key,
+    calendarCode: r.calendar_code,
+    limit: { value: Number(r.limit_value), unit: r.limit_unit },
+    warnShare: Number(r.warn_share),
+    generation: Number(r.generation),
+    calendarRevision: Number(r.calendar_revision),
+    startedAt: r.started_at,
+    dueAt: r.due_at,
+    warnAt: r.warn_at,
+    legalDueAt: r.legal_due_at,
+    pausedAt: r.paused_at,
+    remainingMs: num(r.remaining_ms),
+    remainingWarnMs: num(r.remaining_warn_ms),
+    remainingLegalMs: num(r.remaining_legal_ms),
+    pausedMs: Number(r.paused_ms),
+    warnedAt: r.warned_at,
+    overdueAt: r.overdue_at,
+    legalBreachedAt: r.legal_breached_at ?? null,
+    stoppedAt: r.stopped_at,
+    workedMs: num(r.worked_ms),
+  };
+}
+
+/**
+ * The `sla_clocks` rows: clocks read by request or by id, a new clock inserted, and moved clocks
+ * written back, each with an outbox event so the worker sets its timer after the commit.
+ */
+@Injectable()
+export class ClockRows {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly calendars: CalendarService,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async clocksOf(manager: EntityManager, requestIds: readonly string[]): Promise<SlaClock[]> {
+    if (requestIds.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT * FROM sla_clocks WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY id`,
+      [...requestIds],
+    )) as ClockRecord[];
+    return rows.map(fromRecord);
+  }
+
+  async clocksById(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<SlaClock[]> {
+    if (ids.length === 0 || !ids.every((id) => /^[1-9]\d{0,18}$/.test(id))) return [];
+    const rows = (await manager.query(`SELECT * FROM sla_clocks WHERE id IN (${ids.map(() => '?').join(', ')})`, [
+      ...ids,
+    ])) as ClockRecord[];
+    return rows.map(fromRecord);
+  }
+
+  /** The next `batch` open, running clocks after the id `after`, in id order. */
+  async runningAfter(after: string, batch: number): Promise<SlaClock[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM sla_clocks WHERE stopped_at IS NULL AND paused_at IS NULL AND id > ? ORDER BY id LIMIT ?',
+      [after, batch],
+    )) as ClockRecord[];
+    return rows.map(fromRecord);
+  }
+
+  async insert(
+    manager: EntityManager,
+    requestId: string,
+    slot: ClockSlot,
+    calendarCode: string,
+    limit: TimeLimit,
+    warnShare: number,
+    times: ClockTimes,
+  ): Promise<string> {
+    const result = (await manager.query(
+      `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, calendar_revision, limit_value, limit_unit,
+         warn_share, started_at, due_at, warn_at, legal_due_at, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        requestId,
+        slot.kind,
+        slot.stepKey,
+        calendarCode,
+        this.calendars.revisionOf(calendarCode),
+        limit.value,
+        limit.unit,
+        warnShare,
+        times.startedAt,
+        times.dueAt,
+        times.warnAt,
+        times.legalDueAt,
+        Math.round(times.pausedMs),
+      ],
+    )) as { insertId: number | string };
+    return String(result.insertId);
+  }
+
+  /** Writes moved clocks (new ones are already inserted) and one outbox event per clock. */
+  async write(manager: EntityManager, changed: readonly SlaClock[]): Promise<void> {
+    for (const c of changed) {
+      if (c.generation === 0) continue;
+      await manager.query(
+        `UPDATE sla_clocks SET due_at = ?, warn_at = ?, legal_due_at = ?, paused_at = ?, remaining_ms = ?,
+           remaining_warn_ms = ?, remaining_legal_ms = ?, paused_ms = ?, stopped_at = ?, worked_ms = ?, generation = ?
+         WHERE id = ?`,
+        [
+          c.dueAt,
+          c.warnAt,
+          c.legalDueAt,
+          c.pausedAt,
+          c.remainingMs === null ? null : Math.round(c.remainingMs),
+          c.remainingWarnMs === null ? null : Math.round(c.remainingWarnMs),
+          c.remainingLegalMs === null ? null : Math.round(c.remainingLegalMs),
+          Math.round(c.pausedMs),
+          c.stoppedAt,
+          c.workedMs === null ? null : Math.round(c.workedMs),
+          c.generation,
+          c.id,
+        ],
+      );
+    }
+    // Stopped clocks too: the worker removes the timer they no longer need.
+    await this.outbox.addMany(
+      manager,
+      changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
+    );
+  }
+}

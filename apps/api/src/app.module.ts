@@ -2,14 +2,17 @@ import { CalendarModule } from '#calendar';
 import { CatalogueModule } from '#catalogue';
 import { ClockModule } from '#common';
 import { CompaniesModule } from '#companies';
+import { FilesModule } from '#files';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
 import { DatabaseModule } from '#database';
 import { IdentityModule } from '#identity';
+import { LicencesModule } from '#licences';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { QueueModule } from '#queue';
 import { ReportsModule } from '#reports';
 import { RequestsModule } from '#requests';
+import { WebhooksModule } from '#webhooks';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -27,11 +30,15 @@ import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { FilesController } from './files/files.controller.js';
+import { LicencesController } from './licences/licences.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { EvaluationsController } from './requests/evaluations.controller.js';
 import { RequestsController } from './requests/requests.controller.js';
 import { TasksController } from './requests/tasks.controller.js';
+import { ServiceAccountsController } from './service-accounts/service-accounts.controller.js';
 import { UsersController } from './users/users.controller.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 @Module({
   imports: [
@@ -44,8 +51,11 @@ import { UsersController } from './users/users.controller.js';
     CatalogueModule,
     CompaniesModule,
     RequestsModule,
+    FilesModule,
+    LicencesModule,
     ReportsModule,
     CalendarModule,
+    WebhooksModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [
@@ -63,6 +73,10 @@ import { UsersController } from './users/users.controller.js';
     TasksController,
     CalendarsController,
     ReportsController,
+    FilesController,
+    LicencesController,
+    WebhooksController,
+    ServiceAccountsController,
   ],
   providers: [
     RedisHealth,

@@ -3,6 +3,7 @@ import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@n
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { consoleDir, serveConsole } from './http/console.js';
 import { requireJsonBody } from './http/json-content-type.js';
 import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
@@ -13,13 +14,30 @@ import { validationMessages } from './http/validation-messages.js';
 export const BODY_LIMIT = '1mb';
 
 /** Everything an api process needs beyond its modules; shared by main.ts and the end-to-end tests. */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export function configureApp(
+  app: NestExpressApplication,
+  options: { consoleDir?: string } = {},
+): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // No ETags: every response is computed per caller, and hashing each body cost CPU for nothing.
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // The console is served from this origin: its scripts and styles are same-origin files; antd writes
+  // inline styles, so 'unsafe-inline' is allowed for styles only (never for scripts).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'"],
+          'font-src': ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
   app.use(requireJsonBody);
   // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
   // here for the checks on the text that run before parsing: an object, nesting depth, item count, keys written once.
@@ -34,12 +52,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     },
     reviver: checkJsonValue,
   } as NestExpressBodyParserOptionsFor<'json'>);
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  setRoutePrefix(app);
   app.useGlobalPipes(
     new StrictValidationPipe({
       whitelist: true,
@@ -50,7 +63,35 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   );
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+
+  const served = serveConsole(app, options.consoleDir ?? consoleDir());
+  const logger = app.get(Logger);
+  if (served) logger.log(`console served at / from ${served}`, 'Console');
+  else
+    logger.warn(
+      `console not served: ${options.consoleDir ?? consoleDir()} has no index.html (build it with npm run build, or set CONSOLE_DIR)`,
+      'Console',
+    );
+  return app;
+}
+
+/** Every api route under /api/v1 except the probes. */
+export function setRoutePrefix(app: NestExpressApplication): void {
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+}
+
+/** The OpenAPI document of the app's routes; docs/openapi.json is this, written by `npm run openapi`. */
+export function openApiDocument(app: NestExpressApplication) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('One-thing service desk')
@@ -59,6 +100,4 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
-  return app;
 }

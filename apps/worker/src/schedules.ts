@@ -27,6 +27,12 @@ export class WorkerSchedules implements OnApplicationBootstrap {
       { pattern: '37 3 * * *', tz: 'Asia/Shanghai' },
       { name: 'idempotency.prune', data: {} },
     );
+    // 材料文件: an upload no request took within a day goes (hourly, so none lingers long past its day).
+    await this.outbox.upsertJobScheduler(
+      'files-clean-up',
+      { pattern: '7 * * * *', tz: 'Asia/Shanghai' },
+      { name: 'files.clean-up', data: { olderThanHours: 24 } },
+    );
     // The database is the truth of every clock: reconciling at start and every few minutes sets
     // again any timer Redis lost and records any threshold a timer missed.
     await this.sla.add('sla.reconcile', {}, { jobId: `sla-reconcile-start-${Date.now()}` });

@@ -1,6 +1,6 @@
 import { Clock } from '#common';
 import { DEFAULT_JOB_OPTIONS } from '#queue';
-import { RequestsService } from '#requests';
+import { TimeLimits } from '#requests';
 import { SlaService } from '#sla';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
@@ -19,7 +19,7 @@ export class SlaTimers {
   constructor(
     private readonly sla: SlaService,
     @InjectQueue('sla') private readonly queue: Queue,
-    private readonly requests: RequestsService,
+    private readonly timeLimits: TimeLimits,
     private readonly clock: Clock,
   ) {}
 
@@ -28,7 +28,7 @@ export class SlaTimers {
     const generation = await this.sla.generationOf(clockId);
     if (generation === null) return;
     if (generation > 0) {
-      for (const threshold of ['warning', 'overdue']) {
+      for (const threshold of ['warning', 'overdue', 'legal']) {
         // A job being processed cannot be removed; it finds its generation stale and does nothing.
         await this.queue.remove(`sla-${clockId}-${generation - 1}-${threshold}`).catch(() => 0);
       }
@@ -39,7 +39,7 @@ export class SlaTimers {
 
   /** The end of a special procedure, as a timer with a deterministic id. */
   async scheduleProcedureEnd(procedureId: string, endsAt?: Date): Promise<void> {
-    const at = endsAt ?? (await this.requests.specialProcedures()).running.find((p) => p.id === procedureId)?.endsAt;
+    const at = endsAt ?? (await this.timeLimits.specialProcedures()).running.find((p) => p.id === procedureId)?.endsAt;
     if (!at) return;
     await this.queue.add(
       'sla.procedure-end',
@@ -54,8 +54,8 @@ export class SlaTimers {
 
   /** Records what was missed and sets every open clock's timer again (worker start and every few minutes). */
   async reconcile(): Promise<{ recorded: number; timers: number }> {
-    const procedures = await this.requests.specialProcedures();
-    for (const id of procedures.due) await this.requests.endSpecialProcedure(id);
+    const procedures = await this.timeLimits.specialProcedures();
+    for (const id of procedures.due) await this.timeLimits.endSpecialProcedure(id);
     for (const p of procedures.running) await this.scheduleProcedureEnd(p.id, p.endsAt);
     const { recorded, timers } = await this.sla.reconcile();
     // In bulk: setting a timer that exists is a no-op, so this costs one round trip per batch.

@@ -1,3 +1,4 @@
+import { FilesModule } from '#files';
 import { ClockModule } from '#common';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
 import { DatabaseModule } from '#database';
@@ -7,6 +8,7 @@ import { OutboxRelay, QueueModule } from '#queue';
 import { ReportsModule } from '#reports';
 import { IdempotencyStore, RequestsModule } from '#requests';
 import { SlaModule } from '#sla';
+import { WebhooksModule } from '#webhooks';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { EventsProcessor } from './processors/events.processor.js';
@@ -14,9 +16,10 @@ import { SlaProcessor } from './processors/sla.processor.js';
 import { SlaTimers } from './sla-timers.js';
 import { OutboxProcessor } from './processors/outbox.processor.js';
 import { WorkerSchedules } from './schedules.js';
+import { WebhooksProcessor } from './processors/webhooks.processor.js';
 
 /** Every processor of the worker; the start refuses to run unless each job name has exactly one handler. */
-export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor];
+export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor, WebhooksProcessor];
 
 @Module({
   imports: [
@@ -28,6 +31,8 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor];
     SlaModule,
     RequestsModule,
     ReportsModule,
+    FilesModule,
+    WebhooksModule,
   ],
   providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
 })

@@ -3,8 +3,7 @@ import { LIMIT_UNITS } from '#database';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsString, Matches, Max, Min } from 'class-validator';
-import { NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
-import { CharLength } from '../http/char-length.js';
+import { TextProperty } from '../catalogue/catalogue.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateMessage = { message: '$property must be a date written YYYY-MM-DD' };
@@ -47,11 +46,7 @@ export class SetDayDto {
   @IsBoolean()
   working: boolean;
 
-  @ApiProperty({ example: '国庆节', minLength: 1, maxLength: 100 })
-  @IsString()
-  @CharLength(1, 100)
-  @Matches(NOT_BLANK, notBlank)
-  name: string;
+  @TextProperty('国庆节', 100) name: string;
 }
 
 export class DueQueryDto {

@@ -1,14 +1,31 @@
 import { CODE_PATTERN, CODE_RULE } from '#catalogue';
 import { LIMIT_UNITS, type LimitUnit } from '#database';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { CharLength } from '../http/char-length.js';
+import { stacked } from '../http/stacked.js';
 
 /** Shared pieces of the catalogue's DTOs. */
 export const codeMessage = { message: `$property must be ${CODE_RULE}` };
 export const notBlank = { message: '$property must not be blank' };
 export const NOT_BLANK = /\S/;
 export const MAX_LIMIT_VALUE = 100_000;
+
+/** A code of the catalogue (CODE_PATTERN). */
+export const IsCode = () => stacked(IsString(), Matches(CODE_PATTERN, codeMessage));
+
+/** Text of 1 to `max` characters, as the database counts them, that is not blank. */
+export const IsText = (max: number) => stacked(IsString(), CharLength(1, max), Matches(NOT_BLANK, notBlank));
+
+/** A required code, documented with its pattern and an example. */
+export const CodeProperty = (example: string) =>
+  applyDecorators(ApiProperty({ example, pattern: CODE_PATTERN.source }), IsCode());
+
+/** Required text of 1 to `max` characters, documented with its length and an example. */
+export const TextProperty = (example: string, max: number) =>
+  applyDecorators(ApiProperty({ example, minLength: 1, maxLength: max }), IsText(max));
 
 export class TimeLimitDto {
   @ApiProperty({
@@ -34,10 +51,7 @@ export class TimeLimitDto {
 
 /** `{code}` in a path. */
 export class CodeParamsDto {
-  @ApiProperty({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
-  code: string;
+  @CodeProperty('OPEN-BUSINESS') code: string;
 }
 
 /** `{code}/versions/{version}` in a path. */

@@ -1,10 +1,10 @@
 import { DepartmentsService } from '#catalogue';
 import type { Actor } from '#identity';
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../http/api-errors.js';
-import { CurrentActor, Public, Roles } from '../http/decorators.js';
+import { Body, Controller, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentActor } from '../http/decorators.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
+import { AdminCreate, PublicList } from './catalogue-routes.js';
 import { CreateDepartmentDto, DepartmentDto, DepartmentPageDto } from './departments.dto.js';
 
 @ApiTags('catalogue')
@@ -12,21 +12,12 @@ import { CreateDepartmentDto, DepartmentDto, DepartmentPageDto } from './departm
 export class DepartmentsController {
   constructor(private readonly departments: DepartmentsService) {}
 
-  @Public()
-  @Get()
-  @ApiOperation({ summary: 'The departments, by code (no login needed)' })
-  @ApiOkResponse({ type: DepartmentPageDto })
-  @ApiErrors(400)
+  @PublicList(DepartmentPageDto, 'The departments, by code (no login needed)')
   list(@Query() query: PageQueryDto): Promise<DepartmentPageDto> {
     return this.departments.list(query.limit, query.cursor);
   }
 
-  @Post()
-  @Roles('admin')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Add a department (admin)' })
-  @ApiCreatedResponse({ type: DepartmentDto })
-  @ApiErrors(400, 401, 403, 409)
+  @AdminCreate(DepartmentDto, { summary: 'Add a department (admin)' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateDepartmentDto): Promise<DepartmentDto> {
     return this.departments.create(actor, body);
   }

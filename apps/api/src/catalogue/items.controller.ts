@@ -1,38 +1,32 @@
 import { CatalogueService } from '#catalogue';
 import type { Actor } from '#identity';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Public, Roles } from '../http/decorators.js';
-import { PageQueryDto } from '../http/page-query.dto.js';
+import { AdminCreate, PublicList } from './catalogue-routes.js';
 import { CodeParamsDto, VersionParamsDto } from './catalogue.dto.js';
-import { CreateItemDto, ItemSummaryPageDto, ItemVersionDto, PublishedItemDto } from './items.dto.js';
+import { CreateItemDto, ItemListQueryDto, ItemSummaryPageDto, ItemVersionDto, PublishedItemDto } from './items.dto.js';
 
 @ApiTags('catalogue')
 @Controller('items')
 export class ItemsController {
   constructor(private readonly catalogue: CatalogueService) {}
 
-  @Public()
-  @Get()
-  @ApiOperation({ summary: 'The published items, latest version of each, by code (no login needed)' })
-  @ApiOkResponse({ type: ItemSummaryPageDto })
-  @ApiErrors(400)
-  list(@Query() query: PageQueryDto): Promise<ItemSummaryPageDto> {
-    return this.catalogue.listPublished(query.limit, query.cursor);
+  @PublicList(
+    ItemSummaryPageDto,
+    'The published items, latest version of each, by code, of one life-cycle stage and matching a search when asked (no login needed)',
+  )
+  list(@Query() query: ItemListQueryDto): Promise<ItemSummaryPageDto> {
+    return this.catalogue.listPublished(query.limit, query.cursor, { stage: query.stage, q: query.q });
   }
 
-  @Post()
-  @Roles('admin')
-  @ApiBearerAuth()
-  @ApiOperation({
+  @AdminCreate(ItemVersionDto, {
     summary: 'Define an item (admin): makes a draft version, v1 for a new code, then the next number',
     description:
       'The steps form a DAG over existing matters; each step keeps a snapshot of its matter. ' +
       'An empty step list, a duplicate or unknown key, a self-dependency, a cycle or an unknown matter is a 400 naming it.',
   })
-  @ApiCreatedResponse({ type: ItemVersionDto })
-  @ApiErrors(400, 401, 403, 409)
   create(@CurrentActor() actor: Actor, @Body() body: CreateItemDto): Promise<ItemVersionDto> {
     return this.catalogue.createDraft(actor, body);
   }

@@ -1,24 +1,27 @@
-import { CALENDAR_CODE_PATTERN, CALENDAR_CODE_RULE, CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
-import type { JsonObject } from '#database';
-import { CharLength } from '../http/char-length.js';
+import { CALENDAR_CODE_PATTERN, CALENDAR_CODE_RULE, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
+import { ITEM_STAGES, type ItemStage, type JsonObject } from '#database';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
+  IsIn,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { MaxJsonSize } from '../http/json-size.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
 import { ListOf } from '../http/list-of.js';
-import { codeMessage, NOT_BLANK, notBlank, TimeLimitDto } from './catalogue.dto.js';
+import { CodeProperty, TextProperty, TimeLimitDto } from './catalogue.dto.js';
 import { MaterialDto, OutputDto } from './matters.dto.js';
 
 export const MAX_STEPS = 50;
@@ -30,10 +33,7 @@ export class ItemStepInputDto {
   @Matches(STEP_KEY_PATTERN, { message: `$property must be ${STEP_KEY_RULE}` })
   key: string;
 
-  @ApiProperty({ example: 'BIZ-LICENCE', pattern: CODE_PATTERN.source })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
-  matterCode: string;
+  @CodeProperty('BIZ-LICENCE') matterCode: string;
 
   @ApiPropertyOptional({
     type: [String],
@@ -51,22 +51,30 @@ export class ItemStepInputDto {
 }
 
 export class CreateItemDto {
-  @ApiProperty({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
-  code: string;
+  @CodeProperty('OPEN-BUSINESS') code: string;
 
-  @ApiProperty({ example: '开办企业', minLength: 1, maxLength: 200 })
-  @IsString()
-  @CharLength(1, 200)
-  @Matches(NOT_BLANK, notBlank)
-  name: string;
+  @TextProperty('开办企业', 200) name: string;
 
-  @ApiProperty({ example: 'enterprise', minLength: 1, maxLength: 64 })
-  @IsString()
-  @CharLength(1, 64)
-  @Matches(NOT_BLANK, notBlank)
-  category: string;
+  @TextProperty('enterprise', 64) category: string;
+
+  @ApiPropertyOptional({
+    enum: ITEM_STAGES,
+    nullable: true,
+    description:
+      'the life-cycle stage the catalogue files it under (一类事一站办): ENTRY 准入准营, HIRING 招聘用工, TAXES 纳税缴费, OPERATION 经营发展, CONSTRUCTION 工程建设, EXIT 注销退出',
+  })
+  @IsOptional()
+  @IsIn(ITEM_STAGES, { message: `stage must be one of ${ITEM_STAGES.join(', ')}` })
+  stage?: ItemStage | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      '联合办理 (行政许可法 Art. 42): handled jointly by several departments, so the request as a whole has a legal limit of 45 working days, 15 more with its extension; its promisedLimit may not be longer than those 45 working days',
+  })
+  @IsOptional()
+  @IsBoolean()
+  joint?: boolean;
 
   @ApiPropertyOptional({
     example: 'zone',
@@ -139,7 +147,8 @@ export class VersionStepDto {
   @ApiProperty({ example: 'SAMR' }) departmentCode: string;
   @ApiProperty({ type: [String], example: [] }) dependsOn: string[];
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
-  @ApiProperty({ type: TimeLimitDto }) legalLimit: TimeLimitDto;
+  @ApiProperty({ type: TimeLimitDto, nullable: true, description: 'null: a value-added service, no legal limit' })
+  legalLimit: TimeLimitDto | null;
   @ApiProperty({ type: [MaterialDto] }) materials: MaterialDto[];
   @ApiProperty({ type: OutputDto }) output: OutputDto;
 }
@@ -151,6 +160,11 @@ export class ChecklistEntryDto {
   @ApiProperty({ description: 'key for at least one matter' }) key: boolean;
   @ApiProperty({ type: [String], example: ['BIZ-LICENCE', 'SEAL-ENGRAVING'], description: 'the matters needing it' })
   matters: string[];
+  @ApiPropertyOptional({
+    example: 'BUSINESS-LICENCE',
+    description: '免提交: a valid licence of this kind held by the company stands in for the material',
+  })
+  licenceKind?: string;
 }
 
 export class ItemVersionDto {
@@ -160,6 +174,8 @@ export class ItemVersionDto {
   @ApiProperty({ enum: ['draft', 'published'] }) status: 'draft' | 'published';
   @ApiProperty({ example: '开办企业' }) name: string;
   @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ enum: ITEM_STAGES, nullable: true, type: String }) stage: ItemStage | null;
+  @ApiProperty({ description: '联合办理: the request’s legal limit is 45 working days' }) joint: boolean;
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
   @ApiProperty({ example: 0.8 }) warnShare: number;
@@ -186,6 +202,8 @@ export class PublishedItemDto {
   @ApiProperty({ example: 'OPEN-BUSINESS' }) code: string;
   @ApiProperty({ example: '开办企业' }) name: string;
   @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ enum: ITEM_STAGES, nullable: true, type: String }) stage: ItemStage | null;
+  @ApiProperty({ description: '联合办理: the request’s legal limit is 45 working days' }) joint: boolean;
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ example: 1, description: 'the latest published version' }) version: number;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
@@ -202,6 +220,8 @@ export class ItemSummaryDto {
   @ApiProperty({ example: 'OPEN-BUSINESS' }) code: string;
   @ApiProperty({ example: '开办企业' }) name: string;
   @ApiProperty({ example: 'enterprise' }) category: string;
+  @ApiProperty({ enum: ITEM_STAGES, nullable: true, type: String }) stage: ItemStage | null;
+  @ApiProperty({ description: '联合办理: the request’s legal limit is 45 working days' }) joint: boolean;
   @ApiProperty({ example: 'zone' }) calendarCode: string;
   @ApiProperty({ example: 2, description: 'the latest published version' }) version: number;
   @ApiProperty({ type: TimeLimitDto }) promisedLimit: TimeLimitDto;
@@ -212,4 +232,22 @@ export class ItemSummaryPageDto {
   @ApiProperty({ type: [ItemSummaryDto] }) items: ItemSummaryDto[];
   @ApiProperty({ type: String, nullable: true, description: 'cursor of the next page; null on the last' })
   nextCursor: string | null;
+}
+
+export class ItemListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ITEM_STAGES, description: 'only the items of this life-cycle stage' })
+  @IsOptional()
+  @IsIn(ITEM_STAGES, { message: `stage must be one of ${ITEM_STAGES.join(', ')}` })
+  stage?: ItemStage;
+
+  @ApiPropertyOptional({
+    maxLength: 50,
+    example: '开办',
+    description: 'only the items whose name or code contains these words (case-insensitive; blank means all)',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(50)
+  q?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** The body of every error (API.md, Conventions). */
+/** The body of every error (docs/api.md, Errors). */
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 })
   statusCode: number;

@@ -18,7 +18,10 @@ function fakeHost() {
       return this;
     },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  const request = { headers: { 'accept-language': 'en' }, query: {} };
+  const host = {
+    switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
+  } as unknown as ArgumentsHost;
   return { host, sent };
 }
 

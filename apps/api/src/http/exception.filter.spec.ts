@@ -13,8 +13,12 @@ function answer(exception: unknown): { status: number; body: Record<string, unkn
     json(body: Record<string, unknown>) {
       sent.body = body;
     },
+    setHeader() {},
   };
-  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  const request = { headers: { 'accept-language': 'en' }, query: {} };
+  const host = {
+    switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
+  } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
   return sent;
 }

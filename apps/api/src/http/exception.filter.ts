@@ -1,6 +1,14 @@
-import { assertNever, DomainError, type DomainErrorCode, isLockConflict } from '#common';
+import {
+  assertNever,
+  DomainError,
+  type DomainErrorCode,
+  isLockConflict,
+  type Language,
+  preferredLanguage,
+  speak,
+} from '#common';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isBodyCheckMessage } from './json-reviver.js';
 
@@ -22,6 +30,10 @@ export function statusOf(code: DomainErrorCode): number {
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'Throttled':
       return HttpStatus.TOO_MANY_REQUESTS;
+    case 'TooLarge':
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    case 'UnsupportedType':
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     default:
       return assertNever(code, 'domain error code');
   }
@@ -85,18 +97,29 @@ export function withoutValues(exception: unknown): unknown {
   };
 }
 
+/** The language of an error's message: `?lang=` when it names one, else Accept-Language, else Chinese. */
+function readerLanguage(request: Request | undefined): Language {
+  const lang = request?.query?.lang;
+  return preferredLanguage(typeof lang === 'string' ? lang : undefined, request?.headers?.['accept-language']);
+}
+
 /** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const { statusCode, message, extra } = this.describe(exception);
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const { statusCode, message: english, extra } = this.describe(exception);
+    // Written in English by the code (and logged so); said in the reader's language.
+    const language = readerLanguage(http.getRequest<Request | undefined>());
+    const message = Array.isArray(english) ? english.map((m) => speak(m, language)) : speak(english, language);
     if (statusCode >= 500 && statusCode !== 503) this.logger.error(withoutValues(exception));
     if (response.headersSent) return;
     const retryAfter = exception instanceof DomainError ? exception.details.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    response.setHeader('Content-Language', language);
     response.status(statusCode).json({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
   }
 

@@ -5,7 +5,7 @@ import type { RequestWithActor } from './decorators.js';
 const KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * The `Idempotency-Key` header (API.md): 1-128 visible ASCII characters, or absent. The same key
+ * The `Idempotency-Key` header (docs/api.md): 1-128 visible ASCII characters, or absent. The same key
  * from the same user within 24 h returns the first response and changes nothing.
  */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {

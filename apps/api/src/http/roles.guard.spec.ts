@@ -1,12 +1,12 @@
-import type { Role } from '#database';
+import type { ActorRole } from '#database';
 import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { roleAllowed, RolesGuard } from './roles.guard.js';
 import { ROLES_KEY } from './decorators.js';
 
 function contextFor(
-  role: Role | undefined,
-  allowed: Role[] | undefined,
+  role: ActorRole | undefined,
+  allowed: ActorRole[] | undefined,
 ): { context: ExecutionContext; reflector: Reflector } {
   const handler = () => undefined;
   if (allowed) Reflect.defineMetadata(ROLES_KEY, allowed, handler);
@@ -32,6 +32,13 @@ describe('roleAllowed', () => {
     expect(roleAllowed('clerk', ['admin'])).toBe(false);
     expect(roleAllowed(undefined, ['admin'])).toBe(false);
   });
+
+  it("lets a department's system through only the routes that name it", () => {
+    expect(roleAllowed('system', undefined)).toBe(false);
+    expect(roleAllowed('system', [])).toBe(false);
+    expect(roleAllowed('system', ['approver'])).toBe(false);
+    expect(roleAllowed('system', ['approver', 'system'])).toBe(true);
+  });
 });
 
 describe('RolesGuard', () => {
@@ -45,6 +52,13 @@ describe('RolesGuard', () => {
     expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(ForbiddenException);
     expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(
       'role approver may not do this; allowed: admin, clerk',
+    );
+  });
+
+  it("answers a department's system 403 saying what it may do", () => {
+    const { context, reflector } = contextFor('system', undefined);
+    expect(() => new RolesGuard(reflector).canActivate(context)).toThrow(
+      "a department's system may only list its department's tasks, read those requests and decide its steps",
     );
   });
 });

@@ -24,7 +24,7 @@ export function droppedKeys(raw: unknown, dto: unknown, path = ''): string[] {
 
 /**
  * The global ValidationPipe, also refusing the unknown properties class-transformer drops before
- * whitelist validation could name them (API.md: unknown fields are a 400). Without it
+ * whitelist validation could name them (docs/api.md: unknown fields are a 400). Without it
  * `{code, name, toString}` created a department and `?valueOf=1` listed one.
  */
 @Injectable()

@@ -1,16 +1,18 @@
 import type { Actor } from '#identity';
 import { NotificationsService } from '#notifications';
+import { preferredLanguage } from '#common';
 import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentActor } from '../http/decorators.js';
+import { AcceptLanguage, CurrentActor } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
@@ -34,10 +36,19 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description: 'en for English; Chinese (zh-CN) otherwise',
+  })
   @ApiOperation({ summary: "The signed-in user's inbox, newest first" })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<NotificationPageDto> {
-    return this.notifications.list(actor.id, query.limit, query.cursor);
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: PageQueryDto,
+    @AcceptLanguage() acceptLanguage?: string,
+  ): Promise<NotificationPageDto> {
+    return this.notifications.list(actor.id, query.limit, query.cursor, preferredLanguage(undefined, acceptLanguage));
   }
 }

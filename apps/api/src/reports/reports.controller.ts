@@ -7,6 +7,10 @@ import {
   isRealDate,
   zoneToday,
   CONTENT_TYPES,
+  type CodeKind,
+  loadNameBook,
+  localiseTable,
+  reportLanguage,
   overdueTable,
   type ReportFilters,
   type ReportFormat,
@@ -18,7 +22,9 @@ import {
   toXlsx,
   turnaroundTable,
 } from '#reports';
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../http/api-errors.js';
@@ -35,7 +41,17 @@ import {
 /** Ten years: the longest period a report covers in one answer. */
 const MAX_PERIOD_DAYS = 3660;
 
-/** The managers' view (API.md, Reports): JSON, or `?format=csv` / `?format=xlsx` to download. */
+/** A report's GET: JSON, or a download in the formats of CONTENT_TYPES; the managers' and admins' only. */
+const ReportRoute = (path: string, summary: string, rows: string) =>
+  applyDecorators(
+    Get(path),
+    ApiOperation({ summary }),
+    ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx),
+    ApiOkResponse({ description: rows }),
+    ApiErrors(400, 401, 403),
+  );
+
+/** The managers' view (docs/design.md, Reports): JSON, or `?format=csv` / `?format=xlsx` to download. */
 @ApiTags('reports')
 @ApiBearerAuth()
 @Roles('manager', 'admin')
@@ -44,58 +60,50 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  @Get('turnaround')
-  @ApiOperation({
-    summary:
-      'Completed requests (or approved steps) of a period per item, hall, department, step or approver: count, on time, mean, median and p90 working hours (pauses excluded), mean natural days',
-  })
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({
-    description:
-      '{from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}',
-  })
-  @ApiErrors(400, 401, 403)
+  @ReportRoute(
+    'turnaround',
+    'Completed requests (or approved steps) of a period per item, hall, department, step or approver: count, on time against the promise, within the legal limit (法定时限; a request: each of its steps), mean, median and p90 working hours (pauses excluded), mean natural days',
+    '{from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}',
+  )
   async turnaround(
     @CurrentActor() actor: Actor,
     @Query() query: TurnaroundQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
     const report = await this.reports.turnaround(actor, query.groupBy ?? 'item', this.period(query));
+    const kind: CodeKind | undefined = (['item', 'department', 'hall'] as const).find((g) => g === report.groupBy);
     return this.answer(
       res,
-      query.format,
+      query,
       report,
       () => turnaroundTable(report),
+      kind ? { key: kind } : {},
       `turnaround-${report.groupBy}-${report.from}-${report.to}`,
     );
   }
 
-  @Get('backlog')
-  @ApiOperation({ summary: 'Open requests now, per status and age since submission' })
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({ description: '{asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}' })
-  @ApiErrors(400, 401, 403)
+  @ReportRoute(
+    'backlog',
+    'Open requests now, per status and age since submission',
+    '{asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}',
+  )
   async backlog(
     @CurrentActor() actor: Actor,
     @Query() query: ReportFilterQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
     const report = await this.reports.backlog(actor, this.filters(query));
-    return this.answer(res, query.format, report, () => backlogTable(report), 'backlog');
+    return this.answer(res, query, report, () => backlogTable(report), {}, 'backlog');
   }
 
-  @Get('overdue')
-  @ApiOperation({
-    summary: 'Every clock past its due time now, oldest first, with who holds it (a department or a hall)',
-  })
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({
-    description:
-      '{asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}',
-  })
-  @ApiErrors(400, 401, 403)
+  @ReportRoute(
+    'overdue',
+    'Every clock past its due time now, oldest first, with who holds it (a department or a hall)',
+    '{asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}',
+  )
   async overdue(
     @CurrentActor() actor: Actor,
     @Query() query: OverdueQueryDto,
@@ -103,20 +111,25 @@ export class ReportsController {
   ) {
     const download = query.format === 'csv' || query.format === 'xlsx';
     const report = await this.reports.overdue(actor, this.filters(query), query.limit ?? (download ? 5000 : 100));
-    return this.answer(res, query.format, report, () => overdueTable(report), 'overdue');
+    return this.answer(
+      res,
+      query,
+      report,
+      () => overdueTable(report),
+      {
+        itemCode: 'item',
+        hallCode: 'hall',
+        holderCode: (row) => (row.holderKind === 'department' ? 'department' : 'hall'),
+      },
+      'overdue',
+    );
   }
 
-  @Get('satisfaction')
-  @ApiOperation({
-    summary:
-      '好差评 of a period per hall or item: evaluations per score, mean, bad-review rate, and the follow-ups (整改) they opened: closed, closed on time, overdue now',
-  })
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({
-    description:
-      '{from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}',
-  })
-  @ApiErrors(400, 401, 403)
+  @ReportRoute(
+    'satisfaction',
+    '好差评 of a period per hall or item: evaluations per score, mean, bad-review rate, and the follow-ups (整改) they opened: closed, closed on time, overdue now',
+    '{from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}',
+  )
   async satisfaction(
     @CurrentActor() actor: Actor,
     @Query() query: SatisfactionQueryDto,
@@ -125,21 +138,19 @@ export class ReportsController {
     const report = await this.reports.satisfaction(actor, query.groupBy ?? 'hall', this.period(query));
     return this.answer(
       res,
-      query.format,
+      query,
       report,
       () => satisfactionTable(report),
+      { key: report.groupBy },
       `satisfaction-${report.groupBy}-${report.from}-${report.to}`,
     );
   }
 
-  @Get('throughput')
-  @ApiOperation({ summary: 'Requests submitted, accepted, completed, denied, refused and withdrawn per day or week' })
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({
-    description:
-      '{from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}',
-  })
-  @ApiErrors(400, 401, 403)
+  @ReportRoute(
+    'throughput',
+    'Requests submitted, accepted, completed, denied, refused and withdrawn per day or week',
+    '{from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}',
+  )
   async throughput(
     @CurrentActor() actor: Actor,
     @Query() query: ThroughputQueryDto,
@@ -148,9 +159,10 @@ export class ReportsController {
     const report = await this.reports.throughput(actor, query.interval ?? 'day', this.period(query));
     return this.answer(
       res,
-      query.format,
+      query,
       report,
       () => throughputTable(report),
+      {},
       `throughput-${report.interval}-${report.from}-${report.to}`,
     );
   }
@@ -176,15 +188,24 @@ export class ReportsController {
     return { from, to, ...this.filters(query) };
   }
 
+  /**
+   * The report as JSON, or as a download in the reader's language (`?lang=`, else Accept-Language,
+   * else zh-CN) with the names of items, departments and halls beside their codes (`codes`).
+   */
   private async answer(
     res: Response,
-    format: ReportFormat | undefined,
+    query: { format?: ReportFormat; lang?: string },
     report: object,
     table: () => ReportTable,
+    codes: Parameters<typeof localiseTable>[3],
     name: string,
   ) {
+    const format = query.format;
     if (format === undefined || format === 'json') return report;
-    const body = format === 'csv' ? toCsv(table()) : await toXlsx(table());
+    const lang = reportLanguage(query.lang, res.req.headers['accept-language']);
+    const localised = localiseTable(table(), lang, await loadNameBook(this.dataSource), codes);
+    const body = format === 'csv' ? toCsv(localised) : await toXlsx(localised);
+    res.setHeader('Content-Language', lang);
     res.setHeader('Content-Type', CONTENT_TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
     res.send(body);

@@ -1,5 +1,7 @@
 import { CODE_PATTERN } from '#catalogue';
 import {
+  REPORT_LANGUAGES,
+  type ReportLanguage,
   REPORT_FORMATS,
   SATISFACTION_GROUPS,
   type SatisfactionGroup,
@@ -12,7 +14,7 @@ import {
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { codeMessage } from '../catalogue/catalogue.dto.js';
+import { IsCode } from '../catalogue/catalogue.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateMessage = { message: '$property must be a date written YYYY-MM-DD' };
@@ -25,8 +27,7 @@ export class ReportFilterQueryDto {
     description: 'only this hall (a hall’s manager always gets their own)',
   })
   @IsOptional()
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
+  @IsCode()
   hallCode?: string;
 
   @ApiPropertyOptional({
@@ -36,20 +37,26 @@ export class ReportFilterQueryDto {
       'only requests with a step of this department (its steps, when grouping by step, department or approver)',
   })
   @IsOptional()
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
+  @IsCode()
   departmentCode?: string;
 
   @ApiPropertyOptional({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
   @IsOptional()
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
+  @IsCode()
   itemCode?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'csv: UTF-8 with BOM; xlsx: a workbook' })
   @IsOptional()
   @IsIn(REPORT_FORMATS, { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
   format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    enum: REPORT_LANGUAGES,
+    description: 'the language of a download (csv, xlsx): zh-CN by default, else Accept-Language',
+  })
+  @IsOptional()
+  @IsIn(REPORT_LANGUAGES, { message: `lang must be one of ${REPORT_LANGUAGES.join(', ')}` })
+  lang?: ReportLanguage;
 }
 
 /** A period of zone dates (Asia/Shanghai), both included; the last 30 days by default. */

@@ -1,10 +1,12 @@
 import type { Actor } from '#identity';
 import { EvaluationsService } from '#requests';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { AllowedActionsInterceptor } from './allowed-actions.interceptor.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import { ApiIdempotencyKey, IdempotencyKey } from '../http/idempotency-key.js';
+import { ActionRoute } from './action-route.js';
 import {
   EvaluateDto,
   EvaluationDto,
@@ -23,6 +25,7 @@ import { RequestIdParamsDto } from './requests.dto.js';
  */
 @ApiTags('evaluations')
 @ApiBearerAuth()
+@UseInterceptors(AllowedActionsInterceptor)
 @Controller()
 export class EvaluationsController {
   constructor(private readonly evaluations: EvaluationsService) {}
@@ -46,15 +49,9 @@ export class EvaluationsController {
     return this.evaluations.evaluate(actor, params.id, body, key);
   }
 
-  @Post('requests/:id/follow-up/verify')
-  @HttpCode(200)
-  @Roles('manager')
-  @ApiIdempotencyKey()
-  @ApiOperation({
+  @ActionRoute('requests/:id/follow-up/verify', 'manager', FollowUpItemDto, {
     summary: '整改 核实 (manager of the request’s hall, or zone-wide): the complaint is verified, with a note',
   })
-  @ApiOkResponse({ type: FollowUpItemDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
   verify(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
@@ -64,13 +61,9 @@ export class EvaluationsController {
     return this.evaluations.verify(actor, params.id, body, key);
   }
 
-  @Post('requests/:id/follow-up/rectify')
-  @HttpCode(200)
-  @Roles('manager')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: '整改 (manager): what was put right, after the verification' })
-  @ApiOkResponse({ type: FollowUpItemDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute('requests/:id/follow-up/rectify', 'manager', FollowUpItemDto, {
+    summary: '整改 (manager): what was put right, after the verification',
+  })
   rectify(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
@@ -80,15 +73,9 @@ export class EvaluationsController {
     return this.evaluations.rectify(actor, params.id, body, key);
   }
 
-  @Post('requests/:id/follow-up/feedback')
-  @HttpCode(200)
-  @Roles('manager')
-  @ApiIdempotencyKey()
-  @ApiOperation({
+  @ActionRoute('requests/:id/follow-up/feedback', 'manager', FollowUpItemDto, {
     summary: '反馈 (manager): the applicant is told the outcome; the follow-up closes and its clock stops',
   })
-  @ApiOkResponse({ type: FollowUpItemDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
   feedback(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,

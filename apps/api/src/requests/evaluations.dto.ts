@@ -1,8 +1,8 @@
 import { FOLLOW_UP_STATUSES, SCORE_LABELS } from '#requests';
 import { SLA_STATES } from '#sla';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsText, TextProperty } from '../catalogue/catalogue.dto.js';
 import { CharLength } from '../http/char-length.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import { SlaDto } from './sla.dto.js';
@@ -31,11 +31,7 @@ export class EvaluateDto {
 }
 
 export class FollowUpNoteDto {
-  @ApiProperty({ example: '经核实，窗口人员未一次性告知所需材料', minLength: 1, maxLength: 1000 })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
-  note: string;
+  @TextProperty('经核实，窗口人员未一次性告知所需材料', 1000) note: string;
 }
 
 export class FollowUpFeedbackDto {
@@ -45,9 +41,7 @@ export class FollowUpFeedbackDto {
     maxLength: 1000,
     description: 'what the applicant is told; it reaches their inbox',
   })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
+  @IsText(1000)
   message: string;
 }
 

@@ -1,10 +1,13 @@
+import { ACTOR_ROLES } from '#database';
 import type { Actor } from '#identity';
-import { RequestsService } from '#requests';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApplicantActions, RequestReads, RequestSubmission, StepDecisions, TimeLimits, WindowActions } from '#requests';
+import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { AllowedActionsInterceptor } from './allowed-actions.interceptor.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import { ApiIdempotencyKey, IdempotencyKey } from '../http/idempotency-key.js';
+import { ActionRoute } from './action-route.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import {
   AcceptDto,
@@ -30,9 +33,17 @@ import {
  */
 @ApiTags('requests')
 @ApiBearerAuth()
+@UseInterceptors(AllowedActionsInterceptor)
 @Controller('requests')
 export class RequestsController {
-  constructor(private readonly requests: RequestsService) {}
+  constructor(
+    private readonly submission: RequestSubmission,
+    private readonly reads: RequestReads,
+    private readonly window: WindowActions,
+    private readonly applicant: ApplicantActions,
+    private readonly steps: StepDecisions,
+    private readonly timeLimits: TimeLimits,
+  ) {}
 
   @Post()
   @Roles('applicant', 'clerk')
@@ -49,7 +60,7 @@ export class RequestsController {
     @Body() body: CreateRequestDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.submit(actor, body, key);
+    return this.submission.submit(actor, body, key);
   }
 
   @Get()
@@ -61,7 +72,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestPageDto })
   @ApiErrors(400, 401)
   list(@CurrentActor() actor: Actor, @Query() query: RequestListQueryDto): Promise<RequestPageDto> {
-    return this.requests.list(
+    return this.reads.list(
       actor,
       { status: query.status, itemCode: query.itemCode, slaState: query.slaState },
       query.limit,
@@ -70,11 +81,13 @@ export class RequestsController {
   }
 
   @Get(':id')
+  // Every person who may see it, and the system of a department with a step of it.
+  @Roles(...ACTOR_ROLES)
   @ApiOperation({ summary: 'One request with its steps and outputs' })
   @ApiOkResponse({ type: RequestDto })
   @ApiErrors(400, 401, 404)
   get(@CurrentActor() actor: Actor, @Param() params: RequestIdParamsDto): Promise<RequestDto> {
-    return this.requests.get(actor, params.id);
+    return this.reads.get(actor, params.id);
   }
 
   @Get(':id/timeline')
@@ -86,176 +99,144 @@ export class RequestsController {
     @Param() params: RequestIdParamsDto,
     @Query() query: PageQueryDto,
   ): Promise<TimelinePageDto> {
-    return this.requests.timeline(actor, params.id, query.limit, query.cursor);
+    return this.reads.timeline(actor, params.id, query.limit, query.cursor);
   }
 
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles('clerk')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: '受理 (clerk): the steps without dependencies become active' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/accept', 'clerk', RequestDto, {
+    summary: '受理 (clerk): the steps without dependencies become active',
+  })
   accept(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() body: AcceptDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.accept(actor, params.id, body, key);
+    return this.window.accept(actor, params.id, body, key);
   }
 
-  @Post(':id/refuse')
-  @HttpCode(200)
-  @Roles('clerk')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: '不予受理 (clerk), with the reason' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/refuse', 'clerk', RequestDto, { summary: '不予受理 (clerk), with the reason' })
   refuse(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() body: ReasonDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.refuse(actor, params.id, body, key);
+    return this.window.refuse(actor, params.id, body, key);
   }
 
-  @Post(':id/supplement-requests')
-  @HttpCode(200)
-  @Roles('clerk')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: '补正 at intake (clerk): ask for checklist materials, with a note' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/supplement-requests', 'clerk', RequestDto, {
+    summary: '补正 at intake (clerk): ask for checklist materials, with a note',
+  })
   requestSupplement(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() body: SupplementRequestDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.requestSupplement(actor, params.id, body, key);
+    return this.window.requestSupplement(actor, params.id, body, key);
   }
 
-  @Post(':id/supplements')
-  @HttpCode(200)
-  @Roles('applicant')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Answer a supplement request (applicant): every material asked for' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/supplements', 'applicant', RequestDto, {
+    summary: 'Answer a supplement request (applicant): every material asked for',
+  })
   supply(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() body: SupplementDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.supply(actor, params.id, body, key);
+    return this.applicant.supply(actor, params.id, body, key);
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles('applicant')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Withdraw before the end (applicant); undecided steps are cancelled' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/withdraw', 'applicant', RequestDto, {
+    summary: 'Withdraw before the end (applicant); undecided steps are cancelled',
+  })
   withdraw(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() _body: EmptyBodyDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.withdraw(actor, params.id, key);
+    return this.applicant.withdraw(actor, params.id, key);
   }
 
-  @Post(':id/extensions')
-  @HttpCode(200)
-  @Roles('manager')
-  @ApiIdempotencyKey()
-  @ApiOperation({
+  @ActionRoute(':id/extensions', 'manager', RequestDto, {
     summary: '延期 (manager): once per request, up to 10 working days more on its clock, with the reason',
     description:
       '行政许可法 Art. 42. Granted before the due time; recorded in the timeline and shown to the applicant.',
   })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
   extend(
     @CurrentActor() actor: Actor,
     @Param() params: RequestIdParamsDto,
     @Body() body: ExtensionDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.extend(actor, params.id, body, key);
+    return this.timeLimits.extend(actor, params.id, body, key);
   }
 
-  @Post(':id/steps/:key/special-procedures')
-  @HttpCode(200)
-  @Roles('approver')
-  @ApiIdempotencyKey()
-  @ApiOperation({
+  @ActionRoute(':id/steps/:key/special-procedures', 'approver', RequestDto, {
     summary: '特别程序 (approver): the step’s clock and the request’s stop until endsAt, then count on',
   })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
   startSpecialProcedure(
     @CurrentActor() actor: Actor,
     @Param() params: StepParamsDto,
     @Body() body: SpecialProcedureDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.startSpecialProcedure(actor, params.id, params.key, body, key);
+    return this.timeLimits.startSpecialProcedure(actor, params.id, params.key, body, key);
   }
 
-  @Post(':id/steps/:key/approve')
-  @HttpCode(200)
-  @Roles('approver')
-  @ApiIdempotencyKey()
-  @ApiOperation({
-    summary: 'Approve a step of the approver’s department',
+  @ActionRoute(':id/steps/:key/special-procedures/end', 'approver', RequestDto, {
+    summary: '特别程序 ended early (approver who started it): the clocks count on now with the time they had left',
+    description:
+      '行政许可法 Art. 45. Only the approver who started the running special procedure of the step may end it (another: 403); none running: 409.',
+  })
+  endSpecialProcedure(
+    @CurrentActor() actor: Actor,
+    @Param() params: StepParamsDto,
+    @Body() _body: EmptyBodyDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<RequestDto> {
+    return this.timeLimits.endSpecialProcedureEarly(actor, params.id, params.key, key);
+  }
+
+  @ActionRoute(':id/steps/:key/approve', ['approver', 'system'], RequestDto, {
+    summary: 'Approve a step of the approver’s department (or by its system, with its API key)',
     description:
       'The steps that depended on it become active; when it was the last, the request completes and every output is issued at that instant.',
   })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
   approve(
     @CurrentActor() actor: Actor,
     @Param() params: StepParamsDto,
     @Body() body: ApproveDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.approveStep(actor, params.id, params.key, body, key);
+    return this.steps.approveStep(actor, params.id, params.key, body, key);
   }
 
-  @Post(':id/steps/:key/deny')
-  @HttpCode(200)
-  @Roles('approver')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Deny a step: the request is denied and its other undecided steps cancelled' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/steps/:key/deny', ['approver', 'system'], RequestDto, {
+    summary:
+      'Deny a step (approver or its department’s system): the request is denied and its other undecided steps cancelled',
+  })
   deny(
     @CurrentActor() actor: Actor,
     @Param() params: StepParamsDto,
     @Body() body: ReasonDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.denyStep(actor, params.id, params.key, body, key);
+    return this.steps.denyStep(actor, params.id, params.key, body, key);
   }
 
-  @Post(':id/steps/:key/supplement-requests')
-  @HttpCode(200)
-  @Roles('approver')
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: '补正 for a step (approver): ask for materials of the step’s matter; the request waits' })
-  @ApiOkResponse({ type: RequestDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ActionRoute(':id/steps/:key/supplement-requests', ['approver', 'system'], RequestDto, {
+    summary:
+      '补正 for a step (approver or its department’s system): ask for materials of the step’s matter; the request waits',
+  })
   requestStepSupplement(
     @CurrentActor() actor: Actor,
     @Param() params: StepParamsDto,
     @Body() body: SupplementRequestDto,
     @IdempotencyKey() key?: string,
   ): Promise<RequestDto> {
-    return this.requests.requestStepSupplement(actor, params.id, params.key, body, key);
+    return this.steps.requestStepSupplement(actor, params.id, params.key, body, key);
   }
 }

@@ -1,3 +1,4 @@
+import { REQUEST_BUTTONS, STEP_BUTTONS } from '#requests';
 import { CODE_PATTERN, STEP_KEY_PATTERN, STEP_KEY_RULE } from '#catalogue';
 import { REQUEST_STATUSES, type JsonObject } from '#database';
 import { SLA_STATES } from '#sla';
@@ -18,7 +19,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { codeMessage, NOT_BLANK, notBlank } from '../catalogue/catalogue.dto.js';
+import { CodeProperty, IsCode, IsText, TextProperty } from '../catalogue/catalogue.dto.js';
 import { MaxJsonSize } from '../http/json-size.js';
 import { ListOf } from '../http/list-of.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -32,22 +33,39 @@ export const MAX_MATERIALS = 200;
 
 export class SubmittedMaterialDto {
   @ApiProperty({ example: 'ARTICLES', pattern: CODE_PATTERN.source, description: 'a material code of the checklist' })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
+  @IsCode()
   code: string;
 
-  @ApiProperty({ example: 'file:2026/11/articles.pdf', minLength: 1, maxLength: 500 })
-  @IsString()
-  @CharLength(1, 500)
-  @Matches(NOT_BLANK, notBlank)
-  reference: string;
+  @TextProperty('file:2026/11/articles.pdf', 500) reference: string;
+
+  @ApiPropertyOptional({
+    example: '42',
+    pattern: '^[1-9]\\d{0,18}$',
+    description:
+      'the uploaded file (POST /files) that is this material: the company’s own, or uploaded for it by this hall',
+  })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,18}$/, { message: 'fileId must be the id of an uploaded file' })
+  fileId?: string;
+}
+
+export class StandInLicenceDto {
+  @ApiProperty({ example: '12' }) id: string;
+  @ApiProperty({ example: '91320594MA1XK7T2QQ' }) number: string;
+  @ApiProperty({ example: '营业执照' }) name: string;
+  @ApiProperty({ example: 'K7QH3MXC9TPA4RWD' }) verificationCode: string;
+}
+
+export class RequestMaterialDto extends SubmittedMaterialDto {
+  @ApiPropertyOptional({
+    type: StandInLicenceDto,
+    description: '免提交: the company’s licence that stood in for this material (not handed in); reference names it',
+  })
+  licence?: StandInLicenceDto;
 }
 
 export class CreateRequestDto {
-  @ApiProperty({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
-  itemCode: string;
+  @CodeProperty('OPEN-BUSINESS') itemCode: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { companyName: '示范科技有限公司' } })
   @IsObject()
@@ -82,8 +100,7 @@ export class RequestListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'OPEN-BUSINESS', pattern: CODE_PATTERN.source })
   @IsOptional()
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
+  @IsCode()
   itemCode?: string;
 
   @ApiPropertyOptional({ enum: SLA_STATES, description: 'the state of the request’s clock' })
@@ -107,10 +124,7 @@ export class StepParamsDto extends RequestIdParamsDto {
 }
 
 export class DeferredMaterialDto {
-  @ApiProperty({ example: 'PREMISES', pattern: CODE_PATTERN.source })
-  @IsString()
-  @Matches(CODE_PATTERN, codeMessage)
-  code: string;
+  @CodeProperty('PREMISES') code: string;
 
   @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 60 })
   @IsInt()
@@ -138,20 +152,12 @@ export class ExtensionDto {
   @Max(10)
   workingDays: number;
 
-  @ApiProperty({ example: '需现场核查，经负责人批准延期', minLength: 1, maxLength: 1000 })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
-  reason: string;
+  @TextProperty('需现场核查，经负责人批准延期', 1000) reason: string;
 }
 
 /** 特别程序: the step's clock (and the request's) stops until `endsAt`. */
 export class SpecialProcedureDto {
-  @ApiProperty({ example: '组织专家评审', minLength: 1, maxLength: 1000 })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
-  reason: string;
+  @TextProperty('组织专家评审', 1000) reason: string;
 
   @ApiProperty({
     example: '2026-12-10T17:00:00+08:00',
@@ -167,11 +173,7 @@ export class SpecialProcedureDto {
 export class EmptyBodyDto {}
 
 export class ReasonDto {
-  @ApiProperty({ example: '经营范围涉及前置许可，材料不符合法定形式', minLength: 1, maxLength: 1000 })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
-  reason: string;
+  @TextProperty('经营范围涉及前置许可，材料不符合法定形式', 1000) reason: string;
 }
 
 export class SupplementRequestDto {
@@ -189,11 +191,7 @@ export class SupplementRequestDto {
   @Matches(CODE_PATTERN, { each: true, message: 'each of materials must be a material code' })
   materials: string[];
 
-  @ApiProperty({ example: '住所使用证明需加盖产权单位公章', minLength: 1, maxLength: 1000 })
-  @IsString()
-  @CharLength(1, 1000)
-  @Matches(NOT_BLANK, notBlank)
-  note: string;
+  @TextProperty('住所使用证明需加盖产权单位公章', 1000) note: string;
 }
 
 export class SupplementDto {
@@ -201,6 +199,20 @@ export class SupplementDto {
   @ArrayNotEmpty()
   @ListOf(() => SubmittedMaterialDto, MAX_MATERIALS)
   materials: SubmittedMaterialDto[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { companyName: '示范科技有限公司' },
+    description:
+      'the corrected form, in answer to a supplement request only: checked against the form schema of the request’s item version as at submission, it replaces the form submitted',
+  })
+  @IsOptional()
+  @IsObject()
+  @MaxJsonSize(FORM_MAX_BYTES)
+  // Kept as sent: class-transformer would drop keys such as `constructor` from free-form JSON.
+  @Transform(({ obj }: { obj: { form?: unknown } }) => obj.form)
+  form?: JsonObject;
 }
 
 export class ApproveDto {
@@ -211,9 +223,7 @@ export class ApproveDto {
     description: 'the licence or certificate number; the request number and step key when omitted',
   })
   @IsOptional()
-  @IsString()
-  @CharLength(1, 64)
-  @Matches(NOT_BLANK, notBlank)
+  @IsText(64)
   outputNumber?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 1000 })
@@ -233,8 +243,20 @@ export class DeferredMaterialViewDto {
 
 export class ExtensionViewDto {
   @ApiProperty({ example: 5 }) workingDays: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 15,
+    description: '联合办理: the working days it added to the joint item’s legal limit (15); null for another item',
+  })
+  legalWorkingDays: number | null;
   @ApiProperty() reason: string;
   @ApiProperty() grantedAt: string;
+}
+
+export class UserRefDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'approver.samr' }) username: string;
 }
 
 export class SpecialProcedureViewDto {
@@ -242,16 +264,40 @@ export class SpecialProcedureViewDto {
   @ApiProperty({ example: 'licence' }) stepKey: string;
   @ApiProperty({ example: '组织专家评审' }) reason: string;
   @ApiProperty() startedAt: string;
-  @ApiProperty() endsAt: string;
-  @ApiProperty({ type: String, nullable: true }) endedAt: string | null;
+  @ApiProperty({ description: 'the planned end' }) endsAt: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'when it ended: its planned end, or earlier when its approver ended it; null while it runs',
+  })
+  endedAt: string | null;
+  @ApiProperty({ type: UserRefDto, description: 'the approver who started it' }) startedBy: UserRefDto;
+  @ApiProperty({
+    type: UserRefDto,
+    nullable: true,
+    description: 'the approver who ended it early; null while it runs or when it ran to its planned end',
+  })
+  endedBy: UserRefDto | null;
 }
 
-export class OutputDto {
+export class OutputLicenceDto {
+  @ApiProperty({ example: '12' }) id: string;
+  @ApiProperty({ example: 'licence' }) stepKey: string;
+  @ApiProperty({ example: 'K7QH3MXC9TPA4RWD', description: 'public: GET /licences/verify/{code}' })
+  verificationCode: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null: valid without end (长期有效)' })
+  validUntil: string | null;
+  @ApiProperty({ enum: ['valid', 'revoked', 'expired'] }) status: string;
+}
+
+export class IssuedOutputDto {
   @ApiProperty({ example: 'licence' }) stepKey: string;
   @ApiProperty({ example: 'licence' }) kind: string;
   @ApiProperty({ example: '营业执照' }) name: string;
   @ApiProperty({ example: '91320594MA1XK7T2QQ' }) number: string;
   @ApiProperty({ example: '2026-11-26T17:05:00.000+08:00' }) issuedAt: string;
+  @ApiProperty({ type: OutputLicenceDto, nullable: true, description: '电子证照: the licence the output became' })
+  licence: OutputLicenceDto | null;
 }
 
 export class StepDto {
@@ -267,7 +313,13 @@ export class StepDto {
   @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the approval comment or the denial reason' })
   note: string | null;
-  @ApiProperty({ type: OutputDto, nullable: true }) output: OutputDto | null;
+  @ApiProperty({ type: IssuedOutputDto, nullable: true }) output: IssuedOutputDto | null;
+  @ApiProperty({
+    enum: STEP_BUTTONS,
+    isArray: true,
+    description: 'what the caller may do with this step now: each is accepted by the api exactly when listed',
+  })
+  allowedActions?: string[];
 }
 
 export class SupplementViewDto {
@@ -297,15 +349,23 @@ export class RequestSummaryDto {
 }
 
 export class RequestDto extends RequestSummaryDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'the service point that took it in and handed it to its parent hall (hallCode) for acceptance, the point not accepting the item itself; null otherwise',
+  })
+  takenInAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: '代办: set when a clerk submitted for the company' })
   onBehalfOf: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) form: JsonObject;
-  @ApiProperty({ type: [SubmittedMaterialDto] }) materials: SubmittedMaterialDto[];
+  @ApiProperty({ type: [RequestMaterialDto] }) materials: RequestMaterialDto[];
   @ApiProperty({ type: SupplementViewDto, nullable: true }) supplement: SupplementViewDto | null;
   @ApiProperty({ type: String, nullable: true, description: 'why it was refused or denied' })
   outcomeReason: string | null;
   @ApiProperty({ type: [StepDto] }) steps: StepDto[];
-  @ApiProperty({ type: [OutputDto], description: 'issued together at completion' }) outputs: OutputDto[];
+  @ApiProperty({ type: [IssuedOutputDto], description: 'issued together at completion' }) outputs: IssuedOutputDto[];
   @ApiProperty({ type: [DeferredMaterialViewDto], description: '容缺受理: outputs wait until each is in' })
   deferredMaterials: DeferredMaterialViewDto[];
   @ApiProperty({ type: ExtensionViewDto, nullable: true, description: '延期: at most one, granted by a manager' })
@@ -317,6 +377,13 @@ export class RequestDto extends RequestSummaryDto {
     description: '好差评: the applicant’s rating once the request ended, with the follow-up (整改) a 1 or 2 opened',
   })
   evaluation: EvaluationDto | null;
+  @ApiProperty({
+    enum: REQUEST_BUTTONS,
+    isArray: true,
+    description:
+      'what the caller may do with the request now (follow-up-* are the 整改 steps): each is accepted by the api exactly when listed',
+  })
+  allowedActions?: string[];
 }
 
 export class RequestPageDto {

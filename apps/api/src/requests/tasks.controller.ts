@@ -1,5 +1,5 @@
 import type { Actor } from '#identity';
-import { RequestsService } from '#requests';
+import { RequestReads } from '#requests';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.js';
@@ -11,14 +11,17 @@ import { TaskPageDto } from './requests.dto.js';
 @ApiBearerAuth()
 @Controller('tasks')
 export class TasksController {
-  constructor(private readonly requests: RequestsService) {}
+  constructor(private readonly reads: RequestReads) {}
 
   @Get()
-  @Roles('approver')
-  @ApiOperation({ summary: 'The active steps of the approver’s department, longest waiting first' })
+  @Roles('approver', 'system')
+  @ApiOperation({
+    summary:
+      'The active steps of the approver’s department (or of the department whose system calls), longest waiting first',
+  })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiErrors(400, 401, 403)
   list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<TaskPageDto> {
-    return this.requests.tasks(actor, query.limit, query.cursor);
+    return this.reads.tasks(actor, query.limit, query.cursor);
   }
 }

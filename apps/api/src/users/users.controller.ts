@@ -1,5 +1,5 @@
 import { type Actor, UsersService } from '#identity';
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,9 +12,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { UserDto } from '../auth/auth.dto.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
-import { CreateUserDto } from './users.dto.js';
+import { CreateUserDto, UserPageDto } from './users.dto.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -34,6 +35,16 @@ export class UsersController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The username is taken' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto): Promise<UserDto> {
     return this.users.create(actor, body);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'The users and their roles (admin), the newest first' })
+  @ApiOkResponse({ type: UserPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto })
+  list(@Query() query: PageQueryDto): Promise<UserPageDto> {
+    return this.users.list(query.limit, query.cursor);
   }
 
   @Get('me')

@@ -1,5 +1,6 @@
 import { ROLES, type Role } from '#database';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '#identity';
+import { UserDto } from '../auth/auth.dto.js';
 import { CharLength } from '../http/char-length.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
@@ -45,4 +46,10 @@ export class CreateUserDto {
   @IsString()
   @CharLength(1, 32)
   hallCode?: string;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserDto] }) items: UserDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'cursor of the next page; null on the last' })
+  nextCursor: string | null;
 }

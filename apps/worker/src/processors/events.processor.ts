@@ -4,7 +4,7 @@ import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DailyCounts, ReportFacts, ReportRollups } from '#reports';
-import { RequestsService } from '#requests';
+import { TimeLimits } from '#requests';
 import { SlaService } from '#sla';
 import { SlaTimers } from '../sla-timers.js';
 
@@ -33,6 +33,7 @@ export class EventsProcessor extends WorkerHost {
     'follow-up.verified',
     'follow-up.rectified',
     'follow-up.closed',
+    'licence.revoked',
     'request.extended',
     'request.intake-overdue',
     'sla.procedure-started',
@@ -40,13 +41,14 @@ export class EventsProcessor extends WorkerHost {
     'sla.clock-changed',
     'sla.warning',
     'sla.overdue',
+    'sla.legal-breach',
   ] as const satisfies readonly JobName[];
 
   constructor(
     private readonly notifications: NotificationsService,
     private readonly timers: SlaTimers,
     private readonly sla: SlaService,
-    private readonly requests: RequestsService,
+    private readonly timeLimits: TimeLimits,
     private readonly facts: ReportFacts,
     private readonly rollups: ReportRollups,
     private readonly daily: DailyCounts,
@@ -79,7 +81,7 @@ export class EventsProcessor extends WorkerHost {
       case 'sla.procedure-started':
         return this.timers.scheduleProcedureEnd(typed.data.procedureId);
       case 'request.intake-overdue':
-        return this.requests.deemAccepted(typed.data.requestId).then(() => undefined);
+        return this.timeLimits.deemAccepted(typed.data.requestId).then(() => undefined);
       case 'calendar.day-changed':
         return this.sla
           .recalendar(typed.data.calendarCode, typed.data.date, typed.data.before, typed.data.revision)
@@ -110,10 +112,13 @@ export class EventsProcessor extends WorkerHost {
           typed.data.requestId,
           typed.data.followUpId,
         );
+      case 'licence.revoked':
+        return this.notifications.notifyLicenceRevoked(typed.data.eventId, typed.data.licenceId);
       case 'sla.clock-changed':
         return this.timers.schedule(typed.data.clockId);
       case 'sla.warning':
       case 'sla.overdue':
+      case 'sla.legal-breach':
         return this.notifications.notifySla(typed.data.eventId, typed.name, typed.data.clockId, typed.data.requestId);
       default:
         return assertNever(typed, 'event');

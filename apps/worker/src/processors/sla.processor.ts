@@ -1,6 +1,6 @@
 import { assertNever } from '#common';
 import type { AnyJob, JobName } from '#queue';
-import { RequestsService } from '#requests';
+import { TimeLimits } from '#requests';
 import { SlaService } from '#sla';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
@@ -15,7 +15,7 @@ export class SlaProcessor extends WorkerHost {
   constructor(
     private readonly sla: SlaService,
     private readonly timers: SlaTimers,
-    private readonly requests: RequestsService,
+    private readonly timeLimits: TimeLimits,
   ) {
     super();
   }
@@ -29,7 +29,7 @@ export class SlaProcessor extends WorkerHost {
       case 'sla.reconcile':
         return this.timers.reconcile();
       case 'sla.procedure-end':
-        return this.requests.endSpecialProcedure(typed.data.procedureId);
+        return this.timeLimits.endSpecialProcedure(typed.data.procedureId);
       default:
         return assertNever(typed, 'sla job');
     }

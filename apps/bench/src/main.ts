@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
+import { DEMO_FORM } from '../../cli/src/demo-seed.js';
 
 /**
  * `npm run bench`: intake and approval of the api against a yardstick, on the local MySQL and
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
     const approver = await login(api, 'demo.approver', DEMO_PASSWORD);
     const intakeBody = JSON.stringify({
       itemCode: 'OPEN-BUSINESS',
-      form: { companyName: '示范科技有限公司', registeredCapital: 1000000, scope: '软件开发；信息技术咨询服务' },
+      form: DEMO_FORM,
       materials: [
         { code: 'APPLICATION-FORM', reference: 'file:bench/application.pdf' },
         { code: 'ARTICLES', reference: 'file:bench/articles.pdf' },

@@ -8,8 +8,12 @@ import { AdminBootstrap } from '#identity';
 import { exitOnStartFailure, preflight } from '#platform';
 import { NestFactory } from '@nestjs/core';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { consoleDir } from '../../api/src/http/console.js';
 import { DataSource } from 'typeorm';
+import { seedDemoRequests } from './demo-requests.js';
 import { DEMO_PASSWORD, DEMO_USERS, DemoSeed } from './demo-seed.js';
 import { migrate, revertLast } from './migrate.js';
 import { ReportsCliModule } from './reports-cli.module.js';
@@ -58,7 +62,7 @@ async function waitForHealth(port: number, timeoutMs = 30_000): Promise<boolean>
 
 /** `npm start`: set up, then run api and worker together until a signal stops both. */
 async function start(config: AppConfig): Promise<void> {
-  await setup(config);
+  const { seeded } = await setup(config);
   const children = [run('api'), run('worker')];
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -79,8 +83,20 @@ async function start(config: AppConfig): Promise<void> {
   });
   if (await waitForHealth(config.port)) {
     const url = `http://localhost:${config.port}`;
+    if (seeded) {
+      await seedDemoRequests(`http://127.0.0.1:${config.port}`).then(
+        (count) => say(`seeded ${count} demo requests in different states`),
+        (error: unknown) => process.stderr.write(`start: the demo requests were not seeded: ${String(error)}\n`),
+      );
+    }
     say('');
     say(`One-thing service desk is running: ${url}/api/v1 (health: ${url}/health)`);
+    const dir = consoleDir();
+    say(
+      existsSync(join(dir, 'index.html'))
+        ? `Console: ${url}/ (sign in with a login below)`
+        : `Console: not built (${dir} has no index.html): npm run build -w apps/web`,
+    );
     say(`API docs: ${url}/api/docs (OpenAPI JSON: ${url}/api/docs-json)`);
     say(`Logins: admin / ${config.auth.adminPasswordIsDemo ? DEMO_ADMIN_PASSWORD : '(ADMIN_PASSWORD)'}`);
     if (config.nodeEnv !== 'production') {

@@ -1,57 +1,26 @@
 import { AuditEvent } from '#database';
-import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import request from 'supertest';
-import type { DataSource } from 'typeorm';
-import { createApp, login, unique } from './helpers.js';
-import { TEST_ENV } from './test-env.js';
+import { apiOf, appWithWorld } from './fixtures/world.js';
+import { unique } from './helpers.js';
 
 describe('calendars (工作日历)', () => {
-  let app: INestApplication;
-  let db: DataSource;
-  let admin: string;
-  let clerk: string;
   const u = unique().toUpperCase();
+  const suite = appWithWorld({
+    departments: [{ code: `D-${u}`, name: '日历测试部门' }],
+    halls: [{ code: `H-${u}`, name: '日历测试大厅', level: 'centre' }],
+    users: { clerk: { role: 'clerk', hallCode: `H-${u}`, username: `clerk-cal-${u}` } },
+  });
+  const { tokens } = suite;
 
-  const get = (path: string, token: string | null = admin) => {
-    const req = request(app.getHttpServer()).get(`/api/v1${path}`);
-    if (token) req.set('Authorization', `Bearer ${token}`);
-    return req;
-  };
-  const put = (path: string, body: object, token = admin) =>
-    request(app.getHttpServer()).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
+  const api = apiOf(() => suite.app);
+  const get = (path: string, token: string | null = tokens.admin) => api.get(path, token);
+  const put = (path: string, body: object, token = tokens.admin) =>
+    api.http().put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
   const due = async (from: string, value: number, unit: string, code = 'zone') =>
     (await get(`/calendars/${code}/due?from=${encodeURIComponent(from)}&value=${value}&unit=${unit}`).expect(200)).body
       .dueAt as string;
 
-  beforeAll(async () => {
-    app = await createApp();
-    db = app.get<DataSource>(getDataSourceToken());
-    admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    await request(app.getHttpServer())
-      .post('/api/v1/departments')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({ code: `D-${u}`, name: '日历测试部门' })
-      .expect(201);
-    await request(app.getHttpServer())
-      .post('/api/v1/halls')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({ code: `H-${u}`, name: '日历测试大厅', level: 'centre' })
-      .expect(201);
-    await request(app.getHttpServer())
-      .post('/api/v1/users')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({ username: `clerk-cal-${u}`.toLowerCase(), password: 'good-pass-123', role: 'clerk', hallCode: `H-${u}` })
-      .expect(201);
-    clerk = await login(app, `clerk-cal-${u}`.toLowerCase(), 'good-pass-123');
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
   it('lists the 2025 National Day and Mid-Autumn holiday with its Sunday and Saturday workdays', async () => {
-    const res = await get('/calendars/zone/days?from=2025-09-27&to=2025-10-12', clerk).expect(200);
+    const res = await get('/calendars/zone/days?from=2025-09-27&to=2025-10-12', tokens.clerk).expect(200);
     const byDate = new Map((res.body as { date: string; working: boolean; name?: string }[]).map((d) => [d.date, d]));
     expect(byDate.size).toBe(16);
     expect(byDate.get('2025-09-27')).toEqual({ date: '2025-09-27', working: false });
@@ -99,7 +68,9 @@ describe('calendars (工作日历)', () => {
     expect(listed.body).toEqual([{ date, working: false, name: `停电检修-${u}` }]);
     expect(await due(tuesdayNoon, 1, 'workingDays')).not.toBe(before);
 
-    const audits = await db.getRepository(AuditEvent).findBy({ subjectType: 'calendar', action: 'calendar.day-set' });
+    const audits = await suite.db
+      .getRepository(AuditEvent)
+      .findBy({ subjectType: 'calendar', action: 'calendar.day-set' });
     const mine = audits.find((a) => (a.payload as { after?: { name?: string } }).after?.name === `停电检修-${u}`);
     expect(mine?.payload).toMatchObject({
       date,
@@ -128,7 +99,7 @@ describe('calendars (工作日历)', () => {
   it('answers an unknown calendar with 404, a clerk editing with 403, no token with 401', async () => {
     await get('/calendars/nowhere/days?from=2026-03-02&to=2026-03-03').expect(404);
     await get('/calendars/nowhere/due?from=2026-03-02T10:00:00Z&value=1&unit=workingDays').expect(404);
-    await put('/calendars/zone/days/2026-03-02', { working: false, name: 'x' }, clerk).expect(403);
+    await put('/calendars/zone/days/2026-03-02', { working: false, name: 'x' }, tokens.clerk).expect(403);
     await put('/calendars/zone/days/2026-03-32', { working: false, name: 'x' }).expect(400);
     await put('/calendars/zone/days/2026-03-03', { working: 'no', name: 'x' }).expect(400);
     await get('/calendars/zone/days?from=2026-03-02&to=2026-03-03', null).expect(401);

@@ -1,18 +1,10 @@
-import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
-import { AuditEvent, Company, Department, Hall } from '#database';
+import { usccCheckCharacter } from '#companies';
+import { AuditEvent, Company } from '#database';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { createApp, login, unique } from './helpers.js';
-import { TEST_ENV } from './test-env.js';
-
-/** A valid code no other run has used: 9 (工商) 1 (企业), a region, a random subject code, its check character. */
-function randomUscc(): string {
-  const pick = () => USCC_ALPHABET[Math.floor(Math.random() * USCC_ALPHABET.length)];
-  const first17 = `91320594${Array.from({ length: 9 }, pick).join('')}`;
-  return first17 + usccCheckCharacter(first17);
-}
+import { apiOf, buildWorld, randomUscc } from './fixtures/world.js';
+import { createApp, unique } from './helpers.js';
 
 /** The same code with another, wrong, check character. */
 const withWrongCheck = (uscc: string) => uscc.slice(0, 17) + (uscc[17] === '0' ? '1' : '0');
@@ -21,49 +13,31 @@ describe('companies', () => {
   let app: INestApplication;
   let db: DataSource;
   const u = unique();
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   const own = randomUscc();
   const other = randomUscc();
 
-  const http = () => request(app.getHttpServer());
-  const create = (body: object, token: string | null = tokens.admin) => {
-    const req = http().post('/api/v1/companies');
-    if (token) req.set('Authorization', `Bearer ${token}`);
-    return req.send(body);
-  };
-  const read = (uscc: string, token: string | null) => {
-    const req = http().get(`/api/v1/companies/${encodeURIComponent(uscc)}`);
-    if (token) req.set('Authorization', `Bearer ${token}`);
-    return req;
-  };
+  const { http, post, get } = apiOf(() => app);
+  const create = (body: object, token: string | null = tokens.admin) => post('/companies', token, body);
+  const read = (uscc: string, token: string | null) => get(`/companies/${encodeURIComponent(uscc)}`, token);
 
   beforeAll(async () => {
     app = await createApp();
     db = app.get(getDataSourceToken());
-    const createdAt = new Date();
     const hall = `H-${u}`.toUpperCase();
     const department = `D-${u}`.toUpperCase();
-    await db
-      .getRepository(Hall)
-      .insert({ code: hall, name: 'Test hall', level: 'centre', parentCode: null, createdAt });
-    await db.getRepository(Department).insert({ code: department, name: 'Test department', createdAt });
-    await db.getRepository(Company).insert({ uscc: own, name: '本公司', createdAt });
-    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    const users: [string, object][] = [
-      ['clerk', { hallCode: hall }],
-      ['manager', {}],
-      ['approver', { departmentCode: department }],
-      ['applicant', { companyUscc: own }],
-    ];
-    for (const [role, binding] of users) {
-      const username = `${role}-${u}`;
-      await http()
-        .post('/api/v1/users')
-        .set('Authorization', `Bearer ${tokens.admin}`)
-        .send({ username, password: 'good-pass-123', role, ...binding })
-        .expect(201);
-      tokens[role] = await login(app, username, 'good-pass-123');
-    }
+    ({ tokens } = await buildWorld(app, {
+      departments: [{ code: department, name: 'Test department' }],
+      halls: [{ code: hall, name: 'Test hall', level: 'centre' }],
+      companies: [{ uscc: own, name: '本公司' }],
+      users: {
+        clerk: { role: 'clerk', hallCode: hall },
+        manager: { role: 'manager' },
+        approver: { role: 'approver', departmentCode: department },
+        applicant: { role: 'applicant', companyUscc: own },
+      },
+      username: (role) => `${role}-${u}`,
+    }));
   });
 
   afterAll(async () => {

@@ -1,48 +1,9 @@
-import { Clock } from '#common';
-import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import { AuditEvent } from '#database';
-import { RequestsService } from '#requests';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplication } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
-import request from 'supertest';
-import type { DataSource } from 'typeorm';
 import { SlaTimers } from '../apps/worker/src/sla-timers.js';
-import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { createApp, eventually, login, unique } from './helpers.js';
-import { TEST_ENV } from './test-env.js';
-
-/** The domain's time, moved forward by the test: the api and the worker share it. */
-class SteppingClock extends Clock {
-  offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advanceMinutes(minutes: number): void {
-    this.offsetMs += minutes * 60_000;
-  }
-}
-
-const RUN_SERIAL = (() => {
-  let n = Date.now();
-  let serial = '';
-  for (let i = 0; i < 9; i++) {
-    serial = USCC_ALPHABET[n % 31] + serial;
-    n = Math.floor(n / 31);
-  }
-  return serial;
-})();
-const usccOf = (region: string) => `${region}${RUN_SERIAL}${usccCheckCharacter(`${region}${RUN_SERIAL}`)}`;
-
-interface Sla {
-  state: string;
-  dueAt: string;
-  warnAt: string;
-  pausedMinutes: number;
-  remainingWorkingMinutes: number;
-}
+import { appAndWorkerWithWorld, type Sla, SteppingClock } from './fixtures/clock.js';
+import { deemAccepted } from './fixtures/services.js';
+import { apiOf, minuteReview, messageText, usccOf } from './fixtures/world.js';
+import { eventually, unique } from './helpers.js';
 
 interface FollowUp {
   id: string;
@@ -80,31 +41,43 @@ interface TimelineEvent {
 }
 
 const DAY_MINUTES = 24 * 60;
-const messageText = (body: { message: string | string[] }) =>
-  (Array.isArray(body.message) ? body.message : [body.message]).join('\n');
 
 describe('好差评: evaluations and their follow-ups (整改)', () => {
-  const clock = new SteppingClock();
-  let app: INestApplication;
-  let worker: TestingModule;
-  let db: DataSource;
-  let slaQueue: Queue;
-  const tokens: Record<string, string> = {};
   const u = unique().toUpperCase();
   const ITEM = `EVAL-${u}`;
   const HALL = `EH-${u}`;
   const OTHER_HALL = `EH2-${u}`;
   const companyA = usccOf('91320581');
   const companyB = usccOf('91320582');
+  const clock = new SteppingClock();
+  const suite = appAndWorkerWithWorld(clock, {
+    departments: [{ code: `ED-${u}`, name: '评价测试部门' }],
+    halls: [
+      { code: HALL, name: '评价测试大厅', level: 'centre' },
+      { code: OTHER_HALL, name: '另一大厅', level: 'centre' },
+    ],
+    ...minuteReview({ item: ITEM, matter: `EM-${u}`, departmentCode: `ED-${u}` }, [
+      { code: 'PLAN', name: '方案', required: true, key: true },
+    ]),
+    companies: [
+      { uscc: companyA, name: '评价甲公司' },
+      { uscc: companyB, name: '评价乙公司' },
+    ],
+    users: {
+      applicantA: { role: 'applicant', companyUscc: companyA },
+      applicantB: { role: 'applicant', companyUscc: companyB },
+      clerk: { role: 'clerk', hallCode: HALL },
+      approver: { role: 'approver', departmentCode: `ED-${u}` },
+      manager: { role: 'manager', hallCode: HALL },
+      otherManager: { role: 'manager', hallCode: OTHER_HALL },
+      zoneManager: { role: 'manager' },
+    },
+    username: (key) => `ev-${key}-${u}`,
+  });
+  const { tokens } = suite;
   let unattended: string;
 
-  const http = () => request(app.getHttpServer());
-  const post = (path: string, token: string, body: object = {}, key?: string) => {
-    const req = http().post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
-    if (key !== undefined) req.set('Idempotency-Key', key);
-    return req.send(body);
-  };
-  const get = (path: string, token: string) => http().get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
+  const { http, post, get } = apiOf(() => suite.app);
   const evaluate = (id: string, body: object, token = tokens.applicantA, key?: string) =>
     post(`/requests/${id}/evaluation`, token, body, key);
   const act = (id: string, action: 'verify' | 'rectify' | 'feedback', token = tokens.manager, key?: string) =>
@@ -131,13 +104,19 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
     return all;
   };
   const inbox = async (token: string) =>
-    (await get('/notifications?limit=100', token).expect(200)).body.items as { kind: string; message: string }[];
+    (await get('/notifications?limit=100', token).set('Accept-Language', 'zh-CN').expect(200)).body.items as {
+      kind: string;
+      message: string;
+    }[];
   const audits = (id: string, action: string) =>
-    db.getRepository(AuditEvent).countBy({ subjectType: 'request', subjectId: id, action });
+    suite.db.getRepository(AuditEvent).countBy({ subjectType: 'request', subjectId: id, action });
   const rows = async (table: 'evaluations' | 'follow_ups', id: string) =>
     Number(
-      ((await db.query(`SELECT COUNT(*) AS n FROM ${table} WHERE request_id = ?`, [id])) as { n: string | number }[])[0]
-        .n,
+      (
+        (await suite.db.query(`SELECT COUNT(*) AS n FROM ${table} WHERE request_id = ?`, [id])) as {
+          n: string | number;
+        }[]
+      )[0].n,
     );
 
   async function submitted(token = tokens.applicantA): Promise<string> {
@@ -180,60 +159,8 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
   }
 
   beforeAll(async () => {
-    app = await createApp((builder) => builder.overrideProvider(Clock).useValue(clock));
-    worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
-    await worker.init();
-    db = app.get(getDataSourceToken());
-    slaQueue = worker.get<Queue>(getQueueToken('sla'));
-    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    const admin = (path: string, body: object) => post(path, tokens.admin, body).expect(201);
-    await admin('/departments', { code: `ED-${u}`, name: '评价测试部门' });
-    await admin('/halls', { code: HALL, name: '评价测试大厅', level: 'centre' });
-    await admin('/halls', { code: OTHER_HALL, name: '另一大厅', level: 'centre' });
-    await admin('/matters', {
-      code: `EM-${u}`,
-      name: '全天候审查',
-      departmentCode: `ED-${u}`,
-      promisedLimit: { value: 10, unit: 'workingMinutes' },
-      legalLimit: { value: 30, unit: 'workingMinutes' },
-      materials: [{ code: 'PLAN', name: '方案', required: true, key: true }],
-      output: { kind: 'approval', name: '批复' },
-    });
-    const draft = await admin('/items', {
-      code: ITEM,
-      name: '全天候一件事',
-      category: 'test',
-      calendarCode: 'always',
-      promisedLimit: { value: 20, unit: 'workingMinutes' },
-      steps: [{ key: 'review', matterCode: `EM-${u}` }],
-    });
-    await post(`/items/${ITEM}/versions/${draft.body.version}/publish`, tokens.admin).expect(200);
-    await admin('/companies', { uscc: companyA, name: '评价甲公司' });
-    await admin('/companies', { uscc: companyB, name: '评价乙公司' });
-    const users: [string, object][] = [
-      ['applicantA', { role: 'applicant', companyUscc: companyA }],
-      ['applicantB', { role: 'applicant', companyUscc: companyB }],
-      ['clerk', { role: 'clerk', hallCode: HALL }],
-      ['approver', { role: 'approver', departmentCode: `ED-${u}` }],
-      ['manager', { role: 'manager', hallCode: HALL }],
-      ['otherManager', { role: 'manager', hallCode: OTHER_HALL }],
-      ['zoneManager', { role: 'manager' }],
-    ];
-    for (const [key, binding] of users) {
-      const username = `ev-${key}-${u}`.toLowerCase();
-      await admin('/users', { username, password: 'good-pass-123', ...binding });
-      tokens[key] = await login(app, username, 'good-pass-123');
-    }
     // Left undecided: deemed accepted by the system (行政许可法 Art. 32) once the clock has moved days ahead.
     unattended = await submitted();
-  });
-
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
   });
 
   it('describes its routes in the OpenAPI document, and the evaluation on the request', async () => {
@@ -281,7 +208,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
         });
         expect(await rows('follow_ups', id)).toBe(0);
       }
-      const stored = (await db.query(
+      const stored = (await suite.db.query(
         'SELECT company_uscc, hall_code, item_code, score FROM evaluations WHERE request_id = ?',
         [cases[0][0]],
       )) as { company_uscc: string; hall_code: string | null; item_code: string; score: number }[];
@@ -436,7 +363,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
           (await inbox(tokens.manager)).find((n) => n.kind === 'follow-up.opened' && n.message.includes(number)),
         'the hall manager’s notification',
       );
-      expect(told.message).toContain('follow-up (整改)');
+      expect(told.message).toContain('已为您的大厅发起整改');
       const elsewhere = await inbox(tokens.otherManager);
       expect(elsewhere.filter((n) => n.kind === 'follow-up.opened')).toEqual([]);
     });
@@ -498,7 +425,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
       });
       expect(steps[2].actor?.username).toBe(`ev-zonemanager-${u}`.toLowerCase());
       expect(steps[3].payload).toMatchObject({ message });
-      const actors = (await db.query(
+      const actors = (await suite.db.query(
         'SELECT verified_by, rectified_by, closed_by FROM follow_ups WHERE request_id = ?',
         [id],
       )) as Record<string, string | number>[];
@@ -590,10 +517,10 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
       await post(`/requests/${id}/steps/review/deny`, tokens.approver, { reason: '评审未通过' }).expect(200);
       await evaluate(id, { score: 1 }).expect(201);
       clock.advanceMinutes(31);
-      await worker.get(SlaTimers).reconcile();
+      await suite.worker.get(SlaTimers).reconcile();
       expect(await audits(id, 'step.special-procedure-ended')).toBe(1);
       expect((await requestView(id)).evaluation!.followUp!.sla!.state).toBe('running');
-      const open = (await db.query(
+      const open = (await suite.db.query(
         "SELECT COUNT(*) AS n FROM sla_clocks WHERE request_id = ? AND kind = 'follow-up' AND stopped_at IS NULL",
         [id],
       )) as { n: string | number }[];
@@ -603,12 +530,12 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
     // Next to last in this file: it moves the shared clock days ahead.
     it('the follow-up clock warns, then is overdue, on its own timers; fed back late it is breached', async () => {
       const id = await withFollowUp();
-      const [row] = (await db.query(
+      const [row] = (await suite.db.query(
         "SELECT id FROM sla_clocks WHERE request_id = ? AND kind = 'follow-up' AND stopped_at IS NULL",
         [id],
       )) as { id: string | number }[];
       const clockId = String(row.id);
-      const timer = (jobId: string) => eventually(() => slaQueue.getJob(jobId), `timer ${jobId}`);
+      const timer = (jobId: string) => eventually(() => suite.slaQueue.getJob(jobId), `timer ${jobId}`);
       const fireNow = async (jobId: string) => {
         const job = await timer(jobId);
         if (await job.isDelayed()) await job.changeDelay(0);
@@ -643,7 +570,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
       expect(closed.body.sla.state).toBe('breached');
       expect(await audits(id, 'sla.warning')).toBe(1);
       expect(await audits(id, 'sla.overdue')).toBe(1);
-      const [stopped] = (await db.query('SELECT stopped_at FROM sla_clocks WHERE id = ?', [clockId])) as {
+      const [stopped] = (await suite.db.query('SELECT stopped_at FROM sla_clocks WHERE id = ?', [clockId])) as {
         stopped_at: Date | null;
       }[];
       expect(stopped.stopped_at).not.toBeNull();
@@ -652,7 +579,7 @@ describe('好差评: evaluations and their follow-ups (整改)', () => {
     it('a request no hall took (deemed accepted) has its follow-up with the zone-wide managers', async () => {
       // Five working days on `always` have passed since it was submitted: what the worker does with
       // the intake clock's overdue event, here without waiting for the relay.
-      expect(await app.get(RequestsService).deemAccepted(unattended)).toBe(true);
+      expect(await deemAccepted(suite.app, unattended)).toBe(true);
       await post(`/requests/${unattended}/steps/review/approve`, tokens.approver).expect(200);
       const { number } = (await get(`/requests/${unattended}`, tokens.admin)).body as { number: string };
       const res = await evaluate(unattended, { score: 1, comment: '无人受理' }).expect(201);

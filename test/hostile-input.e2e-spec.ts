@@ -1,25 +1,13 @@
-import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { MAX_JSON_ITEMS } from '../apps/api/src/http/json-depth.js';
 import { MAX_VALIDATION_MESSAGES } from '../apps/api/src/http/validation-messages.js';
 import { RawHttp } from './fuzz/raw-http.js';
-import { createApp, login, unique } from './helpers.js';
+import { apiOf, buildWorld, messageText, randomUscc, workingDays } from './fixtures/world.js';
+import { createApp, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
-
-/** A message may be one string or a list; this reads both as one text. */
-const messageText = (body: { message: string | string[] }) =>
-  (Array.isArray(body.message) ? body.message : [body.message]).join('\n');
-
-/** A valid USCC no other run has used. */
-function randomUscc(): string {
-  const pick = () => USCC_ALPHABET[Math.floor(Math.random() * USCC_ALPHABET.length)];
-  const first17 = `91320594${Array.from({ length: 9 }, pick).join('')}`;
-  return first17 + usccCheckCharacter(first17);
-}
 
 /** Injection, markup, emoji (a ZWJ sequence, a flag, a presentation selector), 4-byte CJK, odd spaces. */
 const HOSTILE = `'; DROP TABLE service_requests; -- <script>alert(1)</script> 😀👨‍👩‍👧🏳️‍🌈A\uFE0F 𠀀𪚥 \u202E\u200B\u3000 "\\ %_`;
@@ -30,8 +18,6 @@ const codePoints = (text: string, n: number) => {
   return Array.from({ length: n }, (_, i) => points[i % points.length]).join('');
 };
 
-const PASSWORD = 'good-pass-123';
-
 describe('hostile input is a clear 4xx or kept byte for byte', () => {
   let app: INestApplication;
   let db: DataSource;
@@ -39,22 +25,12 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
   let raw: RawHttp;
   const u = unique().toUpperCase();
   const code = (name: string) => `HI-${name}-${u}`;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   const company = randomUscc();
   const ITEM = code('ITEM');
   const DEPT = code('D');
 
-  const http = () => request(app.getHttpServer());
-  const post = (path: string, token: string | undefined, body: object = {}) => {
-    const req = http().post(`/api/v1${path}`);
-    if (token) req.set('Authorization', `Bearer ${token}`);
-    return req.send(body);
-  };
-  const get = (path: string, token?: string) => {
-    const req = http().get(`/api/v1${path}`);
-    if (token) req.set('Authorization', `Bearer ${token}`);
-    return req;
-  };
+  const { http, post, get } = apiOf(() => app);
   const postRaw = (path: string, text: string | Buffer, headers: Record<string, string> = {}) => {
     const req = http().post(`/api/v1${path}`).set('Content-Type', 'application/json');
     for (const [name, value] of Object.entries(headers)) req.set(name, value);
@@ -96,43 +72,41 @@ describe('hostile input is a clear 4xx or kept byte for byte', () => {
     await app.listen(0, '127.0.0.1');
     raw = new RawHttp((app.getHttpServer().address() as AddressInfo).port);
     db = app.get(getDataSourceToken());
-    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    const admin = tokens.admin;
-    await post('/departments', admin, { code: DEPT, name: '部门' }).expect(201);
-    await post('/halls', admin, { code: code('H'), name: '大厅', level: 'centre' }).expect(201);
-    const days = (value: number) => ({ value, unit: 'workingDays' });
-    await post('/matters', admin, {
-      code: code('M'),
-      name: '事项',
-      departmentCode: DEPT,
-      promisedLimit: days(1),
-      legalLimit: days(5),
-      materials: [
-        { code: 'A', name: '材料A', required: true, key: true },
-        { code: 'B', name: '材料B', required: true, key: false },
+    ({ tokens } = await buildWorld(app, {
+      departments: [{ code: DEPT, name: '部门' }],
+      halls: [{ code: code('H'), name: '大厅', level: 'centre' }],
+      matters: [
+        {
+          code: code('M'),
+          name: '事项',
+          departmentCode: DEPT,
+          promisedLimit: workingDays(1),
+          legalLimit: workingDays(5),
+          materials: [
+            { code: 'A', name: '材料A', required: true, key: true },
+            { code: 'B', name: '材料B', required: true, key: false },
+          ],
+          output: { kind: 'licence', name: '许可证' },
+        },
       ],
-      output: { kind: 'licence', name: '许可证' },
-    }).expect(201);
-    const draft = await post('/items', admin, {
-      code: ITEM,
-      name: '一件事',
-      category: 'enterprise',
-      calendarCode: 'always',
-      promisedLimit: days(3),
-      steps: [{ key: 'only', matterCode: code('M') }],
-    }).expect(201);
-    await post(`/items/${ITEM}/versions/${draft.body.version}/publish`, admin).expect(200);
-    await post('/companies', admin, { uscc: company, name: '示范公司' }).expect(201);
-    const users: [string, object][] = [
-      ['applicant', { companyUscc: company }],
-      ['clerk', { hallCode: code('H') }],
-      ['approver', { departmentCode: DEPT }],
-    ];
-    for (const [role, binding] of users) {
-      const username = `hi-${role}-${u}`.toLowerCase();
-      await post('/users', admin, { username, password: PASSWORD, role, ...binding }).expect(201);
-      tokens[role] = await login(app, username, PASSWORD);
-    }
+      items: [
+        {
+          code: ITEM,
+          name: '一件事',
+          category: 'enterprise',
+          calendarCode: 'always',
+          promisedLimit: workingDays(3),
+          steps: [{ key: 'only', matterCode: code('M') }],
+        },
+      ],
+      companies: [{ uscc: company, name: '示范公司' }],
+      users: {
+        applicant: { role: 'applicant', companyUscc: company },
+        clerk: { role: 'clerk', hallCode: code('H') },
+        approver: { role: 'approver', departmentCode: DEPT },
+      },
+      username: (role) => `hi-${role}-${u}`,
+    }));
   });
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ describe('outbox → relay → worker', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    app = await createApp();
+    app = await createApp(undefined, { readerLanguage: 'default' });
     worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     await worker.init();
     db = app.get(getDataSourceToken());
@@ -56,10 +56,17 @@ describe('outbox → relay → worker', () => {
       {
         id: expect.any(String),
         kind: 'user.created',
-        message: `Welcome, ${username}: your manager account is ready.`,
+        message: `欢迎，${username}：您的管理人员账号已开通。`,
         createdAt: expect.stringMatching(/\+08:00$/),
       },
     ]);
+    // The same notification in English when the reader asks for it.
+    const english = await http()
+      .get('/api/v1/notifications')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Accept-Language', 'en-GB,en;q=0.8')
+      .expect(200);
+    expect(english.body.items[0].message).toBe(`Welcome, ${username}: your manager account is ready.`);
     expect((await db.getRepository(OutboxEvent).findOneByOrFail({ id: row!.id })).publishedAt).not.toBeNull();
 
     // A relay that died after publishing but before marking would publish the row again.

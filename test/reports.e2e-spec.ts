@@ -1,15 +1,9 @@
 import { Clock } from '#common';
-import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import { DailyCounts, ReportFacts, ReportRollups } from '#reports';
-import type { INestApplication } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
-import request from 'supertest';
-import type { DataSource } from 'typeorm';
-import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { createApp, eventually, login, unique } from './helpers.js';
-import { TEST_ENV } from './test-env.js';
+import { appAndWorkerWithWorld } from './fixtures/clock.js';
+import { apiOf, usccOf } from './fixtures/world.js';
+import { eventually, unique } from './helpers.js';
 
 /** The api's time, set by the test: every request below has a timeline known to the minute. */
 class SetClock extends Clock {
@@ -39,16 +33,6 @@ const D1 = dayAfter(D0, 1);
 const D2 = dayAfter(D0, 2);
 const MONTH_END = new Date(Date.UTC(Number(D0.slice(0, 4)), Number(D0.slice(5, 7)), 0)).toISOString().slice(0, 10);
 
-function usccOf(region: string): string {
-  let n = Date.now();
-  let serial = '';
-  for (let i = 0; i < 9; i++) {
-    serial = USCC_ALPHABET[n % 31] + serial;
-    n = Math.floor(n / 31);
-  }
-  return `${region}${serial}${usccCheckCharacter(`${region}${serial}`)!}`;
-}
-
 /** Independent of the service's histogram: sort the values and take the nearest rank. */
 const nearestRank = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.ceil(p * values.length) - 1];
@@ -56,15 +40,22 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
-/** What a turnaround row must say for these worked and elapsed hours and on-time flags. */
-function expectedRow(key: string, worked: number[], elapsed: number[], onTime: boolean[]) {
+/**
+ * What a turnaround row must say for these worked and elapsed hours and on-time flags (against
+ * the promise, and against the law: the same here unless given).
+ */
+function expectedRow(key: string, worked: number[], elapsed: number[], onTime: boolean[], legal = onTime) {
   const n = worked.length;
   const met = onTime.filter(Boolean).length;
+  const legalMet = legal.filter(Boolean).length;
   return {
     key,
     completed: n,
     onTime: met,
     onTimeRate: r4(met / n),
+    legalOnTime: legalMet,
+    legalBreached: legal.length - legalMet,
+    legalOnTimeRate: r4(legalMet / legal.length),
     meanWorkingHours: r3(mean(worked)),
     medianWorkingHours: r3(nearestRank(worked, 0.5)),
     p90WorkingHours: r3(nearestRank(worked, 0.9)),
@@ -73,11 +64,6 @@ function expectedRow(key: string, worked: number[], elapsed: number[], onTime: b
 }
 
 describe('reports: every figure against the requests’ known timelines', () => {
-  const clock = new SetClock();
-  let app: INestApplication;
-  let worker: TestingModule;
-  let db: DataSource;
-  const tokens: Record<string, string> = {};
   const u = unique().toUpperCase();
   const ITEM = `RPT-${u}`;
   const HALL = `RH-${u}`;
@@ -88,13 +74,62 @@ describe('reports: every figure against the requests’ known timelines', () => 
   const approverA = `rpt-approver-a-${u}`.toLowerCase();
   const approverB = `rpt-approver-b-${u}`.toLowerCase();
   const ids: Record<string, string> = {};
+  const matter = (code: string, departmentCode: string) => ({
+    code,
+    name: '报表测试事项',
+    departmentCode,
+    promisedLimit: { value: 10, unit: 'workingHours' },
+    legalLimit: { value: 20, unit: 'workingHours' },
+    materials: [{ code: 'FORM', name: '申请表', required: true, key: true }],
+    output: { kind: 'licence', name: '许可证' },
+  });
+  const clock = new SetClock();
+  const suite = appAndWorkerWithWorld(
+    clock,
+    {
+      departments: [DEPT_A, DEPT_B].map((code) => ({ code, name: '报表测试部门' })),
+      halls: [HALL, OTHER_HALL].map((code) => ({ code, name: '报表测试大厅', level: 'centre' })),
+      matters: [matter(`RMA-${u}`, DEPT_A), matter(`RMB-${u}`, DEPT_B)],
+      items: [
+        {
+          code: ITEM,
+          name: '报表测试一件事',
+          category: 'test',
+          calendarCode: 'always',
+          promisedLimit: { value: 24, unit: 'workingHours' },
+          steps: [
+            { key: 'a', matterCode: `RMA-${u}` },
+            { key: 'b', matterCode: `RMB-${u}` },
+          ],
+        },
+      ],
+      companies: [{ uscc: company, name: '报表测试公司' }],
+      users: {
+        applicant: { role: 'applicant', companyUscc: company, username: `rpt-applicant-${u}` },
+        clerk: { role: 'clerk', hallCode: HALL, username: `rpt-clerk-${u}` },
+        approverA: { role: 'approver', departmentCode: DEPT_A, username: approverA },
+        approverB: { role: 'approver', departmentCode: DEPT_B, username: approverB },
+        manager: { role: 'manager', username: `rpt-manager-${u}` },
+        hallManager: { role: 'manager', hallCode: HALL, username: `rpt-hall-manager-${u}` },
+        otherManager: { role: 'manager', hallCode: OTHER_HALL, username: `rpt-other-manager-${u}` },
+      },
+    },
+    {
+      // The worker runs on real time: the timers it sets for days years ahead never fire during the test.
+      workerClock: false,
+      // The downloads' language is checked as the api speaks it by default (Chinese).
+      readerLanguage: 'default',
+      beforeClose: async () => {
+        for (const id of [ids.r6, ids.r7]) if (id) await post(`/requests/${id}/withdraw`, tokens.applicant);
+      },
+    },
+  );
+  const { tokens } = suite;
 
-  const http = () => request(app.getHttpServer());
+  const api = apiOf(() => suite.app);
   const at = (hours: number) => (clock.at = new Date(T0 + hours * HOUR));
-  const post = (path: string, token: string, body: object = {}) =>
-    http().post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
-  const get = (path: string, token = tokens.manager) =>
-    http().get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
+  const post = api.post;
+  const get = (path: string, token = tokens.manager) => api.get(path, token);
   const act = async (hours: number, path: string, token: string, body: object = {}) => {
     at(hours);
     const res = await post(path, token, body);
@@ -110,65 +145,18 @@ describe('reports: every figure against the requests’ known timelines', () => 
       })
     ).id;
 
-  beforeAll(async () => {
-    app = await createApp((builder) => builder.overrideProvider(Clock).useValue(clock));
-    worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-    await worker.init();
-    db = app.get(getDataSourceToken());
-    tokens.admin = await login(app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    const admin = async (path: string, body: object) => {
-      const res = await post(path, tokens.admin, body);
-      if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as { version: number };
-    };
-    for (const code of [DEPT_A, DEPT_B]) await admin('/departments', { code, name: '报表测试部门' });
-    for (const code of [HALL, OTHER_HALL]) await admin('/halls', { code, name: '报表测试大厅', level: 'centre' });
-    for (const [code, dept] of [
-      [`RMA-${u}`, DEPT_A],
-      [`RMB-${u}`, DEPT_B],
-    ]) {
-      await admin('/matters', {
-        code,
-        name: '报表测试事项',
-        departmentCode: dept,
-        promisedLimit: { value: 10, unit: 'workingHours' },
-        legalLimit: { value: 20, unit: 'workingHours' },
-        materials: [{ code: 'FORM', name: '申请表', required: true, key: true }],
-        output: { kind: 'licence', name: '许可证' },
-      });
-    }
-    const draft = await admin('/items', {
-      code: ITEM,
-      name: '报表测试一件事',
-      category: 'test',
-      calendarCode: 'always',
-      promisedLimit: { value: 24, unit: 'workingHours' },
-      steps: [
-        { key: 'a', matterCode: `RMA-${u}` },
-        { key: 'b', matterCode: `RMB-${u}` },
-      ],
-    });
-    await post(`/items/${ITEM}/versions/${draft.version}/publish`, tokens.admin).expect(200);
-    await admin('/companies', { uscc: company, name: '报表测试公司' });
-    const users: [string, string, object][] = [
-      ['applicant', `rpt-applicant-${u}`, { role: 'applicant', companyUscc: company }],
-      ['clerk', `rpt-clerk-${u}`, { role: 'clerk', hallCode: HALL }],
-      ['approverA', approverA, { role: 'approver', departmentCode: DEPT_A }],
-      ['approverB', approverB, { role: 'approver', departmentCode: DEPT_B }],
-      ['manager', `rpt-manager-${u}`, { role: 'manager' }],
-      ['hallManager', `rpt-hall-manager-${u}`, { role: 'manager', hallCode: HALL }],
-      ['otherManager', `rpt-other-manager-${u}`, { role: 'manager', hallCode: OTHER_HALL }],
-    ];
-    for (const [key, username, binding] of users) {
-      await admin('/users', { username: username.toLowerCase(), password: 'good-pass-123', ...binding });
-      tokens[key] = await login(app, username.toLowerCase(), 'good-pass-123');
-    }
+  /** A request submitted at +0h, accepted, then approved by a and by b at the hours given: its id. */
+  const completed = async (accepted: number, aApproved: number, bApproved: number) => {
+    const id = await submit(0);
+    await act(accepted, `/requests/${id}/accept`, tokens.clerk);
+    await act(aApproved, `/requests/${id}/steps/a/approve`, tokens.approverA);
+    await act(bApproved, `/requests/${id}/steps/b/approve`, tokens.approverB);
+    return id;
+  };
 
+  beforeAll(async () => {
     // r1: accepted at +1h; a approved at +3h, b at +5h: completed, 4 h of work, on time.
-    ids.r1 = await submit(0);
-    await act(1, `/requests/${ids.r1}/accept`, tokens.clerk);
-    await act(3, `/requests/${ids.r1}/steps/a/approve`, tokens.approverA);
-    await act(5, `/requests/${ids.r1}/steps/b/approve`, tokens.approverB);
+    ids.r1 = await completed(1, 3, 5);
     // r2: b waits 4 h for a supplement (paused): 7 h elapsed, 3 h of work.
     ids.r2 = await submit(0);
     await act(1, `/requests/${ids.r2}/accept`, tokens.clerk);
@@ -181,11 +169,8 @@ describe('reports: every figure against the requests’ known timelines', () => 
       materials: [{ code: 'FORM', reference: 'f2.pdf' }],
     });
     await act(8, `/requests/${ids.r2}/steps/b/approve`, tokens.approverB);
-    // r3: b takes 30 h: the request (24 h) and b (10 h) are late.
-    ids.r3 = await submit(0);
-    await act(1, `/requests/${ids.r3}/accept`, tokens.clerk);
-    await act(2, `/requests/${ids.r3}/steps/a/approve`, tokens.approverA);
-    await act(31, `/requests/${ids.r3}/steps/b/approve`, tokens.approverB);
+    // r3: b takes 30 h: the request (24 h) and b (10 h) are late, and b is past its legal 20 h too.
+    ids.r3 = await completed(1, 2, 31);
     // r4: denied by b; r5: refused at intake; r6 left submitted; r7 left in progress.
     ids.r4 = await submit(0);
     await act(1, `/requests/${ids.r4}/accept`, tokens.clerk);
@@ -199,14 +184,11 @@ describe('reports: every figure against the requests’ known timelines', () => 
 
     // The worker keeps the facts from the outbox events.
     await eventually(async () => {
-      const [{ n }] = (await db.query('SELECT COUNT(*) AS n FROM report_requests WHERE request_id IN (?, ?, ?, ?, ?)', [
-        ids.r1,
-        ids.r2,
-        ids.r3,
-        ids.r4,
-        ids.r5,
-      ])) as { n: string }[];
-      const [{ s }] = (await db.query('SELECT COUNT(*) AS s FROM report_steps WHERE request_id IN (?, ?, ?, ?)', [
+      const [{ n }] = (await suite.db.query(
+        'SELECT COUNT(*) AS n FROM report_requests WHERE request_id IN (?, ?, ?, ?, ?)',
+        [ids.r1, ids.r2, ids.r3, ids.r4, ids.r5],
+      )) as { n: string }[];
+      const [{ s }] = (await suite.db.query('SELECT COUNT(*) AS s FROM report_steps WHERE request_id IN (?, ?, ?, ?)', [
         ids.r1,
         ids.r2,
         ids.r3,
@@ -214,12 +196,6 @@ describe('reports: every figure against the requests’ known timelines', () => 
       ])) as { s: string }[];
       return Number(n) === 5 && Number(s) === 7;
     }, 'the report facts of the ended requests');
-  });
-
-  afterAll(async () => {
-    for (const id of [ids.r6, ids.r7]) if (id) await post(`/requests/${id}/withdraw`, tokens.applicant);
-    await worker?.close();
-    await app?.close();
   });
 
   const period = `from=${D0}&to=${D2}&itemCode=${ITEM}`;
@@ -231,6 +207,10 @@ describe('reports: every figure against the requests’ known timelines', () => 
   it('turnaround per item: counts, on-time rate, mean, median and p90 working hours without pauses, natural days', async () => {
     expect((await turnaround('item')).rows).toEqual([expectedRow(ITEM, [4, 3, 30], [4, 7, 30], [true, true, false])]);
     expect((await turnaround('hall')).rows).toEqual([expectedRow(HALL, [4, 3, 30], [4, 7, 30], [true, true, false])]);
+    // Per level of the 1+5+N network: both halls here are centres.
+    expect((await turnaround('hallLevel')).rows).toEqual([
+      expectedRow('centre', [4, 3, 30], [4, 7, 30], [true, true, false]),
+    ]);
   });
 
   it('turnaround per department, step and approver counts approved steps (b’s supplement wait excluded)', async () => {
@@ -270,11 +250,13 @@ describe('reports: every figure against the requests’ known timelines', () => 
           [period, month].map(async (q) => (await get(`/reports/turnaround?${q}&groupBy=${groupBy}`).expect(200)).body),
         ),
       );
-    const rollups = app.get(ReportRollups);
-    const facts = app.get(ReportFacts);
+    const rollups = suite.app.get(ReportRollups);
+    const facts = suite.app.get(ReportFacts);
     const stale = async () =>
       Number(
-        ((await db.query('SELECT COUNT(*) AS n FROM report_rollup_periods WHERE stale = 1')) as { n: string }[])[0].n,
+        (
+          (await suite.db.query('SELECT COUNT(*) AS n FROM report_rollup_periods WHERE stale = 1')) as { n: string }[]
+        )[0].n,
       );
 
     const before = await figures();
@@ -292,7 +274,7 @@ describe('reports: every figure against the requests’ known timelines', () => 
     expect(await stale()).toBe(0);
     expect(await figures()).toEqual(before);
     // A month rollup is used as it is: tampering with it shows, which proves the month was read from it.
-    await db.query(
+    await suite.db.query(
       "UPDATE report_rollups SET n = n + 1 WHERE grain = 'month' AND dim = 'item' AND scope_hall = '' AND k = ?",
       [ITEM],
     );
@@ -322,7 +304,8 @@ describe('reports: every figure against the requests’ known timelines', () => 
     const first = (await get(`/reports/overdue?itemCode=${ITEM}&limit=1`).expect(200)).body;
     expect(first).toMatchObject({ total: 3, truncated: true, items: [body.items[0]] });
     const refused = await get(`/reports/overdue?itemCode=${ITEM}&limit=0`).expect(400);
-    expect(refused.body.message).toContain('limit must be between 1 and 5000');
+    // In Chinese: this suite reads the api's default language.
+    expect(refused.body.message).toContain('limit 必须在 1 到 5000 之间');
     expect(body.items).toEqual([
       expect.objectContaining({
         requestId: ids.r7,
@@ -361,29 +344,33 @@ describe('reports: every figure against the requests’ known timelines', () => 
       { period: `${D0}`, submitted: 7, accepted: 5, completed: 3, denied: 1, refused: 1, withdrawn: 0 },
     ]);
     // Once a day is over the worker counts it, and the same figures come from the counts.
-    const daily = app.get(DailyCounts);
+    const daily = suite.app.get(DailyCounts);
     await expect(daily.count(`${D1}`)).rejects.toThrow(`${D1} is not over yet`);
     await daily.count(`${D0}`);
     expect((await get(`/reports/throughput?${period}&interval=day`).expect(200)).body.rows).toEqual(day.rows);
     expect((await get(`/reports/throughput?${period}&interval=week`).expect(200)).body.rows).toEqual(week.rows);
-    const [{ n }] = (await db.query(
+    const [{ n }] = (await suite.db.query(
       "SELECT COALESCE(SUM(n), 0) AS n FROM report_daily_counts WHERE item_code = ? AND metric = 'submitted'",
       [ITEM],
     )) as { n: string }[];
     expect(Number(n)).toBe(7);
-    const [{ days }] = (await db.query('SELECT COUNT(*) AS days FROM report_daily_days WHERE day BETWEEN ? AND ?', [
-      D0,
-      D2,
-    ])) as { days: string }[];
+    const [{ days }] = (await suite.db.query(
+      'SELECT COUNT(*) AS days FROM report_daily_days WHERE day BETWEEN ? AND ?',
+      [D0, D2],
+    )) as { days: string }[];
     expect(Number(days)).toBe(1);
   });
 
   /** A turnaround row as the columns of its CSV line and its worksheet row. */
   const cellsOf = (r: ReturnType<typeof expectedRow>) => [
     r.key,
+    '报表测试部门',
     r.completed,
     r.onTime,
     r.onTimeRate,
+    r.legalOnTime,
+    r.legalBreached,
+    r.legalOnTimeRate,
     r.meanWorkingHours,
     r.medianWorkingHours,
     r.p90WorkingHours,
@@ -403,8 +390,9 @@ describe('reports: every figure against the requests’ known timelines', () => 
 
   it('answers CSV with a BOM and XLSX as a typed workbook, with the same figures', async () => {
     const json = await turnaround('department');
-    const csv = await download(`/reports/turnaround?${period}&groupBy=department&format=csv`);
+    const csv = await download(`/reports/turnaround?${period}&groupBy=department&format=csv&lang=en`);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-language']).toBe('en');
     expect(csv.headers['content-disposition']).toMatch(
       new RegExp(`attachment; filename="turnaround-department-${D0}-${D2}\\.csv"`),
     );
@@ -412,11 +400,11 @@ describe('reports: every figure against the requests’ known timelines', () => 
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     expect(lines[0]).toBe(
-      'department,completed,on time,on-time rate,mean working hours,median working hours,p90 working hours,mean elapsed days',
+      'department,department name,completed,on time,on-time rate,within legal limit,past legal limit,within-legal-limit rate,mean working hours,median working hours,p90 working hours,mean elapsed days',
     );
     expect(lines.slice(1).sort()).toEqual(json.rows.map((r) => cellsOf(r).join(',')).sort());
 
-    const xlsx = await download(`/reports/turnaround?${period}&groupBy=department&format=xlsx`);
+    const xlsx = await download(`/reports/turnaround?${period}&groupBy=department&format=xlsx&lang=en`);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as never);
@@ -424,11 +412,45 @@ describe('reports: every figure against the requests’ known timelines', () => 
     expect(sheet.getRow(1).getCell(1).value).toBe('department');
     expect(sheet.getRow(1).font?.bold).toBe(true);
     const rows = [2, 3].map((i) => sheet.getRow(i).values as unknown[]);
-    for (const r of rows) expect(typeof r[2]).toBe('number');
+    for (const r of rows) expect(typeof r[3]).toBe('number');
     expect(rows.map((r) => r.slice(1)).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual(
       [...json.rows].sort((x, y) => x.key.localeCompare(y.key)).map(cellsOf),
     );
-    expect(sheet.getRow(2).getCell(4).numFmt).toBe('0.00%');
+    expect(sheet.getRow(2).getCell(5).numFmt).toBe('0.00%');
+  });
+
+  it('speaks Chinese by default in downloads, with the names beside the codes, and English on request', async () => {
+    const zh = await download(`/reports/turnaround?${period}&groupBy=department&format=csv`);
+    expect(zh.headers['content-language']).toBe('zh-CN');
+    const [header, ...rows] = (zh.body as Buffer).subarray(3).toString('utf8').trim().split('\r\n');
+    expect(header).toBe(
+      '部门编码,部门名称,办结数,按时办结数,按时办结率,法定时限内办结数,超法定时限数,法定时限内办结率,平均用时（工作小时）,用时中位数（工作小时）,90% 用时（工作小时）,平均历时（自然日）',
+    );
+    expect(rows.map((r) => r.split(',').slice(0, 2)).sort()).toEqual([
+      [DEPT_A, '报表测试部门'],
+      [DEPT_B, '报表测试部门'],
+    ]);
+    const xlsx = await download(`/reports/backlog?format=xlsx`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as never);
+    expect(workbook.worksheets[0].getRow(1).values).toEqual([
+      undefined,
+      '状态',
+      '合计',
+      '不足1天',
+      '1-3天',
+      '3-7天',
+      '7-15天',
+      '超过15天',
+    ]);
+    expect(workbook.worksheets[0].getRow(2).getCell(1).value).toBe('待受理');
+    const en = await api
+      .get(`/reports/backlog?format=csv`, tokens.manager)
+      .set('Accept-Language', 'en-US,en;q=0.9')
+      .expect(200);
+    expect(en.headers['content-language']).toBe('en');
+    expect(en.text.split('\r\n')[0]).toBe('\ufeffstatus,total,< 1 day,1-3 days,3-7 days,7-15 days,> 15 days');
+    await get(`/reports/backlog?format=csv&lang=fr`).expect(400);
   });
 
   it('scopes a hall’s manager to the hall, and lets no other role read reports', async () => {
@@ -436,7 +458,7 @@ describe('reports: every figure against the requests’ known timelines', () => 
     expect(own.rows).toHaveLength(1);
     expect((await turnaround('item', tokens.otherManager)).rows).toEqual([]);
     const asked = await get(`/reports/turnaround?${period}&hallCode=${HALL}`, tokens.otherManager).expect(403);
-    expect(asked.body.message).toBe(`a manager of hall ${OTHER_HALL} reports on that hall only`);
+    expect(asked.body.message).toBe(`大厅 ${OTHER_HALL} 的管理人员只能查看本大厅的报表`);
     await get(`/reports/backlog`, tokens.clerk).expect(403);
     await get(`/reports/backlog`, tokens.applicant).expect(403);
     await get(`/reports/turnaround?${period}`, tokens.admin).expect(200);
@@ -486,14 +508,14 @@ describe('reports: every figure against the requests’ known timelines', () => 
     const byHall = (await get(`/reports/satisfaction?${period}&groupBy=hall`).expect(200)).body;
     expect(byHall.rows).toEqual([{ ...expected, key: HALL }]);
     // The day of the evaluations counted: the same figures from the daily counts.
-    await app.get(DailyCounts).count(`${D1}`);
+    await suite.app.get(DailyCounts).count(`${D1}`);
     expect((await get(`/reports/satisfaction?${period}&groupBy=item`).expect(200)).body.rows).toEqual([expected]);
     expect((await get(`/reports/satisfaction?${period}&groupBy=hall`).expect(200)).body.rows).toEqual([
       { ...expected, key: HALL },
     ]);
-    const csv = await get(`/reports/satisfaction?${period}&format=csv`).expect(200);
+    const csv = await get(`/reports/satisfaction?${period}&format=csv&lang=en`).expect(200);
     expect(csv.text.split('\r\n')[0]).toBe(
-      '\ufeffhall,evaluations,score 1,score 2,score 3,score 4,score 5,mean score,bad reviews (1-2),bad-review rate,follow-ups opened,follow-ups closed,closed on time,follow-up on-time rate,follow-ups overdue now',
+      '\ufeffhall,hall name,evaluations,score 1,score 2,score 3,score 4,score 5,mean score,bad reviews (1-2),bad-review rate,follow-ups opened,follow-ups closed,closed on time,follow-up on-time rate,follow-ups overdue now',
     );
   });
 
@@ -505,8 +527,8 @@ describe('reports: every figure against the requests’ known timelines', () => 
     ['groupBy=month', 'groupBy must be one of item, department, hall, step, approver'],
     ['format=pdf', 'format must be one of json, csv, xlsx'],
     ['hallCode=%3Cscript%3E', 'hallCode must be'],
-  ])('refuses %s with 400 saying what is wrong', async (query, message) => {
-    const res = await get(`/reports/turnaround?${query}`).expect(400);
+  ])('refuses %s with 400 saying what is wrong (in English when asked)', async (query, message) => {
+    const res = await get(`/reports/turnaround?${query}&lang=en`).expect(400);
     expect(JSON.stringify(res.body.message)).toContain(message);
   });
 });

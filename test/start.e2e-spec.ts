@@ -39,10 +39,15 @@ describe('a start with a service missing', () => {
   });
 
   it('api refuses production without secrets, naming them', () => {
-    const result = start('api', { NODE_ENV: 'production', JWT_SECRET: '', ADMIN_PASSWORD: '' });
+    const result = start('api', {
+      NODE_ENV: 'production',
+      JWT_SECRET: '',
+      ADMIN_PASSWORD: '',
+      WEBHOOK_SECRET_KEY: '',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'api: Invalid configuration: JWT_SECRET is required in production; ADMIN_PASSWORD is required in production',
+      'api: Invalid configuration: JWT_SECRET is required in production; WEBHOOK_SECRET_KEY is required in production; ADMIN_PASSWORD is required in production',
     ]);
   });
 });

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** The environment every end-to-end test runs in: its own database, quiet logs, the test NODE_ENV. */
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
@@ -10,6 +13,10 @@ export const TEST_ENV: Record<string, string> = {
   LOGIN_RATE_PER_ADDRESS: '1000000',
   LOGIN_RATE_PER_USERNAME: '1000000',
   LOGIN_MAX_FAILURES: '1000',
+  // The webhooks' receivers of the tests listen on this machine.
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  // Uploaded materials land outside the checkout.
+  FILES_DIR: join(tmpdir(), 'one-thing-test-files'),
 };
 
 export function applyTestEnv(): void {

@@ -1,4 +1,4 @@
-import { type Caller, ROLES, type RouteRule, type Tenancy } from './matrix.js';
+import { type Caller, isPerson, roleOf, type RouteRule, SIGNED_IN, type Tenancy } from './matrix.js';
 
 export const TABLE_START = '<!-- routes:start (the table is checked against test/authz/matrix.ts) -->';
 export const TABLE_END = '<!-- routes:end -->';
@@ -11,25 +11,27 @@ const TENANCY: Record<Tenancy, string> = {
   department: 'own department',
   'department-step': "own department's steps",
   all: 'all',
+  none: 'none',
 };
 
 function cell(rule: RouteRule, caller: Caller): string {
   if (rule.access === 'public') return 'public';
   if (caller === 'anonymous') return '401';
-  if (rule.access !== 'signed-in' && !rule.access.includes(caller)) return '403';
+  if (rule.access === 'signed-in' ? !isPerson(caller) : !rule.access.includes(roleOf(caller))) return '403';
   if (rule.self) return 'self';
   return rule.scope ? TENANCY[rule.scope[caller]] : 'yes';
 }
 
 /** The matrix as the markdown table of docs/routes.md, one row per route in the matrix's order. */
 export function routesTable(matrix: Readonly<Record<string, RouteRule>>): string {
-  const callers: Caller[] = ['anonymous', ...ROLES];
+  const callers: Caller[] = ['anonymous', ...SIGNED_IN];
+  const header = (caller: Caller) => (caller === 'deptManager' ? 'dept manager' : caller);
   const rows = Object.entries(matrix).map(
     ([route, rule]) =>
       `| \`${route}\` | ${callers.map((caller) => cell(rule, caller)).join(' | ')} | ${rule.success} |`,
   );
   return [
-    `| Route | ${callers.join(' | ')} | Success |`,
+    `| Route | ${callers.map(header).join(' | ')} | Success |`,
     `| --- | ${callers.map(() => '---').join(' | ')} | --- |`,
     ...rows,
   ].join('\n');

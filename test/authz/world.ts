@@ -1,9 +1,10 @@
-import { USCC_ALPHABET, usccCheckCharacter } from '#companies';
 import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import request from 'supertest';
-import { login, unique } from '../helpers.js';
-import { TEST_ENV } from '../test-env.js';
-import type { Caller, Names, ObjectKind, Params, Role } from './matrix.js';
+import { buildWorld, randomUscc, workingDays } from '../fixtures/world.js';
+import { unique } from '../helpers.js';
+import type { Caller, Names, ObjectKind, Params } from './matrix.js';
 
 /** Which of the two tenants an object belongs to, in each dimension a role is scoped by. */
 export type Side = 'A' | 'B';
@@ -14,18 +15,23 @@ export interface Owner {
 }
 
 /** B's users, who make and end B's objects, and a manager bound to no hall. */
-type Helper = 'clerkB' | 'applicantB' | 'managerAll';
+type Helper = 'clerkB' | 'applicantB' | 'managerAll' | 'approverB';
 
 const PASSWORD = 'matrix-pass-123';
 const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'];
 const MATERIAL = 'FORM';
+/** The smallest file a material may be: a PDF's header and end. */
+const SMALL_PDF = Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\n%%EOF\n');
 
-/** A valid USCC: 9 (工商) 1 (企业), fifteen random characters, its GB 32100-2015 check character. */
-function randomUscc(): string {
-  let first17 = '91';
-  while (first17.length < 17) first17 += USCC_ALPHABET[Math.floor(Math.random() * USCC_ALPHABET.length)];
-  return first17 + usccCheckCharacter(first17)!;
-}
+/** An item of the matrix on the `always` calendar. */
+const itemOf = (code: string, steps: object[]) => ({
+  code,
+  name: `矩阵一件事 ${code}`,
+  category: 'enterprise',
+  calendarCode: 'always',
+  promisedLimit: workingDays(10),
+  steps,
+});
 
 /** The first Sunday of December 2099: no clock of any test runs that far. */
 function farSunday(): string {
@@ -39,7 +45,8 @@ function farSunday(): string {
  * each, a matter of each department, and two published items on the `always` calendar:
  * item A with a step `main` of department A and a parallel step `peer` of department B, item B
  * with one step `main` of department B. The callers are A's: an applicant of company A, a clerk
- * of hall A, an approver of department A, a manager of hall A, and the admin; B's clerk and
+ * of hall A, an approver of department A, a manager of hall A, a manager of department A, and the
+ * admin; B's clerk and
  * applicant only make and end B's objects.
  */
 export class World {
@@ -69,11 +76,12 @@ export class World {
       applicantUsername: this.username('applicant'),
       companyA: this.codes.company.A,
       departmentA: this.codes.department.A,
+      hallA: this.codes.hall.A,
       matterA: this.codes.matter.A,
       itemA: this.codes.item.A,
       material: MATERIAL,
       fresh: (prefix) => `${prefix}-${this.u}-${++this.serial}`,
-      freshUscc: randomUscc,
+      freshUscc: () => randomUscc(),
       farSunday: farSunday(),
     };
   }
@@ -91,6 +99,23 @@ export class World {
     return caller === 'anonymous' ? undefined : this.tokens.get(caller);
   }
 
+  /** An upload of a small PDF (multipart), as POST /files takes it, with the caller's token when there is one. */
+  upload(path: string, token: string | undefined, query?: Record<string, string>) {
+    const req = request(this.app.getHttpServer()).post(path);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    if (query) req.query(query);
+    return req.attach('file', SMALL_PDF, 'form.pdf');
+  }
+
+  /** A file the clerk of the owner's hall uploads for the owner's company. */
+  private async fileOf(owner: Owner): Promise<string> {
+    const clerk = this.token(owner.hall === 'A' ? 'clerk' : 'clerkB');
+    const res = await this.upload('/api/v1/files', clerk, { companyUscc: this.codes.company[owner.company] });
+    if (res.status !== 201)
+      throw new Error(`fixture upload: expected 201, got ${res.status} ${JSON.stringify(res.body)}`);
+    return String(res.body.id);
+  }
+
   /** One HTTP call, with the caller's token when there is one. */
   call(method: string, path: string, token: string | undefined, body?: object, query?: Record<string, string>) {
     const http = request(this.app.getHttpServer());
@@ -101,49 +126,54 @@ export class World {
   }
 
   async setUp(): Promise<void> {
-    const admin = await login(this.app, 'admin', TEST_ENV.ADMIN_PASSWORD);
-    this.tokens.set('admin', admin);
-    const make = (path: string, body: object) => this.expect('POST', `/api/v1${path}`, admin, 201, body);
     const { department, hall, company, matter, item } = this.codes;
-
-    for (const side of ['A', 'B'] as const) {
-      await make('/departments', { code: department[side], name: `矩阵部门${side}` });
-      await make('/halls', { code: hall[side], name: `矩阵大厅${side}`, level: 'centre' });
-      await make('/companies', { uscc: company[side], name: `矩阵公司${side}` });
-      await make('/matters', {
+    const sides = ['A', 'B'] as const;
+    const world = await buildWorld(this.app, {
+      departments: sides.map((side) => ({ code: department[side], name: `矩阵部门${side}` })),
+      halls: sides.map((side) => ({ code: hall[side], name: `矩阵大厅${side}`, level: 'centre' })),
+      companies: sides.map((side) => ({ uscc: company[side], name: `矩阵公司${side}` })),
+      matters: sides.map((side) => ({
         code: matter[side],
         name: `矩阵事项${side}`,
         departmentCode: department[side],
-        promisedLimit: { value: 5, unit: 'workingDays' },
-        legalLimit: { value: 20, unit: 'workingDays' },
+        promisedLimit: workingDays(5),
+        legalLimit: workingDays(20),
         materials: [{ code: MATERIAL, name: '申请表', required: true, key: true }],
         output: { kind: 'licence', name: `许可证${side}` },
-      });
-    }
-    const steps: Record<Side, object[]> = {
-      A: [
-        { key: 'main', matterCode: matter.A, dependsOn: [] },
-        { key: 'peer', matterCode: matter.B, dependsOn: [] },
+      })),
+      items: [
+        itemOf(item.A, [
+          { key: 'main', matterCode: matter.A, dependsOn: [] },
+          { key: 'peer', matterCode: matter.B, dependsOn: [] },
+        ]),
+        itemOf(item.B, [{ key: 'main', matterCode: matter.B, dependsOn: [] }]),
       ],
-      B: [{ key: 'main', matterCode: matter.B, dependsOn: [] }],
-    };
-    for (const side of ['A', 'B'] as const) {
-      await this.publishItem(item[side], steps[side]);
-    }
+      users: {
+        applicant: { role: 'applicant', companyUscc: company.A },
+        clerk: { role: 'clerk', hallCode: hall.A },
+        approver: { role: 'approver', departmentCode: department.A },
+        manager: { role: 'manager', hallCode: hall.A },
+        deptManager: { role: 'manager', departmentCode: department.A },
+        clerkB: { role: 'clerk', hallCode: hall.B },
+        approverB: { role: 'approver', departmentCode: department.B },
+        applicantB: { role: 'applicant', companyUscc: company.B },
+        managerAll: { role: 'manager' },
+      },
+      username: (caller) => this.username(caller),
+      password: PASSWORD,
+    });
+    for (const [caller, token] of Object.entries(world.tokens)) this.tokens.set(caller as Caller | Helper, token);
+    // A department's own system: it calls with its service account's API key, not a person's token.
+    this.tokens.set('system', await this.serviceAccountKey(department.A));
+  }
 
-    const users: [Caller | Helper, Role, object][] = [
-      ['applicant', 'applicant', { companyUscc: company.A }],
-      ['clerk', 'clerk', { hallCode: hall.A }],
-      ['approver', 'approver', { departmentCode: department.A }],
-      ['manager', 'manager', { hallCode: hall.A }],
-      ['clerkB', 'clerk', { hallCode: hall.B }],
-      ['applicantB', 'applicant', { companyUscc: company.B }],
-      ['managerAll', 'manager', {}],
-    ];
-    for (const [caller, role, binding] of users) {
-      await make('/users', { username: this.username(caller), password: PASSWORD, role, ...binding });
-      this.tokens.set(caller, await login(this.app, this.username(caller), PASSWORD));
-    }
+  /** A new service account of the department (made by the admin); its API key. */
+  private async serviceAccountKey(departmentCode: string): Promise<string> {
+    const created = await this.expect('POST', '/api/v1/service-accounts', this.token('admin'), 201, {
+      name: this.names.fresh('system').toLowerCase(),
+      departmentCode,
+    });
+    return String(created.apiKey);
   }
 
   /** A fresh object of this kind, owned as `owner` says; its path parameters. */
@@ -162,12 +192,111 @@ export class World {
       case 'request:supplement-required':
       case 'request:in-progress':
         return { ...(await this.request(kind, owner)), key: stepKey };
+      case 'request:special-procedure': {
+        const { id } = await this.request('request:in-progress', owner);
+        // Only department A has an approver here: another department's step stays without one,
+        // and its approver is answered 404 before any procedure is looked for.
+        if (owner.department === 'A' && stepKey === 'main') {
+          await this.expect(
+            'POST',
+            `/api/v1/requests/${id}/steps/main/special-procedures`,
+            this.token('approver'),
+            200,
+            {
+              reason: '专家评审',
+              endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+            },
+          );
+        }
+        return { id, key: stepKey };
+      }
+      case 'file':
+        return { fileId: await this.fileOf(owner) };
+      case 'request:with-file': {
+        const fileId = await this.fileOf(owner);
+        const clerk = this.token(owner.hall === 'A' ? 'clerk' : 'clerkB');
+        const submitted = await this.expect('POST', '/api/v1/requests', clerk, 201, {
+          itemCode: this.codes.item[owner.department],
+          form: {},
+          materials: [{ code: MATERIAL, reference: 'form.pdf', fileId }],
+          onBehalfOf: this.codes.company[owner.company],
+        });
+        return { id: String(submitted.id), fileId };
+      }
+      case 'licence':
+        return this.licenceOf(owner);
+      case 'webhook-subscription':
+        return { subscriptionId: await this.webhookSubscription() };
+      case 'webhook-delivery':
+        return { deliveryId: await this.failedDelivery() };
+      case 'service-account': {
+        const created = await this.expect('POST', '/api/v1/service-accounts', this.token('admin'), 201, {
+          name: this.names.fresh('system').toLowerCase(),
+          departmentCode: this.codes.department[owner.department],
+        });
+        return { id: String(created.id) };
+      }
       case 'request:refused':
       case 'follow-up:open':
       case 'follow-up:verified':
       case 'follow-up:rectified':
         return { id: await this.ended(kind, owner) };
     }
+  }
+
+  /**
+   * A webhook subscription of a department of its own (no request has a step of it: nothing is
+   * delivered to its closed port).
+   */
+  private async webhookSubscription(): Promise<string> {
+    const admin = this.token('admin');
+    const departmentCode = this.names.fresh('WHD');
+    await this.expect('POST', '/api/v1/departments', admin, 201, { code: departmentCode, name: '矩阵订阅部门' });
+    const created = await this.expect('POST', '/api/v1/webhook-subscriptions', admin, 201, {
+      url: 'http://127.0.0.1:9/matrix',
+      events: ['request.*'],
+      departmentCode,
+    });
+    return String(created.id);
+  }
+
+  /**
+   * A delivery given up after its attempts: the worker makes deliveries from the outbox, and no
+   * worker runs here, so the row is written as the worker leaves it.
+   */
+  private async failedDelivery(): Promise<string> {
+    const subscriptionId = await this.webhookSubscription();
+    const db = this.app.get<DataSource>(getDataSourceToken());
+    const serial = ++this.serial;
+    const result = (await db.query(
+      `INSERT INTO webhook_deliveries (subscription_id, event_id, message_id, event_type, request_id, body, status, attempts, last_status_code, created_at, finished_at)
+       VALUES (?, ?, ?, 'request.submitted', 1, '{}', 'failed', 1, 500, NOW(3), NOW(3))`,
+      [subscriptionId, serial, `msg_matrix_${this.u}_${serial}`],
+    )) as { insertId: number };
+    return String(result.insertId);
+  }
+
+  /**
+   * A licence of the owner's company from the owner's department: its request (of the item whose
+   * step `main` is that department's) accepted and every step approved. Its id and verification code.
+   */
+  private async licenceOf(owner: Owner): Promise<Params> {
+    const { id } = await this.request('request:in-progress', owner);
+    const steps = owner.department === 'A' ? (['main', 'peer'] as const) : (['main'] as const);
+    type Completed = { outputs: { stepKey: string; licence: { id: string; verificationCode: string } | null }[] };
+    let view: Completed | null = null;
+    for (const step of steps) {
+      const department = step === 'main' ? owner.department : 'B';
+      view = (await this.expect(
+        'POST',
+        `/api/v1/requests/${id}/steps/${step}/approve`,
+        this.token(department === 'A' ? 'approver' : 'approverB'),
+        200,
+        {},
+      )) as unknown as Completed;
+    }
+    const licence = view!.outputs.find((o) => o.stepKey === 'main')!.licence!;
+    return { licenceId: licence.id, code: licence.verificationCode };
   }
 
   /**
@@ -260,14 +389,7 @@ export class World {
 
   private async publishItem(code: string, steps: object[], { publish } = { publish: true }): Promise<number> {
     const admin = this.token('admin');
-    const draft = await this.expect('POST', '/api/v1/items', admin, 201, {
-      code,
-      name: `矩阵一件事 ${code}`,
-      category: 'enterprise',
-      calendarCode: 'always',
-      promisedLimit: { value: 10, unit: 'workingDays' },
-      steps,
-    });
+    const draft = await this.expect('POST', '/api/v1/items', admin, 201, itemOf(code, steps));
     const version = Number(draft.version);
     if (publish) await this.expect('POST', `/api/v1/items/${code}/versions/${version}/publish`, admin, 200);
     return version;

@@ -13,8 +13,25 @@ export interface FingerprintScope {
 
 export type Fingerprint = Record<string, string>;
 
-/** The columns of rows that change after they are written, per table, and which rows of it are watched. */
-const MUTABLE: { table: string; columns: string[]; where: string; param: (s: FingerprintScope) => unknown }[] = [
+/** A table's columns that change after a row is written, and which of its rows are watched. */
+interface Watched {
+  table: string;
+  columns: string[];
+  where: string;
+  param: (s: FingerprintScope) => unknown;
+}
+/** A table of what requests own: the rows of this test's requests. */
+const ofRequests = (table: string, columns: string[]): Watched => ({
+  table,
+  columns,
+  where: 'request_id >= ?',
+  param: (s) => s.firstRequestId,
+});
+/** A table watched whole. */
+const whole = (table: string, columns: string[]): Watched => ({ table, columns, where: '1 = ?', param: () => 1 });
+
+/** What the fingerprint watches row by row, table by table. */
+const MUTABLE: Watched[] = [
   {
     table: 'service_requests',
     columns: [
@@ -31,61 +48,36 @@ const MUTABLE: { table: string; columns: string[]; where: string; param: (s: Fin
     where: 'id >= ?',
     param: (s) => s.firstRequestId,
   },
-  {
-    table: 'request_steps',
-    columns: [
-      'request_id',
-      'step_key',
-      'status',
-      'activated_at',
-      'decided_at',
-      'decided_by',
-      'decision_note',
-      'output_number',
-      'issued_at',
-    ],
-    where: 'request_id >= ?',
-    param: (s) => s.firstRequestId,
-  },
-  {
-    table: 'sla_clocks',
-    columns: [
-      'id',
-      'due_at',
-      'warn_at',
-      'legal_due_at',
-      'paused_at',
-      'remaining_ms',
-      'remaining_warn_ms',
-      'remaining_legal_ms',
-      'paused_ms',
-      'warned_at',
-      'overdue_at',
-      'stopped_at',
-      'generation',
-      'calendar_revision',
-    ],
-    where: 'request_id >= ?',
-    param: (s) => s.firstRequestId,
-  },
-  {
-    table: 'deferred_materials',
-    columns: ['request_id', 'code', 'due_at', 'supplied_at', 'reference'],
-    where: 'request_id >= ?',
-    param: (s) => s.firstRequestId,
-  },
-  {
-    table: 'request_extensions',
-    columns: ['request_id', 'working_days', 'reason', 'granted_by', 'granted_at'],
-    where: 'request_id >= ?',
-    param: (s) => s.firstRequestId,
-  },
-  {
-    table: 'special_procedures',
-    columns: ['id', 'step_key', 'reason', 'started_at', 'ends_at', 'ended_at'],
-    where: 'request_id >= ?',
-    param: (s) => s.firstRequestId,
-  },
+  ofRequests('request_steps', [
+    'request_id',
+    'step_key',
+    'status',
+    'activated_at',
+    'decided_at',
+    'decided_by',
+    'decision_note',
+    'output_number',
+    'issued_at',
+  ]),
+  ofRequests('sla_clocks', [
+    'id',
+    'due_at',
+    'warn_at',
+    'legal_due_at',
+    'paused_at',
+    'remaining_ms',
+    'remaining_warn_ms',
+    'remaining_legal_ms',
+    'paused_ms',
+    'warned_at',
+    'overdue_at',
+    'stopped_at',
+    'generation',
+    'calendar_revision',
+  ]),
+  ofRequests('deferred_materials', ['request_id', 'code', 'due_at', 'supplied_at', 'reference']),
+  ofRequests('request_extensions', ['request_id', 'working_days', 'reason', 'granted_by', 'granted_at']),
+  ofRequests('special_procedures', ['id', 'step_key', 'reason', 'started_at', 'ends_at', 'ended_at']),
   {
     table: 'item_versions',
     columns: ['id', 'status', 'published_at'],
@@ -104,8 +96,13 @@ const MUTABLE: { table: string; columns: string[]; where: string; param: (s: Fin
     where: 'calendar_code = ?',
     param: (s) => s.calendarCode,
   },
-  { table: 'calendars', columns: ['code', 'revision', 'updated_at'], where: '1 = ?', param: () => 1 },
-  { table: 'request_number_sequences', columns: ['day', 'last_value'], where: '1 = ?', param: () => 1 },
+  whole('calendars', ['code', 'revision', 'updated_at']),
+  whole('licences', ['id', 'revoked_at', 'revoked_by', 'revoke_reason']),
+  whole('webhook_subscriptions', ['id', 'active', 'disabled_at']),
+  whole('webhook_deliveries', ['id', 'status', 'finished_at']),
+  // Not last_used_at: a department's system's every call may move it, reads included.
+  whole('service_accounts', ['id', 'revoked_at']),
+  whole('request_number_sequences', ['day', 'last_value']),
 ];
 
 const column = (c: string) => (c.includes('(') ? c : `\`${c}\``);

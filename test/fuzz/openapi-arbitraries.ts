@@ -57,6 +57,8 @@ export interface Route {
   operationId: string;
   parameters: Parameter[];
   body?: Schema;
+  /** The route takes a multipart/form-data upload instead of JSON. */
+  multipart: boolean;
   /** The route needs a bearer token. */
   secured: boolean;
   documented: number[];
@@ -70,6 +72,7 @@ export function routesOf(doc: OpenApiDocument): Route[] {
       operationId: op.operationId,
       parameters: op.parameters ?? [],
       body: op.requestBody?.content['application/json']?.schema,
+      multipart: op.requestBody?.content['multipart/form-data'] !== undefined,
       secured: (op.security ?? []).length > 0,
       documented: Object.keys(op.responses).map(Number),
     })),

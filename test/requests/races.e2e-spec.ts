@@ -1,0 +1,125 @@
+import { verifyAuditTrail } from '#audit';
+import * as desk from '../fixtures/opening-a-business.js';
+
+/** Requests (办件): concurrent actions on one request, and the audit chain they leave. */
+describe('requests (办件)', () => {
+  desk.openingABusiness();
+
+  describe('races', () => {
+    it('of two concurrent approvals of one step exactly one succeeds; the other is a 409 naming the state', async () => {
+      const { id } = await desk.submit();
+      await desk.accept(id);
+      const results = await Promise.all([
+        desk.post(`/requests/${id}/steps/licence/approve`, desk.tokens.approverSAMR, { outputNumber: 'LIC-A' }),
+        desk.post(`/requests/${id}/steps/licence/approve`, desk.tokens.approverSAMR, { outputNumber: 'LIC-B' }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const loser = results.find((r) => r.status === 409)!;
+      expect(loser.body.state).toBe('approved');
+      const after = await desk.view(id);
+      expect(desk.statusesOf(after)).toMatchObject({ licence: 'approved', seal: 'active' });
+      const actions = await desk.auditActions(id);
+      expect(desk.count(actions, 'step.approved')).toBe(1);
+      expect(desk.count(actions, 'step.activated')).toBe(6);
+    });
+
+    it('five parallel approvals fired at once all succeed and complete each request exactly once', async () => {
+      const requests = await Promise.all(Array.from({ length: 5 }, () => desk.inParallel()));
+      const results = await Promise.all(
+        requests.flatMap(({ id }) =>
+          desk.PARALLEL.map((step) => desk.post(`/requests/${id}/steps/${step}/approve`, desk.approverOf(step), {})),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(25).fill(200));
+      for (const { id } of requests) {
+        const done = await desk.view(id);
+        expect(done.status).toBe('completed');
+        expect(done.outputs).toHaveLength(6);
+        expect(new Set(done.outputs.map((o) => o.issuedAt))).toEqual(new Set([done.completedAt]));
+        const actions = await desk.auditActions(id);
+        expect(desk.count(actions, 'request.completed')).toBe(1);
+        expect(desk.count(actions, 'step.approved')).toBe(6);
+        const outbox = (await desk.outboxEvents(id)).map((r) => r.type);
+        expect(desk.count(outbox, 'request.completed')).toBe(1);
+      }
+      // Exactly one of each request's five concurrent answers says completed.
+      for (const { id } of requests) {
+        const completedAnswers = results.filter((r) => r.body.id === id && r.body.status === 'completed');
+        expect(completedAnswers).toHaveLength(1);
+      }
+    });
+
+    it('two accepts at once: one 200 and one 409; clerks of two halls: the loser no longer sees it (404)', async () => {
+      const same = await desk.submit();
+      const twice = await Promise.all([
+        desk.post(`/requests/${same.id}/accept`, desk.tokens.clerk),
+        desk.post(`/requests/${same.id}/accept`, desk.tokens.clerk),
+      ]);
+      expect(twice.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(twice.find((r) => r.status === 409)!.body.state).toBe('in_progress');
+      expect(desk.count(await desk.auditActions(same.id), 'request.accepted')).toBe(1);
+      expect(desk.count(await desk.auditActions(same.id), 'step.activated')).toBe(1);
+
+      const contested = await desk.submit();
+      const halls = await Promise.all([
+        desk.post(`/requests/${contested.id}/accept`, desk.tokens.clerk),
+        desk.post(`/requests/${contested.id}/accept`, desk.tokens.otherClerk),
+      ]);
+      // Whoever accepts first takes it for their hall; to the other hall it is no longer theirs.
+      expect(halls.map((r) => r.status).sort()).toEqual([200, 404]);
+      const winner = halls[0].status === 200 ? desk.HALL : desk.OTHER_HALL;
+      expect((await desk.view(contested.id)).hallCode).toBe(winner);
+      expect(desk.count(await desk.auditActions(contested.id), 'request.accepted')).toBe(1);
+    });
+
+    it('a withdrawal racing the last approval: exactly one wins and the request ends once', async () => {
+      const requests = await Promise.all(Array.from({ length: 3 }, () => desk.inParallel()));
+      for (const { id } of requests) {
+        for (const step of ['seal', 'tax', 'social', 'fund'] as const) await desk.approve(id, step);
+      }
+      const results = await Promise.all(
+        requests.flatMap(({ id }) => [
+          desk.post(`/requests/${id}/steps/bank/approve`, desk.tokens.approverSAMR, {}),
+          desk.post(`/requests/${id}/withdraw`, desk.tokens.applicantA),
+        ]),
+      );
+      for (let i = 0; i < requests.length; i++) {
+        const [approval, withdrawal] = [results[2 * i], results[2 * i + 1]];
+        expect([approval.status, withdrawal.status].sort()).toEqual([200, 409]);
+        const final = await desk.view(requests[i].id);
+        expect(['completed', 'withdrawn']).toContain(final.status);
+        const actions = await desk.auditActions(requests[i].id);
+        expect(desk.count(actions, 'request.completed') + desk.count(actions, 'request.withdrawn')).toBe(1);
+        if (final.status === 'completed') expect(final.outputs).toHaveLength(6);
+        else expect(final.outputs).toEqual([]);
+      }
+    });
+
+    it('twenty concurrent submissions get twenty distinct numbers', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          desk.post('/requests', i % 2 ? desk.tokens.applicantA : desk.tokens.applicantB, desk.submission()),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+      const numbers = results.map((r) => r.body.number as string);
+      expect(new Set(numbers).size).toBe(20);
+      for (const n of numbers) expect(n).toMatch(/^GX\d{14}$/);
+      expect(new Set(results.map((r) => r.body.id)).size).toBe(20);
+    });
+  });
+
+  // ---- 10 ----------------------------------------------------------------------------------------
+
+  describe('audit trail', () => {
+    it('every request’s events, the races’ included, form an intact hash chain', async () => {
+      const [{ n }] = (await desk.db.query('SELECT COUNT(*) AS n FROM service_requests WHERE company_uscc IN (?, ?)', [
+        desk.companyA,
+        desk.companyB,
+      ])) as { n: string }[];
+      const report = await verifyAuditTrail(desk.db, { subjectType: 'request' });
+      expect(report.problems).toEqual([]);
+      expect(report.chains).toBeGreaterThanOrEqual(Number(n));
+    });
+  });
+});

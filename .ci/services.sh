@@ -2,8 +2,19 @@
 # Makes sure MySQL (or MariaDB) and Redis answer on this machine, starting an installed but
 # stopped server on a Debian-like machine, and (with --test-database) creates the test database.
 # Services on another host (DATABASE_URL / REDIS_URL / TEST_DATABASE_URL not on 127.0.0.1)
-# are only checked, never started.
+# are only checked, never started. With --browser it also makes sure Chromium is installed at
+# /usr/bin/chromium (or CHROMIUM_PATH) for the console's browser tests, installing Debian's
+# package when it can (root and apt-get), else saying what to install.
 set -uo pipefail
+
+want_test_db=0 want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --test-database) want_test_db=1 ;;
+    --browser) want_browser=1 ;;
+    *) echo "usage: $0 [--test-database] [--browser]" >&2; exit 2 ;;
+  esac
+done
 
 db_url="${TEST_DATABASE_URL:-${DATABASE_URL:-mysql://root@127.0.0.1:3306/one_thing}}"
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -71,9 +82,35 @@ fi
 
 client=""
 for candidate in mariadb mysql; do command -v "$candidate" >/dev/null && client="$candidate" && break; done
-if [ "${1:-}" = "--test-database" ] && [ -n "$client" ] && is_local "$db_host"; then
+if [ "$want_test_db" -eq 1 ] && [ -n "$client" ] && is_local "$db_host"; then
   "$client" --protocol=tcp -h "$db_host" -P "$db_port" -u root -e \
     "CREATE DATABASE IF NOT EXISTS \`$test_db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" \
     || { echo "could not create the test database $test_db" >&2; exit 1; }
 fi
 echo "MySQL on $db_host:$db_port and Redis on $redis_host:$redis_port answer"
+
+if [ "$want_browser" -eq 1 ]; then
+  chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$chromium" ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "installing Debian's chromium for the browser tests ($chromium is missing)"
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+        || { echo "could not install chromium with apt-get: install it (apt-get install chromium) or set CHROMIUM_PATH" >&2; exit 1; }
+    else
+      echo "Chromium is missing at $chromium: install it (as root: apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary" >&2
+      exit 1
+    fi
+  fi
+  # The console speaks Chinese: without a CJK font every label of a screenshot is a row of boxes.
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "installing a Chinese font (fonts-wqy-microhei) for the browser tests' screenshots"
+      { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; } \
+        || echo "no Chinese font could be installed: screenshots will show boxes for Chinese (apt-get install fonts-wqy-microhei)" >&2
+    else
+      echo "no Chinese font: screenshots will show boxes for Chinese (as root: apt-get install fonts-wqy-microhei)" >&2
+    fi
+  fi
+  echo "Chromium for the browser tests: $chromium ($("$chromium" --version 2>/dev/null | head -1))"
+fi

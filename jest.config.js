@@ -41,5 +41,5 @@ export default {
       globalSetup: '<rootDir>/test/global-setup.js',
     },
   ],
-  testTimeout: 30000,
+  testTimeout: 90000,
 };

@@ -67,7 +67,7 @@ export async function login(app: INestApplication, username: string, password: s
 export async function eventually<T>(
   check: () => Promise<T | undefined | null | false>,
   what: string,
-  timeoutMs = 15_000,
+  timeoutMs = 40_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -193,7 +193,7 @@ describe('webhooks out', () => {
       'step.approved',
       'request.completed',
     ]);
-    await eventually(async () => ok.events().length >= expected.flat().length, 'every event at the receiver', 20_000);
+    await eventually(async () => ok.events().length >= expected.flat().length, 'every event at the receiver', 60_000);
     const verifier = new Webhook(secret);
     for (const hit of ok.received) {
       expect(hit.headers['content-type']).toBe('application/json');
@@ -225,14 +225,19 @@ describe('webhooks out', () => {
     }
     const stepApproved = ok.events().find((e) => e.type === 'step.approved')!;
     expect(stepApproved.data).toEqual({ requestId: stepApproved.data.requestId, stepKey: 'review' });
-    // Each recorded delivered (just after its answer came), at the first attempt.
+    // Each recorded delivered (just after its answer came), by an attempt answered 204. An earlier
+    // attempt is only one the receiver did not answer in time (a loaded machine may be slow to), never
+    // one it answered.
     const deliveries = await eventually(async () => {
       const found = await deliveriesOf(subscriptionId);
       return found.every((d) => d.status === 'delivered') ? found : undefined;
     }, 'the deliveries recorded');
     expect(deliveries.length).toBe(expected.flat().length);
-    expect(deliveries.every((d) => d.attempts.length === 1)).toBe(true);
-    expect(deliveries[0].attempts[0]).toMatchObject({ statusCode: 204, responseExcerpt: null });
+    for (const delivery of deliveries) {
+      const last = delivery.attempts.at(-1);
+      expect(last).toMatchObject({ statusCode: 204, responseExcerpt: null });
+      expect(delivery.attempts.slice(0, -1).filter((a) => a.statusCode !== null)).toEqual([]);
+    }
     // An event relayed again makes no second delivery, and nothing more reaches the receiver.
     const completed = (await db.getRepository(OutboxEvent).findBy({ type: 'request.completed' })).find(
       (r) => r.payload.requestId === requests[0],
@@ -246,7 +251,7 @@ describe('webhooks out', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await deliveriesOf(subscriptionId)).toHaveLength(expected.flat().length);
     expect(ok.received).toHaveLength(hits);
-  });
+  }, 180_000);
 
   it('retries after 500s, with each attempt recorded, until the receiver answers 2xx', async () => {
     const flaky = await open((_hit, count) => (count <= 2 ? 500 : 200));

@@ -27,7 +27,26 @@ export class RawHttp {
     private readonly timeoutMs = 15_000,
   ) {}
 
-  send(request: RawRequest): Promise<RawResponse> {
+  /**
+   * Sends once; when a kept-alive socket the server was closing just then (its keep-alive timeout)
+   * resets before any answer, sends again on a fresh one, as Node's documentation advises: the server
+   * never read the first.
+   */
+  async send(request: RawRequest): Promise<RawResponse> {
+    try {
+      return await this.sendOnce(request);
+    } catch (error) {
+      if (
+        (error as { reusedSocket?: boolean }).reusedSocket &&
+        (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+      ) {
+        return this.sendOnce(request);
+      }
+      throw error;
+    }
+  }
+
+  private sendOnce(request: RawRequest): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { ...request.headers };
       if (request.body) headers['content-length'] = String(request.body.length);
@@ -47,7 +66,10 @@ export class RawHttp {
         },
       );
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error: Error & { reusedSocket?: boolean }) => {
+        error.reusedSocket = req.reusedSocket;
+        reject(error);
+      });
       req.end(request.body);
     });
   }

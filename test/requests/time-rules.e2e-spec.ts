@@ -136,7 +136,9 @@ describe('行政许可法 time rules: special procedures ended early, joint hand
     const pausedAt = Date.parse(procedure.startedAt);
     const left = (due: string) => Date.parse(due) - pausedAt;
     const before = started.body as View;
-    expect(left(before.steps[0].sla!.dueAt)).toBeGreaterThan(8 * MINUTE - 1000);
+    // 8 minutes, less the real seconds the calls took (this clock steps on from the real one).
+    expect(left(before.steps[0].sla!.dueAt)).toBeGreaterThan(7 * MINUTE);
+    expect(left(before.steps[0].sla!.dueAt)).toBeLessThanOrEqual(8 * MINUTE);
     expect(Date.parse(body.steps[0].sla!.dueAt)).toBe(endedAt + left(before.steps[0].sla!.dueAt));
     expect(Date.parse(body.steps[0].sla!.legalDueAt!)).toBe(endedAt + left(before.steps[0].sla!.legalDueAt!));
     expect(Date.parse(body.sla!.dueAt)).toBe(endedAt + left(before.sla!.dueAt));

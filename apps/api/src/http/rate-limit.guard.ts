@@ -3,9 +3,6 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Response } from 'express';
 import type { RequestWithActor } from './decorators.js';
 
-/** The response headers of the rate limit, for Access-Control-Expose-Headers and the OpenAPI document. */
-export const RATE_LIMIT_HEADERS = ['RateLimit-Policy', 'RateLimit', 'Retry-After'] as const;
-
 /**
  * The fields of draft-ietf-httpapi-ratelimit-headers (RateLimit-Policy and RateLimit, Structured
  * Field Lists of one item named after the policy): `"clerk";q=600;w=60` and `"clerk";r=598;t=41`.

@@ -13,6 +13,13 @@ export const TEST_ENV: Record<string, string> = {
   LOGIN_RATE_PER_ADDRESS: '1000000',
   LOGIN_RATE_PER_USERNAME: '1000000',
   LOGIN_MAX_FAILURES: '1000',
+  // The suites make many requests a minute with a few tokens; test/rate-limits.e2e-spec.ts sets its own limits.
+  RATE_LIMIT_APPLICANT: '1000000',
+  RATE_LIMIT_CLERK: '1000000',
+  RATE_LIMIT_APPROVER: '1000000',
+  RATE_LIMIT_MANAGER: '1000000',
+  RATE_LIMIT_ADMIN: '1000000',
+  RATE_LIMIT_SYSTEM: '1000000',
   // The webhooks' receivers of the tests listen on this machine.
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   // Uploaded materials land outside the checkout.

@@ -28,6 +28,7 @@ import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
+import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { FilesController } from './files/files.controller.js';
@@ -82,6 +83,8 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     RedisHealth,
     NotificationsService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    // Right after authentication: every authenticated answer, a 403 included, carries the caller's limit.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],

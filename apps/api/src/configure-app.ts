@@ -10,6 +10,7 @@ import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
 import { StrictValidationPipe } from './http/strict-validation.pipe.js';
 import { validationMessages } from './http/validation-messages.js';
+import { withRateLimits } from './openapi/rate-limits.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -91,7 +92,7 @@ export function setRoutePrefix(app: NestExpressApplication): void {
 
 /** The OpenAPI document of the app's routes; docs/openapi.json is this, written by `npm run openapi`. */
 export function openApiDocument(app: NestExpressApplication) {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('One-thing service desk')
@@ -100,4 +101,5 @@ export function openApiDocument(app: NestExpressApplication) {
       .addBearerAuth()
       .build(),
   );
+  return withRateLimits(document);
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { DEMO_FORM } from '../../cli/src/demo-seed.js';
+import { UNLIMITED_CALLERS } from './limits.js';
 
 /**
  * `npm run bench`: intake and approval of the api against a yardstick, on the local MySQL and
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
           LOGIN_MAX_FAILURES: '1000',
           LOGIN_RATE_PER_ADDRESS: '100000',
           LOGIN_RATE_PER_USERNAME: '100000',
+          ...UNLIMITED_CALLERS,
         },
         PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       ),

@@ -102,6 +102,19 @@ describe('loadConfig', () => {
     ).toEqual({ maxFailures: 3, lockoutMs: 2 * 3_600_000, perAddressPerMinute: 100, perUsernamePerMinute: 4 });
   });
 
+  it('limits each authenticated caller per role, a few hundred a minute for people and more for systems', () => {
+    expect(loadConfig({}).auth.rateLimit).toEqual({
+      windowSeconds: 60,
+      perRole: { applicant: 300, clerk: 600, approver: 600, manager: 600, admin: 600, system: 3000 },
+    });
+    expect(
+      loadConfig({ RATE_LIMIT_CLERK: '5', RATE_LIMIT_SYSTEM: '20000', RATE_LIMIT_WINDOW: '10' }).auth.rateLimit,
+    ).toEqual({
+      windowSeconds: 10,
+      perRole: { applicant: 300, clerk: 5, approver: 600, manager: 600, admin: 600, system: 20000 },
+    });
+  });
+
   it('gives a follow-up (整改) 5 working days unless FOLLOW_UP_LIMIT_WORKING_DAYS says otherwise', () => {
     expect(loadConfig({}).followUps).toEqual({ limitWorkingDays: 5 });
     expect(loadConfig({ FOLLOW_UP_LIMIT_WORKING_DAYS: '10' }).followUps).toEqual({ limitWorkingDays: 10 });
@@ -116,6 +129,9 @@ describe('loadConfig', () => {
     ['LOGIN_LOCKOUT', 'a while', 'LOGIN_LOCKOUT must be a duration'],
     ['LOGIN_RATE_PER_ADDRESS', '-1', 'LOGIN_RATE_PER_ADDRESS must be between 1 and 1000000'],
     ['LOGIN_RATE_PER_USERNAME', '1.5', 'LOGIN_RATE_PER_USERNAME must be an integer'],
+    ['RATE_LIMIT_APPLICANT', '0', 'RATE_LIMIT_APPLICANT must be between 1 and 1000000'],
+    ['RATE_LIMIT_SYSTEM', 'lots', 'RATE_LIMIT_SYSTEM must be an integer'],
+    ['RATE_LIMIT_WINDOW', '90000', 'RATE_LIMIT_WINDOW must be between 1 and 86400'],
     ['PORT', 'eighty', 'PORT must be an integer'],
     ['PORT', '70000', 'PORT must be between 0 and 65535'],
     ['DATABASE_URL', 'postgres://localhost/x', 'DATABASE_URL must look like'],

@@ -122,6 +122,32 @@ export class EnvironmentVariables {
   @IntBetween(1, 1_000_000)
   LOGIN_RATE_PER_USERNAME = 10;
 
+  /**
+   * Requests one authenticated caller (a person's token, a service account's key) may make per
+   * RATE_LIMIT_WINDOW seconds, by the caller's role, before 429; counted in Redis for every api process.
+   */
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_APPLICANT = 300;
+
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_CLERK = 600;
+
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_APPROVER = 600;
+
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_MANAGER = 600;
+
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_ADMIN = 600;
+
+  /** A department's system calls the api without a person's pauses. */
+  @IntBetween(1, 1_000_000)
+  RATE_LIMIT_SYSTEM = 3000;
+
+  @IntBetween(1, 86_400)
+  RATE_LIMIT_WINDOW = 60;
+
   /** 整改: working days a follow-up of a poor evaluation has, on the request's calendar, to be fed back. */
   @IntBetween(1, 60)
   FOLLOW_UP_LIMIT_WORKING_DAYS = 5;
@@ -185,6 +211,9 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** The roles a caller acts with (as #database's ActorRole, which config, a lower layer, cannot import). */
+export type ActorRoleName = 'applicant' | 'clerk' | 'approver' | 'manager' | 'admin' | 'system';
+
 export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
@@ -204,6 +233,8 @@ export interface AppConfig {
       perAddressPerMinute: number;
       perUsernamePerMinute: number;
     };
+    /** Requests per `windowSeconds` an authenticated caller of each role may make. */
+    rateLimit: { windowSeconds: number; perRole: Record<ActorRoleName, number> };
   };
   /** 整改: the limit of a follow-up opened by a score of 1 or 2, counted on the request's calendar. */
   followUps: { limitWorkingDays: number };
@@ -287,6 +318,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         lockoutMs: durationMs(raw.LOGIN_LOCKOUT),
         perAddressPerMinute: raw.LOGIN_RATE_PER_ADDRESS,
         perUsernamePerMinute: raw.LOGIN_RATE_PER_USERNAME,
+      },
+      rateLimit: {
+        windowSeconds: raw.RATE_LIMIT_WINDOW,
+        perRole: {
+          applicant: raw.RATE_LIMIT_APPLICANT,
+          clerk: raw.RATE_LIMIT_CLERK,
+          approver: raw.RATE_LIMIT_APPROVER,
+          manager: raw.RATE_LIMIT_MANAGER,
+          admin: raw.RATE_LIMIT_ADMIN,
+          system: raw.RATE_LIMIT_SYSTEM,
+        },
       },
     },
     followUps: { limitWorkingDays: raw.FOLLOW_UP_LIMIT_WORKING_DAYS },

@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthService } from './auth.service.js';
+import { CallerLimits } from './caller-limits.js';
 import { LoginLimits } from './login-limits.js';
 import { ServiceAccountsService } from './service-accounts.service.js';
 import { UsersService } from './users.service.js';
@@ -30,9 +31,10 @@ import { UsersService } from './users.service.js';
     ServiceAccountsService,
     AdminBootstrap,
     LoginLimits,
+    CallerLimits,
     OutboxWriter,
     AuditWriter,
   ],
-  exports: [UsersService, AuthService, ServiceAccountsService, AdminBootstrap],
+  exports: [UsersService, AuthService, ServiceAccountsService, AdminBootstrap, CallerLimits],
 })
 export class IdentityModule {}

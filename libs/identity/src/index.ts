@@ -5,4 +5,5 @@ export * from './auth.service.js';
 export * from './admin-bootstrap.js';
 export * from './identity.module.js';
 export * from './login-limits.js';
+export * from './caller-limits.js';
 export * from './service-accounts.service.js';

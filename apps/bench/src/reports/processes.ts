@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { UNLIMITED_CALLERS } from '../limits.js';
 import { ADMIN_PASSWORD, databaseUrl, queuePrefix } from './settings.js';
 
 /** A file of the built apps: this file is dist/apps/bench/src/reports/processes.js. */
@@ -13,6 +14,7 @@ const childEnv = (extra: Record<string, string> = {}) => ({
   QUEUE_PREFIX: queuePrefix,
   ADMIN_PASSWORD,
   LOG_LEVEL: 'warn',
+  ...UNLIMITED_CALLERS,
   ...extra,
 });
 

@@ -64,6 +64,10 @@ export const HTTP_MESSAGES: readonly CatalogueEntry[] = [
     'this username is locked after repeated failed logins; try again in {minutes} minute',
     '该用户名因多次登录失败已被锁定，请 {minutes} 分钟后再试',
   ],
+  [
+    'too many requests from this caller (limit {limit} per {window} s); try again in {seconds} s',
+    '请求过于频繁（每 {window} 秒最多 {limit} 次），请 {seconds} 秒后再试',
+  ],
   ['Cannot {method} {path}', '找不到 {method} {path}'],
   ['cursor is not one this api returned', '分页游标无效：请使用接口返回的 nextCursor'],
   ['{what} is down', '{what} 不可用'],

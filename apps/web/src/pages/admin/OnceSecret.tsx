@@ -1,5 +1,5 @@
 import { CopyOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Input, Modal, Space } from 'antd';
+import { Alert, App, Button, Input, Modal } from 'antd';
 import type { ReactNode } from 'react';
 import { useT } from '../../i18n';
 
@@ -59,19 +59,24 @@ export function OnceSecret({
       }
     >
       <Alert type="warning" showIcon title={warning} style={{ marginBottom: 16 }} data-testid={`${testId}-warning`} />
-      <Space.Compact style={{ width: '100%' }}>
-        <Input
-          readOnly
-          value={secret}
-          aria-label={title}
-          onFocus={(e) => e.target.select()}
-          style={{ fontFamily: 'monospace' }}
-          data-testid={`${testId}-value`}
-        />
-        <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid={`${testId}-copy`}>
-          {t('common.copy')}
-        </Button>
-      </Space.Compact>
+      {/* the whole secret on view (it wraps), to be read and compared as well as copied */}
+      <Input.TextArea
+        readOnly
+        autoSize
+        value={secret}
+        aria-label={title}
+        onFocus={(e) => e.target.select()}
+        style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+        data-testid={`${testId}-value`}
+      />
+      <Button
+        icon={<CopyOutlined />}
+        onClick={() => void copy()}
+        style={{ marginTop: 8 }}
+        data-testid={`${testId}-copy`}
+      >
+        {t('common.copy')}
+      </Button>
       {children}
     </Modal>
   );

@@ -457,8 +457,9 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
         dataSource={items}
         pagination={false}
         locale={{ emptyText: t('delivery.none') }}
-        // On a phone the table scrolls sideways inside the drawer.
-        scroll={{ x: 'max-content' }}
+        // On a phone the table scrolls sideways inside the drawer. A set width, not max-content: an expanded
+        // row's attempts (a table of their own) would otherwise squeeze the columns out of sight.
+        scroll={{ x: 860 }}
         onRow={(d) => ({ 'data-testid': `delivery-${d.id}`, 'data-status': d.status }) as object}
         expandable={{
           expandedRowRender: (d) => (

@@ -1,4 +1,5 @@
 import {
+  ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -7,6 +8,7 @@ import {
   FileSearchOutlined,
   IdcardOutlined,
   InboxOutlined,
+  KeyOutlined,
   SolutionOutlined,
   TeamOutlined,
   UserSwitchOutlined,
@@ -31,6 +33,8 @@ const AdminCalendar = page(() => import('./pages/admin/Calendar'), 'AdminCalenda
 const AdminCatalogue = page(() => import('./pages/admin/Catalogue'), 'AdminCatalogue');
 const AdminItem = page(() => import('./pages/admin/Item'), 'AdminItem');
 const AdminUsers = page(() => import('./pages/admin/Users'), 'AdminUsers');
+const AdminServiceAccounts = page(() => import('./pages/admin/ServiceAccounts'), 'AdminServiceAccounts');
+const AdminWebhooks = page(() => import('./pages/admin/Webhooks'), 'AdminWebhooks');
 const Apply = page(() => import('./pages/applicant/Apply'), 'Apply');
 const Catalogue = page(() => import('./pages/applicant/Catalogue'), 'Catalogue');
 const Inbox = page(() => import('./pages/Inbox'), 'Inbox');
@@ -84,6 +88,8 @@ const MENUS: Record<Role, MenuEntry[]> = {
     { path: '/admin/catalogue', label: 'admin.catalogue', icon: <AppstoreOutlined /> },
     { path: '/admin/calendar', label: 'admin.calendar', icon: <CalendarOutlined /> },
     { path: '/admin/users', label: 'admin.users', icon: <TeamOutlined /> },
+    { path: '/admin/service-accounts', label: 'admin.serviceAccounts', icon: <KeyOutlined /> },
+    { path: '/admin/webhooks', label: 'admin.webhooks', icon: <ApiOutlined /> },
     { path: '/requests', label: 'manager.requests', icon: <SolutionOutlined /> },
     { path: '/licences', label: 'licence.title', icon: <IdcardOutlined /> },
   ],
@@ -315,6 +321,22 @@ function Routed() {
           element={
             <Only roles={['admin']}>
               <AdminUsers />
+            </Only>
+          }
+        />
+        <Route
+          path="/admin/service-accounts"
+          element={
+            <Only roles={['admin']}>
+              <AdminServiceAccounts />
+            </Only>
+          }
+        />
+        <Route
+          path="/admin/webhooks"
+          element={
+            <Only roles={['admin']}>
+              <AdminWebhooks />
             </Only>
           }
         />

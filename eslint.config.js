@@ -17,8 +17,9 @@ const LIB_LAYERS = [
   ['notifications', 'queue'],
   ['identity'],
   ['calendar', 'catalogue', 'companies', 'files', 'licences'],
-  ['reports', 'sla', 'webhooks'],
+  ['reports', 'sla'],
   ['requests'],
+  ['webhooks'],
 ];
 
 const libsOnDisk = readdirSync(new URL('./libs/', import.meta.url), { withFileTypes: true })

@@ -36,11 +36,23 @@ export class OutboxWriter {
 }
 
 /**
- * Takes the events a relay claims, in their order, inside the relay's transaction (webhooks make
- * their deliveries there, so a request's deliveries exist in the order its events happened), and
- * is told after the commit.
+ * What the relay's events fan out to (webhooks). `begin` is called first in every relay
+ * transaction, before any outbox row is claimed, and answers this batch's fan-out, or null when it
+ * has nothing to make (then the relay goes on as if there were none). It may take a lock there: a
+ * lock taken before the claim orders the batches of the relays that take it (one claims only once
+ * the previous one committed), which a lock taken after the claim (SKIP LOCKED lets two relays
+ * claim at once) could not.
  */
 export interface OutboxFanOut {
+  begin(manager: EntityManager): Promise<OutboxFanOutBatch | null>;
+}
+
+/**
+ * One relay batch's fan-out: takes the events the relay claimed, in their order, inside the relay's
+ * transaction (webhooks make their deliveries there, so a request's deliveries exist in the order
+ * its events happened), and is told after the commit.
+ */
+export interface OutboxFanOutBatch {
   inTransaction(manager: EntityManager, events: readonly OutboxEvent[]): Promise<void>;
   afterCommit(): Promise<void>;
 }
@@ -61,15 +73,17 @@ export class OutboxRelay {
   ) {}
 
   async relayBatch(limit = 500): Promise<number> {
-    const relayed = await this.relayInTransaction(limit);
-    if (relayed > 0) await this.fanOut?.afterCommit();
+    const { relayed, fanOut } = await this.relayInTransaction(limit);
+    if (relayed > 0) await fanOut?.afterCommit();
     return relayed;
   }
 
-  private relayInTransaction(limit: number): Promise<number> {
+  private relayInTransaction(limit: number): Promise<{ relayed: number; fanOut: OutboxFanOutBatch | null }> {
     // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
-    // for this relay (and its call to Redis) to commit.
+    // for this relay (and its call to Redis) to commit; and a relay that waited for the fan-out's
+    // lock claims what the one before it left, as committed when the wait ends.
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const fanOut = (await this.fanOut?.begin(manager)) ?? null;
       const rows = await manager
         .createQueryBuilder(OutboxEvent, 'o')
         .where('o.published_at IS NULL')
@@ -78,8 +92,8 @@ export class OutboxRelay {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      if (rows.length === 0) return 0;
-      await this.fanOut?.inTransaction(manager, rows);
+      if (rows.length === 0) return { relayed: 0, fanOut };
+      await fanOut?.inTransaction(manager, rows);
       const publishable = rows.filter((row) => isEventType(row.type));
       if (publishable.length > 0) {
         await this.events.addBulk(
@@ -99,7 +113,7 @@ export class OutboxRelay {
         .set({ publishedAt: this.clock.now() })
         .whereInIds(rows.map((r) => r.id))
         .execute();
-      return rows.length;
+      return { relayed: rows.length, fanOut };
     });
   }
 

@@ -8,12 +8,19 @@ import {
   type Page,
   validationFailed,
 } from '#common';
-import { AuditEvent, REQUEST_STATUSES, type RequestStatus, ServiceRequest, type StepStatus } from '#database';
+import {
+  AuditEvent,
+  REQUEST_STATUSES,
+  type RequestStatus,
+  RequestStep,
+  ServiceRequest,
+  type StepStatus,
+} from '#database';
 import type { Actor } from '#identity';
 import { SLA_STATE_SQL, SLA_STATES, type SlaState, SlaService } from '#sla';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor.js';
 import { readExtras, slaViews } from './request-details.js';
 import { loadVisibleRequest, REQUEST_ID, scopeQuery } from './request-scope.js';
@@ -110,16 +117,33 @@ export class RequestReads {
   async get(actor: Actor, id: string): Promise<RequestView> {
     // One snapshot for the request and its steps: a completion committed between two reads would
     // otherwise show outputs on a request still in progress.
-    const { request, steps, clocks, extras } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const loaded = await loadVisibleRequest(manager, actor, id, false);
-      const requestId = String(loaded.request.id);
-      return {
-        ...loaded,
-        clocks: await this.sla.clocksOf(manager, [requestId]),
-        extras: await readExtras(manager, loaded.request, this.clock.now()),
-      };
+    const { loaded, clocks, extras } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const visible = await loadVisibleRequest(manager, actor, id, false);
+      return { loaded: visible, ...(await this.partsOf(manager, visible.request)) };
     });
+    return toRequestView(loaded.request, loaded.steps, await slaViews(this.sla, clocks, this.clock.now()), extras);
+  }
+
+  /**
+   * The request as GET /requests/{id} answers it (without the reader's `allowedActions`), read
+   * with the caller's manager, in its transaction: the webhooks' payload, taken by the outbox relay.
+   * No one's scope applies: the caller decides who is told. Null when there is no such request.
+   */
+  async viewIn(manager: EntityManager, id: string): Promise<RequestView | null> {
+    if (!REQUEST_ID.test(id)) return null;
+    const request = await manager.findOneBy(ServiceRequest, { id });
+    if (!request) return null;
+    const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
+    const { clocks, extras } = await this.partsOf(manager, request);
     return toRequestView(request, steps, await slaViews(this.sla, clocks, this.clock.now()), extras);
+  }
+
+  /** What a request's view reads beside its row and steps: its clocks and the rows kept apart. */
+  private async partsOf(manager: EntityManager, request: ServiceRequest) {
+    return {
+      clocks: await this.sla.clocksOf(manager, [String(request.id)]),
+      extras: await readExtras(manager, request, this.clock.now()),
+    };
   }
 
   /** The request's audit events, oldest first. */

@@ -1,13 +1,17 @@
 import { AuditWriter } from '#audit';
 import { OUTBOX_FAN_OUT, QueueModule } from '#queue';
+import { RequestsModule } from '#requests';
 import { Module } from '@nestjs/common';
 import { WebhookFanOut } from './webhook-fan-out.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksService } from './webhooks.service.js';
 
-/** Signed webhooks out: the admins' subscriptions, the deliveries made from the outbox, their sending. */
+/**
+ * Signed webhooks out: the admins' subscriptions, the deliveries made from the outbox (each with the
+ * request's view, read through the requests' own reads), their sending.
+ */
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, RequestsModule],
   providers: [
     WebhooksService,
     WebhookSender,

@@ -68,7 +68,8 @@ export class WebhookDelivery {
   @Column({ name: 'request_id', type: 'bigint', unsigned: true })
   requestId: string;
 
-  @Column({ type: 'text' })
+  /** The JSON POSTed, with the request's view (as GET /requests/{id} answers it) when it was made. */
+  @Column({ type: 'mediumtext' })
   body: string;
 
   @Column({ type: 'varchar', length: 16 })

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { buildWorld, randomUscc, type World, workingDays } from './fixtures/world.js';
 import { createApp, eventually, unique } from './helpers.js';
 
@@ -198,5 +200,20 @@ describe('live updates (GET /api/v1/events/stream)', () => {
     // Only ids and types go out: nothing of the request's company, hall or departments.
     const fields = new Set(streams.applicant1.notices.flatMap((notice) => Object.keys(notice)));
     expect([...fields].sort()).toEqual(['at', 'requestId', 'stepKey', 'type']);
+  });
+
+  it("the worker's outbox relay announces committed events too, so what the worker changes reaches the consoles", async () => {
+    const worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+    await worker.init();
+    try {
+      const stream = await subscribe('applicant1');
+      const id = await submitAndAccept(1);
+      // Once from the api right after the commit, once more from the relay: a client tolerates both.
+      const accepted = () => stream.notices.filter((n) => n.requestId === id && n.type === 'request.accepted');
+      await eventually(async () => accepted().length >= 2, "the relay's notice of the acceptance");
+      expect(accepted()[1]).toEqual({ type: 'request.accepted', requestId: id, at: expect.any(String) });
+    } finally {
+      await worker.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ export interface LiveNotice {
   type: string;
   requestId: string;
   stepKey?: string;
-  /** When the change committed (ISO 8601). */
+  /** When the change (or, from the relay, its event) was recorded: ISO 8601 in +08:00. */
   at: string;
 }
 

@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  */
 const LIB_LAYERS = [
   ['common', 'config'],
-  ['audit', 'platform'],
+  ['audit', 'live', 'platform'],
   ['database'],
   ['notifications', 'queue'],
   ['identity'],

@@ -149,6 +149,7 @@ describe(`authorization matrix: every route × anonymous and each role × own an
     });
     const token = world.token(c.caller);
     const query = rule.query?.(call);
+    if (rule.stream) return String(await world.streamStatus(path, token));
     const res = rule.upload
       ? await world.upload(path, token, query)
       : await world.call(method, path, token, rule.body?.(call), query);

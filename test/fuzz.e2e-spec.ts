@@ -80,7 +80,9 @@ describe('fuzzing every route with generated and hostile input', () => {
     await world.build();
     const docResponse = await client.send({ method: 'GET', path: '/api/docs-json', headers: {} });
     doc = JSON.parse(docResponse.text) as OpenApiDocument;
-    routes = routesOf(doc);
+    // The live stream answers with a stream that stays open (text/event-stream): a case would wait
+    // for an end that never comes. Its authorization is the matrix's, its scoping test/live.e2e-spec.ts's.
+    routes = routesOf(doc).filter((route) => route.operationId !== 'LiveController_stream');
     fingerprint = await DbFingerprint.create(db, {
       firstRequestId: Number(requests),
       firstItemVersionId: Number(versions),

@@ -172,6 +172,11 @@ export interface RouteRule {
   success: 200 | 201;
   /** The body is a file upload (multipart, a small PDF), not JSON. */
   upload?: true;
+  /**
+   * The answer is a stream that stays open (Server-Sent Events): the case reads the status and
+   * closes it. What it sends, and to whom, test/live.e2e-spec.ts checks.
+   */
+  stream?: true;
   /** Path parameters that name no tenant's object (an item code, a calendar). */
   params?: (names: Names) => Params;
   query?: (call: CallContext) => Readonly<Record<string, string>>;
@@ -197,6 +202,7 @@ export const MATRIX: Readonly<Record<string, RouteRule>> = {
     body: ({ names }) => ({ username: names.fresh('user').toLowerCase(), password: names.password, role: 'manager' }),
   },
   'GET /api/v1/notifications': { access: 'signed-in', self: true, success: 200 },
+  'GET /api/v1/events/stream': { access: PEOPLE_AND_SYSTEMS, stream: true, success: 200 },
   'GET /api/v1/service-accounts': { access: ['admin'], success: 200 },
   'POST /api/v1/service-accounts': {
     access: ['admin'],

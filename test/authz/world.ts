@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
@@ -54,6 +56,8 @@ export class World {
   private readonly tokens = new Map<Caller | Helper, string>();
   private readonly u = unique().toUpperCase();
   private serial = 0;
+  /** The app's server listening on a port of its own, for the streaming routes. */
+  private listening: Promise<void> | undefined;
   private readonly codes: {
     department: Record<Side, string>;
     hall: Record<Side, string>;
@@ -117,6 +121,27 @@ export class World {
   }
 
   /** One HTTP call, with the caller's token when there is one. */
+  /** The status of a streaming route's answer (GET): the stream is closed as soon as its head arrives. */
+  async streamStatus(path: string, token: string | undefined): Promise<number> {
+    const server = this.app.getHttpServer() as Server;
+    this.listening ??= server.listening
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await this.listening;
+    const { port } = server.address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const req = get(
+        { host: '127.0.0.1', port, path, headers: token ? { authorization: `Bearer ${token}` } : {} },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+    });
+  }
+
   call(method: string, path: string, token: string | undefined, body?: object, query?: Record<string, string>) {
     const http = request(this.app.getHttpServer());
     const req = (http as unknown as Record<string, (url: string) => request.Test>)[method.toLowerCase()](path);

@@ -102,6 +102,31 @@ describe('the console in Chromium', () => {
   );
 
   itWithTestIds(
+    [...LOGIN, 'request-page', 'live-mark'],
+    "the applicant's request page shows the clerk's acceptance, made in another session, without being reloaded",
+    async () => {
+      const { id } = await submitted();
+      const applicant = await as('applicant');
+      const errors = collectErrors(applicant);
+      await openRequest(applicant, id);
+      const mark = applicant.getByTestId('request-page').getByTestId('live-mark');
+      await until(
+        applicant,
+        'the page follows changes',
+        async () => (await mark.getAttribute('data-state')) === 'open',
+      );
+      expect(await applicant.getByTestId('request-page').getAttribute('data-status')).toBe('submitted');
+      expect((await world.api(world.users.clerk, 'POST', `/requests/${id}/accept`, {})).status).toBe(200);
+      await until(
+        applicant,
+        'the page shows the acceptance',
+        async () => (await applicant.getByTestId('request-page').getAttribute('data-status')) === 'in_progress',
+      );
+      expect(errors).toEqual([]);
+    },
+  );
+
+  itWithTestIds(
     [...LOGIN, 'users', 'users-search', 'user-'],
     'the admin finds a user by name in the list of users, with the role in words',
     async () => {

@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
 import { DatabaseModule } from '#database';
 import { IdentityModule } from '#identity';
 import { LicencesModule } from '#licences';
+import { LiveModule } from '#live';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { QueueModule } from '#queue';
@@ -33,6 +34,7 @@ import { RolesGuard } from './http/roles.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { FilesController } from './files/files.controller.js';
 import { LicencesController } from './licences/licences.controller.js';
+import { LiveController } from './live/live.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { EvaluationsController } from './requests/evaluations.controller.js';
 import { RequestsController } from './requests/requests.controller.js';
@@ -57,6 +59,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     ReportsModule,
     CalendarModule,
     WebhooksModule,
+    LiveModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [
@@ -78,6 +81,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     LicencesController,
     WebhooksController,
     ServiceAccountsController,
+    LiveController,
   ],
   providers: [
     RedisHealth,

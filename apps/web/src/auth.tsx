@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, getToken, setToken, type Schemas, unwrap } from './api/client';
+import { LiveProvider } from './live';
 
 export type User = Schemas['UserDto'];
 export type Role = User['role'];
@@ -39,7 +40,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  return <SessionContext.Provider value={{ user, restoring, login, logout }}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={{ user, restoring, login, logout }}>
+      {/* Keyed by the user: another sign-in in the tab opens a stream of its own. */}
+      <LiveProvider key={user?.id ?? 'none'} signedIn={user !== null}>
+        {children}
+      </LiveProvider>
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): Session {

@@ -2,6 +2,7 @@ import { FilesModule } from '#files';
 import { ClockModule } from '#common';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from '#config';
 import { DatabaseModule } from '#database';
+import { LiveModule } from '#live';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
 import { OutboxRelay, QueueModule } from '#queue';
@@ -33,6 +34,7 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor, Webho
     ReportsModule,
     FilesModule,
     WebhooksModule,
+    LiveModule,
   ],
   providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
 })

@@ -1,5 +1,6 @@
-import { Clock } from '#common';
+import { Clock, formatInstant } from '#common';
 import { OutboxEvent } from '#database';
+import { type LiveMessage, LiveBus } from '#live';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -70,15 +71,21 @@ export class OutboxRelay {
     @InjectQueue('events') private readonly events: Queue,
     private readonly clock: Clock,
     @Optional() @Inject(OUTBOX_FAN_OUT) private readonly fanOut?: OutboxFanOut,
+    @Optional() private readonly live?: LiveBus,
   ) {}
 
   async relayBatch(limit = 500): Promise<number> {
-    const { relayed, fanOut } = await this.relayInTransaction(limit);
+    const notices: LiveMessage[] = [];
+    const { relayed, fanOut } = await this.relayInTransaction(limit, notices);
     if (relayed > 0) await fanOut?.afterCommit();
+    this.live?.publish(notices);
     return relayed;
   }
 
-  private relayInTransaction(limit: number): Promise<{ relayed: number; fanOut: OutboxFanOutBatch | null }> {
+  private relayInTransaction(
+    limit: number,
+    notices: LiveMessage[],
+  ): Promise<{ relayed: number; fanOut: OutboxFanOutBatch | null }> {
     // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
     // for this relay (and its call to Redis) to commit; and a relay that waited for the fan-out's
     // lock claims what the one before it left, as committed when the wait ends.
@@ -94,6 +101,7 @@ export class OutboxRelay {
         .getMany();
       if (rows.length === 0) return { relayed: 0, fanOut };
       await fanOut?.inTransaction(manager, rows);
+      if (this.live) notices.push(...(await liveNoticesOf(manager, rows)));
       const publishable = rows.filter((row) => isEventType(row.type));
       if (publishable.length > 0) {
         await this.events.addBulk(
@@ -133,4 +141,42 @@ export class OutboxRelay {
   async pendingCount(): Promise<number> {
     return this.dataSource.getRepository(OutboxEvent).countBy({ publishedAt: IsNull() });
   }
+}
+
+/**
+ * The live notices of relayed events about a request (libs/live), with each request's scope: what
+ * the worker changed (deemed acceptance, clocks) reaches the consoles this way, and what the api
+ * already announced right after its commit is announced once more (clients fetch again; harmless).
+ */
+async function liveNoticesOf(manager: EntityManager, rows: readonly OutboxEvent[]): Promise<LiveMessage[]> {
+  const about = rows.filter((row) => typeof row.payload.requestId === 'string' && /^\d+$/.test(row.payload.requestId));
+  if (about.length === 0) return [];
+  const ids = [...new Set(about.map((row) => row.payload.requestId as string))];
+  const requests = (await manager.query(
+    `SELECT id, company_uscc AS companyUscc, hall_code AS hallCode FROM service_requests WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  )) as { id: string | number; companyUscc: string; hallCode: string | null }[];
+  const steps = (await manager.query(
+    `SELECT request_id AS requestId, department_code AS departmentCode FROM request_steps WHERE request_id IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  )) as { requestId: string | number; departmentCode: string }[];
+  const scopes = new Map(
+    requests.map((r) => [
+      String(r.id),
+      {
+        companyUscc: r.companyUscc,
+        hallCode: r.hallCode,
+        departments: [
+          ...new Set(steps.filter((s) => String(s.requestId) === String(r.id)).map((s) => s.departmentCode)),
+        ],
+      },
+    ]),
+  );
+  return about.flatMap((row) => {
+    const requestId = row.payload.requestId as string;
+    const scope = scopes.get(requestId);
+    if (!scope) return [];
+    const stepKey = typeof row.payload.stepKey === 'string' ? { stepKey: row.payload.stepKey } : {};
+    return [{ type: row.type, requestId, ...stepKey, at: formatInstant(row.createdAt), scope }];
+  });
 }

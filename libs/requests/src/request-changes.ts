@@ -3,11 +3,13 @@ import { Clock, formatInstant } from '#common';
 import { type RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
 import { LicencesService } from '#licences';
+import { LiveBus } from '#live';
 import { OutboxWriter } from '#queue';
 import { type ClockOrigin, type RequestShape, type SlaClock, SlaService } from '#sla';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { followUpClockRuns } from './follow-up-state.js';
+import { liveMessagesOf } from './live-notices.js';
 import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { ItemVersions } from './item-versions.js';
 import { readExtras, slaViews } from './request-details.js';
@@ -61,6 +63,7 @@ export class RequestChanges {
     private readonly sla: SlaService,
     private readonly clock: Clock,
     private readonly licences: LicencesService,
+    @Optional() private readonly live?: LiveBus,
   ) {}
 
   /**
@@ -68,15 +71,23 @@ export class RequestChanges {
    * loaded rows and record what it did, then writes them in the transaction that also holds the
    * idempotency key. Answers the request as it is after the change.
    */
-  run({ actor, id, path, input, key }: RequestCommand, mutate: Mutation): Promise<RequestView> {
+  async run({ actor, id, path, input, key }: RequestCommand, mutate: Mutation): Promise<RequestView> {
     const context = idempotencyContextOf(actor.id, key, `POST /requests/${id}/${path}`, input);
-    return this.idempotency.run(context, async (manager) => {
+    let written: { loaded: Loaded; change: Change } | undefined;
+    const view = await this.idempotency.run(context, async (manager) => {
       const loaded = await loadVisibleRequest(manager, actor, id, true);
       const change = newChange(this.clock.now(), actor);
       await mutate(loaded, change, manager);
       const { extras, clocks } = await this.write(manager, loaded, change);
+      written = { loaded, change };
       return toRequestView(loaded.request, loaded.steps, await slaViews(this.sla, clocks, change.now), extras);
     });
+    // Committed: the consoles watching the request hear of it now (the relay tells them again later).
+    if (written) {
+      const { loaded, change } = written;
+      this.live?.publish(liveMessagesOf(loaded.request, loaded.steps, change.events, change.now));
+    }
+    return view;
   }
 
   /** The request row locked (FOR UPDATE), for what the system does by rule inside its own transaction. */

@@ -11,14 +11,16 @@ import {
 import { FilesService } from '#files';
 import type { Actor } from '#identity';
 import { type LicenceView, LicencesService, standInOf } from '#licences';
+import { LiveBus } from '#live';
 import { type ClockTimes, INTAKE_LIMIT, type SlaClock, SlaService } from '#sla';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { IntakeWriter, type SubmissionRows } from './intake-writer.js';
 import { ItemVersions } from './item-versions.js';
 import { filesOf } from './applicant-actions.js';
+import { liveMessagesOf } from './live-notices.js';
 import { checkSubmittedMaterials } from './material-checks.js';
 import { slaViews } from './request-details.js';
 import { allocateRequestNumber } from './request-number.js';
@@ -67,6 +69,7 @@ export class RequestSubmission {
     private readonly clock: Clock,
     private readonly files: FilesService,
     private readonly licences: LicencesService,
+    @Optional() private readonly live?: LiveBus,
   ) {}
 
   async submit(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<RequestView> {
@@ -173,6 +176,7 @@ export class RequestSubmission {
         ...times,
       };
       const { id, number, clockId } = await retryOnDeadlock(() => this.intake.insert(rows));
+      this.announce(id, rows, now);
       return viewOf(id, number, await slaViews(this.sla, [clockOf(clockId!, id, times)], now));
     }
     // With an Idempotency-Key the key commits with the request, through the idempotency store; with
@@ -190,7 +194,21 @@ export class RequestSubmission {
       );
       return viewOf(id, number, await slaViews(this.sla, clocks, now));
     };
-    return context ? this.idempotency.run(context, write) : this.dataSource.transaction(write);
+    const view = await (context ? this.idempotency.run(context, write) : this.dataSource.transaction(write));
+    this.announce(view.id, rows, now);
+    return view;
+  }
+
+  /** Committed: the clerks of its hall (and the applicant's other sessions) hear of the new request now. */
+  private announce(id: string, rows: SubmissionRows, now: Date): void {
+    this.live?.publish(
+      liveMessagesOf(
+        { id, companyUscc: rows.companyUscc, hallCode: rows.hallCode },
+        rows.steps,
+        [{ type: 'request.submitted', data: { requestId: id } }],
+        now,
+      ),
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import { PageHeader, SlaLight, StatusTag, Time } from '../components/bits';
 import { named, useNames } from '../components/names';
 import { useLoad } from '../components/useLoad';
 import { dynamicKey, useT } from '../i18n';
+import { LiveMark, useLiveReload } from '../live';
 
 type Summary = Schemas['RequestSummaryDto'];
 const STATUSES = [
@@ -34,12 +35,14 @@ export function RequestTable({
   const [filter, setFilter] = useState<(typeof STATUSES)[number] | undefined>(status);
   const [pages, setPages] = useState<Summary[][]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const { loading, error } = useLoad(async () => {
+  const { loading, error, reload } = useLoad(async () => {
     const page = unwrap(await api.GET('/api/v1/requests', { params: { query: { limit: 50, status: filter } } }));
     setPages([page.items]);
     setCursor(page.nextCursor);
     return page;
   }, [filter]);
+  // A change to a request the caller may see: the first page again (statuses and order may have moved).
+  const live = useLiveReload(reload);
   const more = async () => {
     if (!cursor) return;
     const page = unwrap(
@@ -54,17 +57,20 @@ export function RequestTable({
         <PageHeader
           title={title}
           extra={
-            status ? null : (
-              <Select
-                allowClear
-                placeholder={t('request.status')}
-                aria-label={t('request.status')}
-                style={{ width: 160 }}
-                value={filter}
-                onChange={setFilter}
-                options={STATUSES.map((s) => ({ value: s, label: t(dynamicKey(`status.request.${s}`)) }))}
-              />
-            )
+            <Space>
+              <LiveMark state={live} />
+              {status ? null : (
+                <Select
+                  allowClear
+                  placeholder={t('request.status')}
+                  aria-label={t('request.status')}
+                  style={{ width: 160 }}
+                  value={filter}
+                  onChange={setFilter}
+                  options={STATUSES.map((s) => ({ value: s, label: t(dynamicKey(`status.request.${s}`)) }))}
+                />
+              )}
+            </Space>
           }
         />
       ) : null}

@@ -24,6 +24,7 @@ import { PageHeader, SlaLight, StatusTag, Time } from '../components/bits';
 import { named, useNames } from '../components/names';
 import { useLoad } from '../components/useLoad';
 import { dynamicKey, useT } from '../i18n';
+import { LiveMark, useLiveReload } from '../live';
 import type { MessageKey } from '../locales/zh-CN';
 import { ActionButton, type ChecklistEntry } from './actions';
 import { LicenceStatusTag } from './licences/LicenceStatusTag';
@@ -50,6 +51,8 @@ export function RequestPage() {
     setEvents(unwrap(timeline).items);
     return loaded;
   }, [id]);
+  // Another session (a clerk, an approver, the applicant) changed this request: show it as it is now.
+  const live = useLiveReload(reload, (notice) => notice.requestId === id);
 
   useEffect(() => {
     if (!view) return;
@@ -79,6 +82,7 @@ export function RequestPage() {
           <Space wrap>
             <span data-testid="request-number">{view.number}</span>
             <StatusTag status={view.status} />
+            <LiveMark state={live} />
           </Space>
         }
         extra={

@@ -1,4 +1,4 @@
-import { Select, Table } from 'antd';
+import { Select, Space, Table } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, type Schemas, unwrap } from '../../api/client';
@@ -6,6 +6,7 @@ import { PageHeader, SlaLight, StatusTag, Time } from '../../components/bits';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
 import { dynamicKey, useT } from '../../i18n';
+import { LiveMark, useLiveReload } from '../../live';
 
 type Task = Schemas['TaskDto'];
 const STATES = ['running', 'warning', 'overdue', 'paused'];
@@ -15,7 +16,7 @@ export function Tasks() {
   const t = useT();
   const names = useNames();
   const [state, setState] = useState<string | undefined>();
-  const { data, loading, error } = useLoad(async () => {
+  const { data, loading, error, reload } = useLoad(async () => {
     const all: Task[] = [];
     let cursor: string | undefined;
     do {
@@ -25,6 +26,7 @@ export function Tasks() {
     } while (cursor && all.length < 1000);
     return all;
   }, []);
+  const live = useLiveReload(reload);
   // The api lists the longest waiting first; the approver works the one due first, so sort by the clock's due time
   // (a step whose clock has not run yet goes last).
   const due = (task: Task) => (task.sla ? Date.parse(task.sla.dueAt) : Number.POSITIVE_INFINITY);
@@ -34,16 +36,19 @@ export function Tasks() {
       <PageHeader
         title={t('approver.tasks')}
         extra={
-          <Select
-            allowClear
-            placeholder={t('approver.filter')}
-            aria-label={t('approver.filter')}
-            style={{ width: 160 }}
-            value={state}
-            onChange={setState}
-            data-testid="sla-filter"
-            options={STATES.map((s) => ({ value: s, label: t(dynamicKey(`sla.${s}`)) }))}
-          />
+          <Space>
+            <LiveMark state={live} />
+            <Select
+              allowClear
+              placeholder={t('approver.filter')}
+              aria-label={t('approver.filter')}
+              style={{ width: 160 }}
+              value={state}
+              onChange={setState}
+              data-testid="sla-filter"
+              options={STATES.map((s) => ({ value: s, label: t(dynamicKey(`sla.${s}`)) }))}
+            />
+          </Space>
         }
       />
       {error}

@@ -6,6 +6,7 @@ import { workingDuration } from '../../components/format';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
 import { useLang, useT } from '../../i18n';
+import { LiveMark, useLiveReload } from '../../live';
 import { RequestTable } from '../RequestList';
 
 type Summary = Schemas['RequestSummaryDto'];
@@ -15,7 +16,7 @@ export function IntakeQueue() {
   const t = useT();
   const [lang] = useLang();
   const names = useNames();
-  const { data, loading, error } = useLoad(async () => {
+  const { data, loading, error, reload } = useLoad(async () => {
     const all: Summary[] = [];
     let cursor: string | undefined;
     do {
@@ -27,9 +28,10 @@ export function IntakeQueue() {
     } while (cursor && all.length < 1000);
     return all.sort((a, b) => (a.sla?.dueAt ?? a.submittedAt).localeCompare(b.sla?.dueAt ?? b.submittedAt));
   }, []);
+  const live = useLiveReload(reload);
   return (
     <>
-      <PageHeader title={t('clerk.queue')} />
+      <PageHeader title={t('clerk.queue')} extra={<LiveMark state={live} />} />
       {error}
       <Tabs
         items={[

@@ -1,0 +1,153 @@
+import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Redis, type RedisOptions } from 'ioredis';
+import { type LiveMessage, parseLiveMessage } from './live.types.js';
+
+export type LiveListener = (message: LiveMessage) => void;
+
+/**
+ * The live channel between processes: Redis pub/sub on `<QUEUE_PREFIX>:live`. Publishing is fire and
+ * forget: a change never waits for it and never fails for it, and while Redis is down notices are
+ * dropped (live updates pause; clients fetch again when they reconnect). The subscriber connection is
+ * made when the first listener comes (an api with a stream open), so a process that only publishes
+ * (the worker) holds one connection.
+ */
+@Injectable()
+export class LiveBus implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('LiveBus');
+  readonly channel: string;
+  private readonly options: RedisOptions;
+  private publisher: Redis | undefined;
+  private subscriber: Redis | undefined;
+  private readonly listeners = new Set<LiveListener>();
+  private readonly closers = new Set<() => void>();
+  private closed = false;
+  private subscribed = false;
+  private readonly waiting = new Set<() => void>();
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.channel = `${config.queue.prefix}:live`;
+    this.options = {
+      ...redisEndpoint(config),
+      lazyConnect: true,
+      // Without the offline queue a publish while Redis is down fails at once instead of piling up.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    };
+  }
+
+  /** Sends the messages to every api process; never throws. */
+  publish(messages: readonly LiveMessage[]): void {
+    if (this.closed || messages.length === 0) return;
+    if (!this.publisher) {
+      this.publisher = new Redis(this.options);
+      this.publisher.on('error', () => undefined);
+      this.publisher.connect().catch(() => undefined);
+    }
+    const publisher = this.publisher;
+    const send = async () => {
+      if (publisher.status !== 'ready') await waitReady(publisher);
+      // Issued together, in order: the notices of one change and of the changes after it arrive in order.
+      await Promise.all(messages.map((message) => publisher.publish(this.channel, JSON.stringify(message))));
+    };
+    send().catch((error: unknown) => this.logger.debug(`live notices dropped: ${String(error)}`));
+  }
+
+  /** Calls `listener` with every message of the channel until the returned function is called. */
+  listen(listener: LiveListener): () => void {
+    if (this.closed) return () => undefined;
+    this.listeners.add(listener);
+    this.ensureSubscribed();
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves once this process listens on the channel, or after `timeoutMs` (Redis down: the stream
+   * opens anyway and hears nothing until Redis is back).
+   */
+  whenSubscribed(timeoutMs = 2000): Promise<boolean> {
+    this.ensureSubscribed();
+    if (this.subscribed || this.closed) return Promise.resolve(this.subscribed);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve(this.subscribed);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
+  /** Calls `close` when the process shuts down (an open stream ends then), until the returned function is called. */
+  onClose(close: () => void): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
+  private ensureSubscribed(): void {
+    if (this.subscriber) return;
+    const subscriber = new Redis(this.options);
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, text: string) => {
+      if (channel !== this.channel) return;
+      const message = parseLiveMessage(text);
+      if (!message) return;
+      for (const listener of this.listeners) {
+        try {
+          listener(message);
+        } catch (error) {
+          this.logger.warn(`a live listener failed: ${String(error)}`);
+        }
+      }
+    });
+    // On every (re)connection: a first connection made while Redis was down subscribes when it comes up.
+    subscriber.on('ready', () => {
+      if (this.closed) return;
+      subscriber.subscribe(this.channel).then(
+        () => {
+          this.subscribed = true;
+          for (const done of [...this.waiting]) done();
+        },
+        () => undefined,
+      );
+    });
+    subscriber.on('close', () => (this.subscribed = false));
+    subscriber.connect().catch(() => undefined);
+  }
+
+  /**
+   * Ends the open streams and the connections before the http server closes (it waits for open
+   * connections): nothing keeps the process, or app.close(), waiting.
+   */
+  beforeApplicationShutdown(): void {
+    this.closed = true;
+    for (const done of [...this.waiting]) done();
+    for (const close of [...this.closers]) close();
+    this.closers.clear();
+    this.listeners.clear();
+    this.publisher?.disconnect();
+    this.subscriber?.disconnect();
+  }
+}
+
+/** Resolves when the connection is ready, rejects when it fails or takes longer than a few seconds. */
+function waitReady(client: Redis): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error('Redis is not reachable')), 3000);
+    const onReady = () => finish();
+    const onEnd = () => finish(new Error('the Redis connection ended'));
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    client.on('ready', onReady);
+    client.on('end', onEnd);
+  });
+}

@@ -29,6 +29,9 @@ import { RedisHealth } from './health/redis-health.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RolesGuard } from './http/roles.guard.js';
+import { DeskMetrics } from './metrics/desk-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsGuard } from './metrics/metrics.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { FilesController } from './files/files.controller.js';
 import { LicencesController } from './licences/licences.controller.js';
@@ -63,6 +66,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     UsersController,
     NotificationsController,
     HealthController,
+    MetricsController,
     DepartmentsController,
     HallsController,
     MattersController,
@@ -80,6 +84,8 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
   ],
   providers: [
     RedisHealth,
+    DeskMetrics,
+    MetricsGuard,
     NotificationsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -26,6 +26,7 @@ import { StoredFiles1797500000000 } from './1797500000000-stored-files.js';
 import { Licences1797600000000 } from './1797600000000-licences.js';
 import { ServiceAccounts1797800000000 } from './1797800000000-service-accounts.js';
 import { Webhooks1797850000000 } from './1797850000000-webhooks.js';
+import { OutboxRequestIds1798100000000 } from './1798100000000-outbox-request-ids.js';
 
 /** Its backfill is run again by the reports' test, on facts written without it. */
 export { LegalOnTime1797440000000 };
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   Licences1797600000000,
   ServiceAccounts1797800000000,
   Webhooks1797850000000,
+  OutboxRequestIds1798100000000,
 ];

@@ -164,8 +164,12 @@ describe(`authorization matrix: every route × anonymous and each role × own an
     // Fails when a controller gains a route: classify it in test/authz/matrix.ts.
     expect(served.filter((route) => !(route in MATRIX))).toEqual([]);
     expect(Object.keys(MATRIX).filter((route) => !served.includes(route))).toEqual([]);
-    // The global prefix applies to everything but the health check (configure-app.ts).
-    expect(served.filter((route) => !route.split(' ')[1].startsWith('/api/v1/'))).toEqual(['GET /health']);
+    // The global prefix applies to everything but the probes and the metrics (configure-app.ts).
+    expect(served.filter((route) => !route.split(' ')[1].startsWith('/api/v1/')).sort()).toEqual([
+      'GET /health',
+      'GET /health/ready',
+      'GET /metrics',
+    ]);
   });
 
   it('docs/routes.md lists every route of the matrix as the matrix says', () => {

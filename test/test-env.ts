@@ -22,6 +22,8 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_SYSTEM: '1000000',
   // The webhooks' receivers of the tests listen on this machine.
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  // No metrics port for the tests' workers; test/operations.e2e-spec.ts opens its own.
+  WORKER_METRICS_PORT: '0',
   // Uploaded materials land outside the checkout.
   FILES_DIR: join(tmpdir(), 'one-thing-test-files'),
 };

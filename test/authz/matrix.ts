@@ -168,8 +168,11 @@ export interface RouteRule {
   object?: ObjectKind;
   /** A list: the caller's own object must be listed and another tenant's must not be. */
   lists?: 'requests' | 'tasks';
-  /** What an allowed caller gets on its own object. */
-  success: 200 | 201;
+  /**
+   * What an allowed caller gets on its own object. 503 only for the readiness probe: no worker runs
+   * beside the matrix's api, so it is not ready there (test/operations.e2e-spec.ts shows its 200).
+   */
+  success: 200 | 201 | 503;
   /** The body is a file upload (multipart, a small PDF), not JSON. */
   upload?: true;
   /**
@@ -189,6 +192,8 @@ const material = (names: Names, reference = 'file:form.pdf') => [{ code: names.m
 export const MATRIX: Readonly<Record<string, RouteRule>> = {
   // ---- operations and identity ----
   'GET /health': { access: 'public', success: 200 },
+  'GET /health/ready': { access: 'public', success: 503 },
+  'GET /metrics': { access: ['admin'], success: 200 },
   'POST /api/v1/auth/login': {
     access: 'public',
     success: 200,

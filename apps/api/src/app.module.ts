@@ -31,6 +31,9 @@ import { AuthGuard } from './http/auth.guard.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { RolesGuard } from './http/roles.guard.js';
+import { DeskMetrics } from './metrics/desk-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsGuard } from './metrics/metrics.guard.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { FilesController } from './files/files.controller.js';
 import { LicencesController } from './licences/licences.controller.js';
@@ -67,6 +70,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     UsersController,
     NotificationsController,
     HealthController,
+    MetricsController,
     DepartmentsController,
     HallsController,
     MattersController,
@@ -85,6 +89,8 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
   ],
   providers: [
     RedisHealth,
+    DeskMetrics,
+    MetricsGuard,
     NotificationsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     // Right after authentication: every authenticated answer, a 403 included, carries the caller's limit.

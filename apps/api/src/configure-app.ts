@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { consoleDir, serveConsole } from './http/console.js';
 import { requireJsonBody } from './http/json-content-type.js';
+import { withRequestId } from './http/request-id.js';
+import { DeskMetrics } from './metrics/desk-metrics.js';
 import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
@@ -20,6 +22,9 @@ export function configureApp(
   options: { consoleDir?: string } = {},
 ): NestExpressApplication {
   app.useLogger(app.get(Logger));
+  // First, so every answer is counted, timed and given its id, refusals by the checks below included.
+  app.use(withRequestId);
+  app.use(app.get(DeskMetrics).httpMiddleware);
   app.disable('x-powered-by');
   // No ETags: every response is computed per caller, and hashing each body cost CPU for nothing.
   app.set('etag', false);
@@ -85,6 +90,7 @@ export function setRoutePrefix(app: NestExpressApplication): void {
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });

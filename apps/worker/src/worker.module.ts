@@ -18,6 +18,7 @@ import { SlaTimers } from './sla-timers.js';
 import { OutboxProcessor } from './processors/outbox.processor.js';
 import { WorkerSchedules } from './schedules.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
+import { MEASURED_PROCESSORS, WorkerMetrics } from './worker-metrics.js';
 
 /** Every processor of the worker; the start refuses to run unless each job name has exactly one handler. */
 export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor, WebhooksProcessor];
@@ -36,6 +37,15 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor, Webho
     WebhooksModule,
     LiveModule,
   ],
-  providers: [...PROCESSORS, OutboxRelay, IdempotencyStore, NotificationsService, SlaTimers, WorkerSchedules],
+  providers: [
+    ...PROCESSORS,
+    OutboxRelay,
+    IdempotencyStore,
+    NotificationsService,
+    SlaTimers,
+    WorkerSchedules,
+    WorkerMetrics,
+    { provide: MEASURED_PROCESSORS, useValue: PROCESSORS },
+  ],
 })
 export class WorkerModule {}

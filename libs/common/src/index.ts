@@ -7,3 +7,4 @@ export * from './db-errors.js';
 export * from './json.js';
 export * from './language.js';
 export * from './messages/index.js';
+export * from './request-context.js';

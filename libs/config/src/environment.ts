@@ -197,6 +197,18 @@ export class EnvironmentVariables {
   @IntBetween(1, 2_147_483_647)
   REQUEST_FILES_MAX_BYTES = 100 * 1024 * 1024;
 
+  /**
+   * The bearer token a Prometheus scraper sends to GET /metrics (the api) and to the worker's metrics
+   * port; an admin's access token is accepted too. Without it only admins read the api's metrics.
+   */
+  @ValidateIf((env: EnvironmentVariables) => env.METRICS_TOKEN !== '')
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN = '';
+
+  /** Where the worker serves its own /metrics (job durations and failures); 0 serves none. */
+  @IntBetween(0, 65535)
+  WORKER_METRICS_PORT = 9464;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -246,6 +258,8 @@ export interface AppConfig {
     retryBaseMs: number;
     attempts: number;
   };
+  /** What operators scrape: the token of /metrics, the worker's metrics port (0: none). */
+  metrics: { token: string; workerPort: number };
   /** Materials as files: where the local-disk storage keeps them (and an S3 store spools), the store, the size limits. */
   files: {
     dir: string;
@@ -341,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
       attempts: raw.WEBHOOK_ATTEMPTS,
     },
+    metrics: { token: raw.METRICS_TOKEN, workerPort: raw.WORKER_METRICS_PORT },
     files: {
       dir: resolve(raw.FILES_DIR),
       maxFileBytes: raw.FILE_MAX_BYTES,

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
+import { requestContext } from '#common';
 import { loggerParams } from './logger.js';
 
 /** A pino logger with the api's settings, writing its lines to an array. */
@@ -12,7 +13,7 @@ function capture(): { log: pino.Logger; lines: string[] } {
     },
   });
   const options = loggerParams({ logLevel: 'info', nodeEnv: 'test' }).pinoHttp as pino.LoggerOptions;
-  return { log: pino({ redact: options.redact, serializers: options.serializers }, sink), lines };
+  return { log: pino({ redact: options.redact, serializers: options.serializers, mixin: options.mixin }, sink), lines };
 }
 
 describe('log lines', () => {
@@ -48,5 +49,13 @@ describe('log lines', () => {
     log.info({ password: 'pw-1', body: { password: 'pw-2', accessToken: 'tok-1' }, token: { token: 'tok-2' } });
     expect(lines[0]).not.toMatch(/pw-1|pw-2|tok-1|tok-2/);
     expect(lines[0]).toContain('[redacted]');
+  });
+
+  it('carry the id of the request whose work is under way, and none outside any', () => {
+    const { log, lines } = capture();
+    requestContext.run('req-42', () => log.info('inside'));
+    log.info('outside');
+    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'inside', requestId: 'req-42' });
+    expect(JSON.parse(lines[1])).not.toHaveProperty('requestId');
   });
 });

@@ -1,5 +1,5 @@
 import type { AppConfig } from '#config';
-import { randomUUID } from 'node:crypto';
+import { requestContext } from '#common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
@@ -25,21 +25,31 @@ export const REDACTED_PATHS = [
   'accessToken',
 ];
 
-/** JSON logs, one request id per request (taken from X-Request-Id when a proxy set one, and echoed back). */
+/**
+ * JSON logs, one request id per request (taken from X-Request-Id when a proxy set one, and echoed
+ * back), also on the lines of the jobs the request's change caused.
+ */
 export function loggerParams(config: Pick<AppConfig, 'logLevel' | 'nodeEnv'>): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const header = req.headers['x-request-id'];
-        const id = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-        res.setHeader('X-Request-Id', id);
+      // The id the api's first middleware gave the request (withRequestId), or the work under way's.
+      genReqId: (req: IncomingMessage & { id?: unknown }, res: ServerResponse) => {
+        const id = typeof req.id === 'string' ? req.id : (requestContext.id() ?? 'none');
+        if (!res.hasHeader('X-Request-Id')) res.setHeader('X-Request-Id', id);
         return id;
+      },
+      // Every line logged while a request's work is under way (in the api, or a job of the worker that
+      // the request's change caused) carries its id.
+      mixin: () => {
+        const requestId = requestContext.id();
+        return requestId ? { requestId } : {};
       },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      // Probes and scrapes come every few seconds from machines: their lines would bury the people's.
+      autoLogging: { ignore: (req) => ['/health', '/health/ready', '/metrics'].includes(req.url ?? '') },
       // A request line says who asked what and how it ended; headers stay out of the logs (they carry
       // credentials, and serialising and redacting them on every request cost 8% of the api's CPU).
       serializers: {

@@ -1,4 +1,4 @@
-import { Clock, formatInstant } from '#common';
+import { Clock, formatInstant, requestContext } from '#common';
 import { OutboxEvent } from '#database';
 import { type LiveMessage, LiveBus } from '#live';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -17,10 +17,11 @@ export class OutboxWriter {
   constructor(private readonly clock: Clock) {}
 
   async add<E extends EventType>(manager: EntityManager, type: E, data: EventData<E>): Promise<void> {
-    await manager.query('INSERT INTO outbox_events (type, payload, created_at) VALUES (?, ?, ?)', [
+    await manager.query('INSERT INTO outbox_events (type, payload, created_at, http_request_id) VALUES (?, ?, ?, ?)', [
       type,
       JSON.stringify(data),
       this.clock.now(),
+      requestContext.id() ?? null,
     ]);
   }
 
@@ -28,9 +29,10 @@ export class OutboxWriter {
   async addMany(manager: EntityManager, events: readonly OutboxEntry[]): Promise<void> {
     if (events.length === 0) return;
     const now = this.clock.now();
-    const values = events.flatMap((event) => [event.type, JSON.stringify(event.data), now]);
+    const requestId = requestContext.id() ?? null;
+    const values = events.flatMap((event) => [event.type, JSON.stringify(event.data), now, requestId]);
     await manager.query(
-      `INSERT INTO outbox_events (type, payload, created_at) VALUES ${events.map(() => '(?, ?, ?)').join(', ')}`,
+      `INSERT INTO outbox_events (type, payload, created_at, http_request_id) VALUES ${events.map(() => '(?, ?, ?, ?)').join(', ')}`,
       values,
     );
   }
@@ -107,7 +109,12 @@ export class OutboxRelay {
         await this.events.addBulk(
           publishable.map((row) => ({
             name: row.type,
-            data: { ...row.payload, eventId: row.id },
+            // The request id rides along (not part of the typed payload), for the job's log lines.
+            data: {
+              ...row.payload,
+              eventId: row.id,
+              ...(row.httpRequestId ? { httpRequestId: row.httpRequestId } : {}),
+            },
             // The row's id and creation instant: the same row always makes the same job, while a row of
             // a database restored or recreated under the same queues (ids counted again) does not
             // collide with a job Redis still keeps from before.

@@ -1,3 +1,4 @@
+import { requestContext } from '#common';
 import { APP_CONFIG, type AppConfig } from '#config';
 import type { SubmittedMaterial } from '#database';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
@@ -183,13 +184,14 @@ ${
 SET @cid = LAST_INSERT_ID();`
     : 'SET @cid = NULL;'
 }
-INSERT INTO outbox_events (type, payload, created_at)
-  VALUES ('request.submitted', JSON_OBJECT('requestId', CAST(@rid AS CHAR)), ?)${
-    rows.intakeClock ? ", ('sla.clock-changed', JSON_OBJECT('clockId', CAST(@cid AS CHAR)), ?)" : ''
+INSERT INTO outbox_events (type, payload, created_at, http_request_id)
+  VALUES ('request.submitted', JSON_OBJECT('requestId', CAST(@rid AS CHAR)), ?, ?)${
+    rows.intakeClock ? ", ('sla.clock-changed', JSON_OBJECT('clockId', CAST(@cid AS CHAR)), ?, ?)" : ''
   };
 COMMIT;
 SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
     const at = rows.submittedAt;
+    const httpRequestId = requestContext.id() ?? null;
     const params: unknown[] = [
       day,
       day,
@@ -215,7 +217,8 @@ SELECT CAST(@rid AS CHAR) AS id, @seq AS seq, CAST(@cid AS CHAR) AS clockId;`;
           ]
         : []),
       at,
-      ...(rows.intakeClock ? [at] : []),
+      httpRequestId,
+      ...(rows.intakeClock ? [at, httpRequestId] : []),
     ];
     const connection = await this.pool.getConnection();
     try {

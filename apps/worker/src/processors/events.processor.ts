@@ -1,4 +1,4 @@
-import { assertNever } from '#common';
+import { assertNever, requestContext } from '#common';
 import { NotificationsService } from '#notifications';
 import type { AnyJob, JobName } from '#queue';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
@@ -56,7 +56,12 @@ export class EventsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<void> {
+  /** Under the id of the HTTP request whose change wrote the event, so its lines and its own events carry it. */
+  process(job: Job): Promise<void> {
+    return requestContext.within((job.data as { httpRequestId?: unknown }).httpRequestId, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<void> {
     const typed = job as unknown as Extract<AnyJob, { name: (typeof EventsProcessor.handles)[number] }>;
     switch (typed.name) {
       case 'reports.refresh':

@@ -4,6 +4,7 @@ import { FIELD_MESSAGES } from './catalogue-fields.js';
 import { FILES_MESSAGES } from './catalogue-files.js';
 import { HTTP_MESSAGES } from './catalogue-http.js';
 import { LICENCE_MESSAGES } from './catalogue-licences.js';
+import { OPERATIONS_MESSAGES } from './catalogue-operations.js';
 import { PLACES_MESSAGES } from './catalogue-places.js';
 import { SERVICE_ACCOUNT_MESSAGES } from './catalogue-service-accounts.js';
 import { Translator } from './translate.js';
@@ -21,6 +22,7 @@ export const CATALOGUE = [
   ...LICENCE_MESSAGES,
   ...WEBHOOK_MESSAGES,
   ...SERVICE_ACCOUNT_MESSAGES,
+  ...OPERATIONS_MESSAGES,
 ] as const;
 
 const translator = new Translator(CATALOGUE);

@@ -20,6 +20,10 @@ export class OutboxEvent {
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
+  /** The HTTP request whose change wrote the row (X-Request-Id), for the logs of the jobs it causes. */
+  @Column({ name: 'http_request_id', type: 'varchar', length: 64, nullable: true })
+  httpRequestId: string | null;
+
   @Column({ name: 'published_at', type: 'datetime', precision: 3, nullable: true })
   publishedAt: Date | null;
 }

@@ -27,6 +27,7 @@ import { Licences1797600000000 } from './1797600000000-licences.js';
 import { ServiceAccounts1797800000000 } from './1797800000000-service-accounts.js';
 import { Webhooks1797850000000 } from './1797850000000-webhooks.js';
 import { WebhookRelay1797900000000 } from './1797900000000-webhook-relay.js';
+import { OutboxRequestIds1798100000000 } from './1798100000000-outbox-request-ids.js';
 
 /** Its backfill is run again by the reports' test, on facts written without it. */
 export { LegalOnTime1797440000000 };
@@ -62,4 +63,5 @@ export const MIGRATIONS = [
   ServiceAccounts1797800000000,
   Webhooks1797850000000,
   WebhookRelay1797900000000,
+  OutboxRequestIds1798100000000,
 ];

@@ -1117,6 +1117,37 @@ export interface components {
              */
             size: number;
         };
+        BacklogReportDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-30T10:00:00.000+08:00
+             */
+            asOf: string;
+            filters: components["schemas"]["ReportFiltersDto"];
+            rows: components["schemas"]["BacklogRowDto"][];
+        };
+        BacklogRowDto: {
+            /** Format: int32 */
+            "1to3d": number;
+            /** Format: int32 */
+            "3to7d": number;
+            /** Format: int32 */
+            "7to15d": number;
+            /**
+             * Format: int32
+             * @description submitted more than 15 days ago
+             */
+            over15d: number;
+            /** @example in_progress */
+            status: string;
+            /** Format: int32 */
+            total: number;
+            /**
+             * Format: int32
+             * @description submitted less than a day ago
+             */
+            under1d: number;
+        };
         CalendarDayDto: {
             /** @example 2026-10-01 */
             date: string;
@@ -1264,7 +1295,7 @@ export interface components {
             /** @example SAMR */
             departmentCode: string;
             /** @description 法定时限; absent or null for a value-added service (增值服务): a promise, no limit in law */
-            legalLimit?: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit?: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @description each code once */
             materials: components["schemas"]["MaterialDto"][];
             /** @example 企业设立登记 */
@@ -1404,7 +1435,10 @@ export interface components {
         DeferredMaterialDto: {
             /** @example PREMISES */
             code: string;
-            /** @example 5 */
+            /**
+             * Format: int32
+             * @example 5
+             */
             dueInWorkingDays: number;
         };
         DeferredMaterialViewDto: {
@@ -1431,15 +1465,27 @@ export interface components {
         };
         EmptyBodyDto: Record<string, never>;
         ErrorResponseDto: {
-            /** @example Bad Request */
+            /**
+             * @description the status’s reason phrase, in English
+             * @example Bad Request
+             */
             error: string;
             /**
+             * @description what went wrong, in the reader’s language; a list when a body has several faults
              * @example [
              *       "username must be a string"
              *     ]
              */
             message: string | string[];
-            /** @example 400 */
+            /**
+             * @description a 409 of a state table: the current status of the request, step or follow-up
+             * @example completed
+             */
+            state?: string;
+            /**
+             * Format: int32
+             * @example 400
+             */
             statusCode: number;
         };
         EvaluateDto: {
@@ -1457,14 +1503,17 @@ export interface components {
             /** @example 2026-11-30T10:00:00.000+08:00 */
             evaluatedAt: string;
             /** @description opened by a score of 1 or 2 */
-            followUp: components["schemas"]["FollowUpDto"] | null;
+            followUp: components["schemas"]["FollowUpDto"] | (never | null);
             /** @enum {number} */
             score: 1 | 2 | 3 | 4 | 5;
         };
         ExtensionDto: {
             /** @example 需现场核查，经负责人批准延期 */
             reason: string;
-            /** @example 5 */
+            /**
+             * Format: int32
+             * @example 5
+             */
             workingDays: number;
         };
         ExtensionViewDto: {
@@ -1521,7 +1570,7 @@ export interface components {
             rectifiedAt: string | null;
             rectifyNote: string | null;
             /** @description the follow-up’s own clock (FOLLOW_UP_LIMIT_WORKING_DAYS, 5 working days by default) */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /**
              * @description closed: fed back to the applicant
              * @enum {string}
@@ -1559,7 +1608,7 @@ export interface components {
              */
             score: 1 | 2 | 3 | 4 | 5;
             /** @description the follow-up’s own clock (FOLLOW_UP_LIMIT_WORKING_DAYS, 5 working days by default) */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /**
              * @description closed: fed back to the applicant
              * @enum {string}
@@ -1612,7 +1661,7 @@ export interface components {
             /** @example licence */
             kind: string;
             /** @description 电子证照: the licence the output became */
-            licence: components["schemas"]["OutputLicenceDto"] | null;
+            licence: components["schemas"]["OutputLicenceDto"] | (never | null);
             /** @example 营业执照 */
             name: string;
             /** @example 91320594MA1XK7T2QQ */
@@ -1672,7 +1721,7 @@ export interface components {
             } | null;
             /** @example 12 */
             id: string;
-            intakeLimit: components["schemas"]["TimeLimitDto"] | null;
+            intakeLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @example OPEN-BUSINESS */
             itemCode: string;
             /** @description 联合办理: the request’s legal limit is 45 working days */
@@ -1799,7 +1848,7 @@ export interface components {
             /** @example SAMR */
             departmentCode: string;
             /** @description null: a value-added service, no legal limit */
-            legalLimit: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             materials: components["schemas"]["MaterialDto"][];
             /** @example 企业设立登记 */
             name: string;
@@ -1817,7 +1866,8 @@ export interface components {
             /** @example EAST */
             code: string;
             /**
-             * @description on the sphere, to the metre
+             * Format: int32
+             * @description on the sphere, to the metre (within the radius asked for)
              * @example 850
              */
             distanceMeters: number;
@@ -1925,6 +1975,7 @@ export interface components {
             /** @example 营业执照 */
             name: string;
             /**
+             * Format: int32
              * @description whole years the licence issued for it stays valid; absent: without end (长期有效)
              * @example 5
              */
@@ -1945,6 +1996,51 @@ export interface components {
              */
             verificationCode: string;
         };
+        OverdueHolderDto: {
+            /** @example SAMR */
+            code: string | null;
+            /** @enum {string} */
+            kind: "department" | "hall";
+        };
+        OverdueItemDto: {
+            /** @example step */
+            clock: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T17:00:00.000+08:00
+             */
+            dueAt: string;
+            /** @example CENTRE */
+            hallCode: string | null;
+            holder: components["schemas"]["OverdueHolderDto"];
+            /** @example OPEN-BUSINESS */
+            itemCode: string;
+            /** @example GX20261126000123 */
+            number: string;
+            /** Format: int32 */
+            overdueWorkingMinutes: number;
+            /** @example 42 */
+            requestId: string;
+            /** @example licence */
+            stepKey: string | null;
+        };
+        OverdueReportDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-30T10:00:00.000+08:00
+             */
+            asOf: string;
+            filters: components["schemas"]["ReportFiltersDto"];
+            /** @description the oldest `limit` of them */
+            items: components["schemas"]["OverdueItemDto"][];
+            /**
+             * Format: int32
+             * @description every clock past due now
+             */
+            total: number;
+            /** @description more clocks are past due than items holds */
+            truncated: boolean;
+        };
         PublishedItemDto: {
             /** @example zone */
             calendarCode: string;
@@ -1957,7 +2053,7 @@ export interface components {
             formSchema: {
                 [key: string]: unknown;
             } | null;
-            intakeLimit: components["schemas"]["TimeLimitDto"] | null;
+            intakeLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @description 联合办理: the request’s legal limit is 45 working days */
             joint: boolean;
             /** @example 开办企业 */
@@ -1998,6 +2094,14 @@ export interface components {
             /** @example 经营范围涉及前置许可，材料不符合法定形式 */
             reason: string;
         };
+        ReportFiltersDto: {
+            /** @example SAMR */
+            departmentCode?: string;
+            /** @example CENTRE */
+            hallCode?: string;
+            /** @example OPEN-BUSINESS */
+            itemCode?: string;
+        };
         RequestDto: {
             acceptedAt: string | null;
             /** @description what the caller may do with the request now (follow-up-* are the 整改 steps): each is accepted by the api exactly when listed */
@@ -2010,9 +2114,9 @@ export interface components {
             /** @description when it completed, was denied, refused or withdrawn */
             endedAt: string | null;
             /** @description 好差评: the applicant’s rating once the request ended, with the follow-up (整改) a 1 or 2 opened */
-            evaluation: components["schemas"]["EvaluationDto"] | null;
+            evaluation: components["schemas"]["EvaluationDto"] | (never | null);
             /** @description 延期: at most one, granted by a manager */
-            extension: components["schemas"]["ExtensionViewDto"] | null;
+            extension: components["schemas"]["ExtensionViewDto"] | (never | null);
             form: {
                 [key: string]: unknown;
             };
@@ -2034,14 +2138,14 @@ export interface components {
             /** @description issued together at completion */
             outputs: components["schemas"]["IssuedOutputDto"][];
             /** @description the request clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             specialProcedures: components["schemas"]["SpecialProcedureViewDto"][];
             /** @enum {string} */
             status: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             steps: components["schemas"]["StepDto"][];
             /** @example 2026-11-26T09:30:00.000+08:00 */
             submittedAt: string;
-            supplement: components["schemas"]["SupplementViewDto"] | null;
+            supplement: components["schemas"]["SupplementViewDto"] | (never | null);
             /**
              * @description the service point that took it in and handed it to its parent hall (hallCode) for acceptance, the point not accepting the item itself; null otherwise
              * @example null
@@ -2086,11 +2190,68 @@ export interface components {
             /** @example GX20261126000123 */
             number: string;
             /** @description the request clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             /** @example 2026-11-26T09:30:00.000+08:00 */
             submittedAt: string;
+        };
+        SatisfactionReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            groupBy: "hall" | "item";
+            rows: components["schemas"]["SatisfactionRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+            total: components["schemas"]["SatisfactionRowDto"];
+        };
+        SatisfactionRowDto: {
+            /** @description badReviews of evaluations */
+            badReviewRate: number | null;
+            /**
+             * Format: int32
+             * @description scores of 1 or 2 (差评)
+             */
+            badReviews: number;
+            /** Format: int32 */
+            evaluations: number;
+            /** @description followUpsClosedOnTime of followUpsClosed */
+            followUpOnTimeRate: number | null;
+            /** Format: int32 */
+            followUpsClosed: number;
+            /** Format: int32 */
+            followUpsClosedOnTime: number;
+            /**
+             * Format: int32
+             * @description follow-ups (整改) opened in the period
+             */
+            followUpsOpened: number;
+            /**
+             * Format: int32
+             * @description open past due now
+             */
+            followUpsOverdue: number;
+            /** @description the hall or item; null for the row of the whole period */
+            key: string | null;
+            meanScore: number | null;
+            /** Format: int32 */
+            score1: number;
+            /** Format: int32 */
+            score2: number;
+            /** Format: int32 */
+            score3: number;
+            /** Format: int32 */
+            score4: number;
+            /** Format: int32 */
+            score5: number;
         };
         ServiceAccountDto: {
             /** @example 2026-12-07T09:00:00.000+08:00 */
@@ -2161,7 +2322,7 @@ export interface components {
             /** @description when it ended: its planned end, or earlier when its approver ended it; null while it runs */
             endedAt: string | null;
             /** @description the approver who ended it early; null while it runs or when it ran to its planned end */
-            endedBy: components["schemas"]["UserRefDto"] | null;
+            endedBy: components["schemas"]["UserRefDto"] | (never | null);
             /** @description the planned end */
             endsAt: string;
             id: string;
@@ -2209,9 +2370,9 @@ export interface components {
             matterName: string;
             /** @description the approval comment or the denial reason */
             note: string | null;
-            output: components["schemas"]["IssuedOutputDto"] | null;
+            output: components["schemas"]["IssuedOutputDto"] | (never | null);
             /** @description the step clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "waiting" | "active" | "approved" | "denied" | "cancelled";
         };
@@ -2272,7 +2433,7 @@ export interface components {
             /** @enum {string} */
             requestStatus: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             /** @description the step clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "active";
             stepKey: string;
@@ -2280,6 +2441,42 @@ export interface components {
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
             nextCursor: string | null;
+        };
+        ThroughputReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "week";
+            rows: components["schemas"]["ThroughputRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+        };
+        ThroughputRowDto: {
+            /** Format: int32 */
+            accepted: number;
+            /** Format: int32 */
+            completed: number;
+            /** Format: int32 */
+            denied: number;
+            /**
+             * Format: date
+             * @description the day, or the Monday of the week
+             * @example 2026-11-26
+             */
+            period: string;
+            /** Format: int32 */
+            refused: number;
+            /** Format: int32 */
+            submitted: number;
+            /** Format: int32 */
+            withdrawn: number;
         };
         TimeLimitDto: {
             /**
@@ -2289,6 +2486,7 @@ export interface components {
              */
             unit: "workingDays" | "workingHours" | "workingMinutes";
             /**
+             * Format: int32
              * @description a positive whole number of units
              * @example 1
              */
@@ -2302,7 +2500,7 @@ export interface components {
         TimelineEventDto: {
             /** @example request.accepted */
             action: string;
-            actor: components["schemas"]["TimelineActorDto"] | null;
+            actor: components["schemas"]["TimelineActorDto"] | (never | null);
             id: string;
             occurredAt: string;
             /** @description 代办: the company a clerk acted for */
@@ -2317,6 +2515,55 @@ export interface components {
         TimelinePageDto: {
             items: components["schemas"]["TimelineEventDto"][];
             nextCursor: string | null;
+        };
+        TurnaroundReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            groupBy: "item" | "department" | "hall" | "step" | "approver" | "hallLevel";
+            rows: components["schemas"]["TurnaroundRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+        };
+        TurnaroundRowDto: {
+            /** Format: int32 */
+            completed: number;
+            /** @description the item, department, hall, step, approver or level */
+            key: string | null;
+            /**
+             * Format: int32
+             * @description ended past the legal limit
+             */
+            legalBreached: number;
+            /**
+             * Format: int32
+             * @description ended within the legal limit (法定时限)
+             */
+            legalOnTime: number;
+            /** @description legalOnTime of those with a legal limit; null when none had */
+            legalOnTimeRate: number | null;
+            /** @description natural days from acceptance (or a step’s activation) to the end */
+            meanElapsedDays: number | null;
+            /** @description working hours, pauses excluded */
+            meanWorkingHours: number | null;
+            /** @description working hours, pauses excluded */
+            medianWorkingHours: number | null;
+            /**
+             * Format: int32
+             * @description ended within the promised limit
+             */
+            onTime: number;
+            /** @description onTime of completed; null when none completed */
+            onTimeRate: number | null;
+            /** @description working hours, pauses excluded */
+            p90WorkingHours: number | null;
         };
         UpdateHallDto: {
             /** @example 苏州工业园区现代大道999号 */
@@ -2375,7 +2622,7 @@ export interface components {
             /** @example licence */
             key: string;
             /** @description null: a value-added service, no legal limit */
-            legalLimit: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             materials: components["schemas"]["MaterialDto"][];
             /** @example BIZ-LICENCE */
             matterCode: string;
@@ -2469,6 +2716,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,6 +2726,8 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2737,30 @@ export interface operations {
             /** @description Unknown user or wrong password (same answer for both) */
             401: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2495,6 +2770,21 @@ export interface operations {
             /** @description Too many attempts from this address or for this username, or the username is locked after repeated failures (Retry-After says when to come back) */
             429: {
                 headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,6 +2811,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,6 +2826,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2539,6 +2841,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2548,6 +2856,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2574,6 +2916,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2583,6 +2931,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2592,6 +2946,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2601,6 +2961,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,6 +2976,70 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2636,6 +3066,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,6 +3081,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2654,6 +3096,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2663,6 +3111,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2686,6 +3168,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2695,6 +3183,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2704,6 +3198,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2713,6 +3213,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2722,6 +3228,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2743,6 +3313,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2752,6 +3328,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2761,6 +3343,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2770,6 +3358,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2793,6 +3415,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2802,6 +3426,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2825,6 +3462,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2834,6 +3477,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2843,6 +3492,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2852,6 +3507,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2861,6 +3522,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2890,6 +3615,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +3630,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2908,6 +3645,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2917,6 +3660,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2926,6 +3675,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2935,6 +3690,12 @@ export interface operations {
             /** @description The file is over its size limit */
             413: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,6 +3705,40 @@ export interface operations {
             /** @description Not a PDF, JPEG, PNG or OFD file */
             415: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2965,6 +3760,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,6 +3775,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2983,6 +3790,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2992,6 +3805,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,6 +3861,12 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3026,6 +3879,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3038,6 +3897,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3050,6 +3915,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3057,6 +3928,34 @@ export interface operations {
                     "application/pdf": components["schemas"]["ErrorResponseDto"];
                     "image/jpeg": components["schemas"]["ErrorResponseDto"];
                     "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3079,6 +3978,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3993,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3097,6 +4008,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3106,6 +4023,40 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3129,6 +4080,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3138,6 +4091,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3161,6 +4127,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +4142,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3179,6 +4157,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3188,6 +4172,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3197,6 +4187,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3226,6 +4280,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +4291,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3252,7 +4321,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateHallDto"];
             };
@@ -3260,6 +4329,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3269,6 +4344,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3278,6 +4359,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3287,6 +4374,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3296,6 +4389,70 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +4480,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3332,6 +4491,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3355,6 +4527,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3364,6 +4542,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3373,6 +4557,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,6 +4572,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3391,6 +4587,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3412,6 +4672,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,6 +4683,8 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,6 +4694,19 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3452,6 +4729,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3461,6 +4744,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3470,6 +4759,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,6 +4774,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3488,6 +4789,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3510,6 +4845,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3519,6 +4860,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3528,6 +4875,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3537,6 +4890,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3546,6 +4905,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,6 +4920,40 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,6 +4980,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3590,6 +4995,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3599,6 +5010,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3608,6 +5025,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,6 +5082,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3640,6 +5097,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,6 +5112,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +5127,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3667,6 +5142,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3689,6 +5198,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3698,6 +5209,8 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,6 +5220,19 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,6 +5254,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3737,6 +5269,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3746,6 +5284,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,6 +5299,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3780,6 +5358,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3789,6 +5373,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3798,6 +5388,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3807,6 +5403,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3816,6 +5418,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3825,6 +5433,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +5520,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3857,6 +5531,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3880,6 +5567,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3889,6 +5582,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3898,6 +5597,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3907,6 +5612,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3916,6 +5627,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3942,6 +5717,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3950,6 +5731,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +5745,40 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3985,44 +5806,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]} */
+            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BacklogReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4048,44 +5921,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated} */
+            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverdueReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4114,44 +6039,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]} */
+            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SatisfactionReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4180,44 +6157,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]} */
+            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThroughputReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4246,44 +6275,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]} */
+            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TurnaroundReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4307,6 +6388,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4316,6 +6403,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4325,6 +6418,40 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4351,6 +6478,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4360,6 +6493,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4369,6 +6508,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4378,6 +6523,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +6538,42 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4396,6 +6583,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4417,6 +6638,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4426,6 +6653,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4435,6 +6668,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,6 +6683,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4464,7 +6737,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AcceptDto"];
             };
@@ -4472,6 +6745,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4481,6 +6760,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4490,6 +6775,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4499,6 +6790,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4508,6 +6805,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4517,6 +6820,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +6865,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4554,6 +6927,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4563,6 +6942,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,6 +6957,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4581,6 +6972,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4590,6 +6987,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,6 +7002,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4608,6 +7047,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4636,6 +7109,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4645,6 +7124,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4654,6 +7139,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4663,6 +7154,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4672,6 +7169,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4681,6 +7184,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4690,6 +7229,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4711,6 +7284,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4720,6 +7299,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +7314,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4738,6 +7329,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4761,6 +7386,12 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4773,6 +7404,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4785,6 +7422,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4797,6 +7440,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4804,6 +7453,34 @@ export interface operations {
                     "application/pdf": components["schemas"]["ErrorResponseDto"];
                     "image/jpeg": components["schemas"]["ErrorResponseDto"];
                     "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4828,6 +7505,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4837,6 +7520,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4846,6 +7535,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,6 +7550,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4864,6 +7565,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4873,6 +7580,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4882,6 +7625,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4910,6 +7687,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4919,6 +7702,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4928,6 +7717,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4937,6 +7732,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4946,6 +7747,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4955,6 +7762,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4964,6 +7807,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4992,6 +7869,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5001,6 +7884,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5010,6 +7899,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5019,6 +7914,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5028,6 +7929,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5037,6 +7944,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5046,6 +7989,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5074,6 +8051,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5083,6 +8066,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5092,6 +8081,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5101,6 +8096,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5110,6 +8111,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5119,6 +8126,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +8171,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5149,7 +8226,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApproveDto"];
             };
@@ -5157,6 +8234,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5166,6 +8249,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5175,6 +8264,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5184,6 +8279,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,6 +8294,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5202,6 +8309,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5211,6 +8354,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5240,6 +8417,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5249,6 +8432,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5258,6 +8447,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5267,6 +8462,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5276,6 +8477,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5285,6 +8492,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5294,6 +8537,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5323,6 +8600,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5332,6 +8615,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5341,6 +8630,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5350,6 +8645,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5359,6 +8660,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5368,6 +8675,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5377,6 +8720,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5398,7 +8775,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyBodyDto"];
             };
@@ -5406,6 +8783,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5415,6 +8798,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5424,6 +8813,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5433,6 +8828,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5442,6 +8843,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5451,6 +8858,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5460,6 +8903,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5489,6 +8966,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5498,6 +8981,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5507,6 +8996,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5516,6 +9011,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5525,6 +9026,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,6 +9041,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5543,6 +9086,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5571,6 +9148,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5580,6 +9163,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,6 +9178,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5598,6 +9193,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5607,6 +9208,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5616,6 +9223,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5625,6 +9268,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5653,6 +9330,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5662,6 +9345,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5671,6 +9360,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5680,6 +9375,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5689,6 +9390,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5698,6 +9405,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5707,6 +9450,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5732,6 +9509,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,6 +9524,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5750,6 +9539,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5759,6 +9554,40 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5779,7 +9608,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyBodyDto"];
             };
@@ -5787,6 +9616,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5796,6 +9631,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5805,6 +9646,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5814,6 +9661,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5823,6 +9676,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5832,6 +9691,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5841,6 +9736,40 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5864,6 +9793,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5873,6 +9808,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5882,6 +9823,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5891,6 +9838,40 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5914,6 +9895,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5923,6 +9910,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5932,6 +9925,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5941,6 +9940,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5950,6 +9955,70 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5971,6 +10040,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5980,6 +10055,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5989,6 +10070,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5998,6 +10085,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6007,6 +10100,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6016,6 +10115,40 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6039,6 +10172,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6048,6 +10187,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6057,6 +10202,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6066,6 +10217,40 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6089,6 +10274,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6097,6 +10288,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6105,6 +10302,12 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6113,6 +10316,40 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6136,6 +10373,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6144,6 +10387,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6152,6 +10401,12 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6160,6 +10415,12 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6169,6 +10430,70 @@ export interface operations {
             /** @description The username is taken */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6188,6 +10513,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6196,6 +10527,40 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6221,6 +10586,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6230,6 +10601,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6239,6 +10616,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6248,6 +10631,40 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6269,6 +10686,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6278,6 +10701,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6287,6 +10716,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6296,6 +10731,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6305,6 +10746,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6314,6 +10761,40 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6337,6 +10818,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6346,6 +10833,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6355,6 +10848,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6364,6 +10863,40 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6387,6 +10920,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6396,6 +10935,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6405,6 +10950,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6414,6 +10965,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6423,6 +10980,70 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6444,6 +11065,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6453,6 +11080,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6462,6 +11095,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6471,6 +11110,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6480,6 +11125,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6489,6 +11140,40 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests from this caller: Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what remains of the quota and when it resets, e.g. `"default";r=598;t=42` */
+                    RateLimit?: string;
+                    /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,6 +11194,8 @@ export interface operations {
             /** @description The Health Check is successful */
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6568,6 +11255,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /**
              * @description message names the service that does not answer; details has each check
              *
@@ -6575,6 +11273,8 @@ export interface operations {
              */
             503: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

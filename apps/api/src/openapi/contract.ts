@@ -46,6 +46,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   declareRequestId(document);
   walkSchemas(document, (schema) => {
     nullableReference(schema);
+    nullableEnum(schema);
     integerFormat(schema);
     lengthFromPattern(schema);
   });
@@ -98,15 +99,19 @@ function declareRateLimits(document: OpenAPIObject): void {
   }
 }
 
-/** Every answer names its request (the logs' id): the caller's own X-Request-Id echoed, or a new one. */
+/**
+ * Every answer names its request (the logs' id): the caller's own X-Request-Id echoed, or a new one.
+ * A body refused while it is read (too large, not JSON, malformed) is answered before the request
+ * logger runs, so a 400, 413 or 415 may come without it.
+ */
 function declareRequestId(document: OpenAPIObject): void {
   for (const operation of operations(document)) {
-    for (const response of Object.values(operation.responses)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
       response.headers = {
         ...(response.headers as Json | undefined),
         'X-Request-Id': {
           description: 'the id of this request in the logs: the X-Request-Id sent, or a new UUID',
-          required: true,
+          required: !['400', '413', '415'].includes(status),
           schema: { type: 'string', maxLength: 128 },
         },
       };
@@ -140,6 +145,13 @@ function nullableReference(schema: Json): void {
   delete schema.allOf;
   delete schema.nullable;
   delete schema.type;
+}
+
+/** A nullable enum lists null among its values (OpenAPI 3.0.3), or a strict validator refuses the null. */
+function nullableEnum(schema: Json): void {
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) {
+    schema.enum = [...(schema.enum as unknown[]), null];
+  }
 }
 
 /** int32 when the documented range fits it, else int64. */

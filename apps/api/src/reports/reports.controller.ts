@@ -68,7 +68,7 @@ const ReportRoute = (path: string, summary: string, rows: string, report: Type) 
       },
       content: {
         'application/json': { schema: { $ref: getSchemaPath(report) } },
-        [CONTENT_TYPES.csv]: { schema: { type: 'string', maxLength: MAX_DOWNLOAD_CHARS } },
+        [CONTENT_TYPES.csv.split(';')[0]]: { schema: { type: 'string', maxLength: MAX_DOWNLOAD_CHARS } },
         [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary', maxLength: MAX_DOWNLOAD_CHARS } },
       },
     }),

@@ -2727,7 +2727,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,7 +2749,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2760,7 +2760,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,7 +2831,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2936,7 +2936,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2996,7 +2996,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3011,7 +3011,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3086,7 +3086,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3188,7 +3188,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,7 +3248,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3263,7 +3263,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3333,7 +3333,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3427,7 +3427,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3482,7 +3482,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3542,7 +3542,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3557,7 +3557,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3635,7 +3635,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3695,7 +3695,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3710,7 +3710,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3780,7 +3780,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3884,7 +3884,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3998,7 +3998,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,7 +4092,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4147,7 +4147,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4207,7 +4207,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4222,7 +4222,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4292,7 +4292,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4349,7 +4349,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4409,7 +4409,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4424,7 +4424,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4492,7 +4492,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4547,7 +4547,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4607,7 +4607,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4622,7 +4622,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4684,7 +4684,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4749,7 +4749,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4865,7 +4865,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5000,7 +5000,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5102,7 +5102,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5210,7 +5210,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5274,7 +5274,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5378,7 +5378,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5453,7 +5453,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,7 +5468,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5532,7 +5532,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5587,7 +5587,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5647,7 +5647,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5662,7 +5662,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5736,7 +5736,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5822,7 +5822,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BacklogReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: the message names what is wrong */
@@ -5833,7 +5833,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5937,7 +5937,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OverdueReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: the message names what is wrong */
@@ -5948,7 +5948,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6055,7 +6055,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SatisfactionReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: the message names what is wrong */
@@ -6066,7 +6066,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6173,7 +6173,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ThroughputReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: the message names what is wrong */
@@ -6184,7 +6184,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6291,7 +6291,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TurnaroundReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: the message names what is wrong */
@@ -6302,7 +6302,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6408,7 +6408,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6498,7 +6498,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6558,7 +6558,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6573,7 +6573,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6658,7 +6658,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6765,7 +6765,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6840,7 +6840,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6855,7 +6855,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6947,7 +6947,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7022,7 +7022,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7037,7 +7037,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7129,7 +7129,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7204,7 +7204,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7219,7 +7219,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7304,7 +7304,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7409,7 +7409,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7525,7 +7525,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7600,7 +7600,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7615,7 +7615,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7707,7 +7707,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7782,7 +7782,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7797,7 +7797,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7889,7 +7889,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7964,7 +7964,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7979,7 +7979,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8071,7 +8071,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8146,7 +8146,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8161,7 +8161,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8254,7 +8254,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8329,7 +8329,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8344,7 +8344,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8437,7 +8437,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8512,7 +8512,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8527,7 +8527,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8620,7 +8620,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8695,7 +8695,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8710,7 +8710,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8803,7 +8803,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8878,7 +8878,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8893,7 +8893,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8986,7 +8986,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9061,7 +9061,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9076,7 +9076,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9168,7 +9168,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9243,7 +9243,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9258,7 +9258,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9350,7 +9350,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9425,7 +9425,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9440,7 +9440,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9529,7 +9529,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9636,7 +9636,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9711,7 +9711,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9726,7 +9726,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9813,7 +9813,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9915,7 +9915,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9975,7 +9975,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9990,7 +9990,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10060,7 +10060,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10192,7 +10192,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10293,7 +10293,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10392,7 +10392,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10450,7 +10450,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10465,7 +10465,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10606,7 +10606,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10706,7 +10706,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10838,7 +10838,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10940,7 +10940,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11000,7 +11000,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11015,7 +11015,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11085,7 +11085,7 @@ export interface operations {
                     /** @description the quota policy of the caller (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=600;w=60` */
                     "RateLimit-Policy"?: string;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
-                    "X-Request-Id": string;
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -18,7 +18,7 @@ export interface Schema {
   required?: string[];
   additionalProperties?: boolean | Schema;
   items?: Schema;
-  enum?: (string | number)[];
+  enum?: (string | number | null)[];
   pattern?: string;
   format?: string;
   minLength?: number;
@@ -126,7 +126,8 @@ const ofLength = (n: number): fc.Arbitrary<string> =>
 
 function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   if (schema.enum) {
-    const values = schema.enum.map(String);
+    // A nullable enum lists null (OpenAPI 3.0.3); the strings are the others.
+    const values = schema.enum.filter((v) => v !== null).map(String);
     return fc.oneof(
       { weight: 8, arbitrary: fc.constantFrom(...values) },
       { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => v.toUpperCase()) },
@@ -241,6 +242,8 @@ export class SchemaArbitraries {
     depth: number,
   ): fc.Arbitrary<unknown> {
     if (schema.oneOf) return fc.oneof(...schema.oneOf.map((s) => this.valid(s, undefined, undefined, depth + 1)));
+    // The null member of a nullable reference (`oneOf: [ref, {nullable, enum: [null]}]`).
+    if (schema.nullable && schema.enum?.length === 1 && schema.enum[0] === null) return fc.constant(null);
     switch (schema.type) {
       case 'object': {
         if (!schema.properties || Object.keys(schema.properties).length === 0) {

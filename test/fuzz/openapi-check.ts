@@ -9,6 +9,7 @@ import type { OpenApiDocument, Parameter, Schema } from './openapi-arbitraries.j
  */
 export function schemaFault(doc: OpenApiDocument, input: Schema, value: unknown, at = 'body'): string | null {
   const schema = resolve(doc, input);
+  if (value === null && schema.nullable) return null;
   if (schema.oneOf) {
     return schema.oneOf.some((s) => schemaFault(doc, s, value, at) === null) ? null : `${at} fits none of its forms`;
   }

@@ -12,7 +12,7 @@ import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
 import { StrictValidationPipe } from './http/strict-validation.pipe.js';
 import { validationMessages } from './http/validation-messages.js';
-import { withRateLimits } from './openapi/rate-limits.js';
+import { completeDocument } from './openapi/contract.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -98,14 +98,15 @@ export function setRoutePrefix(app: NestExpressApplication): void {
 
 /** The OpenAPI document of the app's routes; docs/openapi.json is this, written by `npm run openapi`. */
 export function openApiDocument(app: NestExpressApplication) {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('One-thing service desk')
-      .setDescription('Apply once, accept once, approve in parallel, issue together: every time limit kept.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  return completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('One-thing service desk')
+        .setDescription('Apply once, accept once, approve in parallel, issue together: every time limit kept.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ),
   );
-  return withRateLimits(document);
 }

@@ -2,7 +2,7 @@ import { CALENDAR_CODE_PATTERN, CALENDAR_CODE_RULE } from '#catalogue';
 import { LIMIT_UNITS } from '#database';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TextProperty } from '../catalogue/catalogue.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -53,8 +53,10 @@ export class DueQueryDto {
   @ApiProperty({
     example: '2026-09-30T10:00:00+08:00',
     format: 'date-time',
+    maxLength: 40,
     description: 'the start, ISO 8601 with its offset, between the years 2000 and 2100',
   })
+  @MaxLength(40, { message: 'from must be an ISO 8601 instant with its offset' })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant with its offset' })
   @Matches(WITH_OFFSET, { message: 'from must end with its offset (Z or ±HH:MM)' })
   from: string;

@@ -37,7 +37,8 @@ const finite = { allowNaN: false, allowInfinity: false };
 function dayHours() {
   return (target: object, key: string) => {
     ApiPropertyOptional({
-      type: [String],
+      type: 'array',
+      items: { type: 'string', pattern: HOURS_RANGE.source },
       maxItems: MAX_RANGES_A_DAY,
       example: ['09:00-12:00', '13:00-17:00'],
       description: 'HH:MM-HH:MM ranges in order; a day left out is closed',
@@ -99,7 +100,8 @@ class HallPlaceDto {
   openingHours?: OpeningHoursDto;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', pattern: CODE_PATTERN.source },
     maxItems: MAX_HALL_ITEMS,
     example: ['OPEN-BUSINESS'],
     description: 'the items the hall takes in (收件), by code; the list replaces the old one',
@@ -215,7 +217,13 @@ export class NearbyHallDto {
   @ApiPropertyOptional({ example: '苏州工业园区现代大道999号' }) address?: string;
   @ApiProperty({ example: 31.3241 }) lat: number;
   @ApiProperty({ example: 120.7153 }) lng: number;
-  @ApiProperty({ type: 'integer', example: 850, description: 'on the sphere, to the metre' })
+  @ApiProperty({
+    type: 'integer',
+    example: 850,
+    minimum: 0,
+    maximum: MAX_NEARBY_RADIUS_KM * 1000,
+    description: 'on the sphere, to the metre (within the radius asked for)',
+  })
   distanceMeters: number;
   @ApiProperty({ description: 'open at this moment by its hours on the zone calendar (holidays closed, 调休 open)' })
   openNow: boolean;

@@ -30,6 +30,7 @@ export class AttachedFileDto extends FileDto {
 export class UploadQueryDto {
   @ApiPropertyOptional({
     example: '91320594MA1XK7T2QQ',
+    pattern: '^[0-9A-Z]{18}$',
     description: '代办: the company a clerk uploads for (required of a clerk; an applicant uploads for their own)',
   })
   @IsOptional()

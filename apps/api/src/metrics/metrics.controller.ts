@@ -2,6 +2,7 @@ import { METRICS_CONTENT_TYPE } from '#platform';
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiExtension,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -25,6 +26,8 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', METRICS_CONTENT_TYPE)
   @ApiBearerAuth()
+  // Not under the per-caller rate limit: a scraper with the metrics token is no caller the limiter knows.
+  @ApiExtension('x-rate-limited', false)
   @ApiOperation({
     summary: 'Prometheus metrics of this api process and of the desk (METRICS_TOKEN or an admin token)',
   })

@@ -39,6 +39,8 @@ export class NotificationsController {
   @ApiHeader({
     name: 'Accept-Language',
     required: false,
+    // Node reads at most 16 KiB of headers in all.
+    schema: { type: 'string', maxLength: 16384 },
     description: 'en for English; Chinese (zh-CN) otherwise',
   })
   @ApiOperation({ summary: "The signed-in user's inbox, newest first" })

@@ -22,10 +22,10 @@ import {
   toXlsx,
   turnaroundTable,
 } from '#reports';
-import { applyDecorators, Controller, Get, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query, Res, type Type } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
@@ -34,20 +34,44 @@ import {
   PeriodQueryDto,
   ReportFilterQueryDto,
   SatisfactionQueryDto,
+  SatisfactionReportDto,
   ThroughputQueryDto,
+  ThroughputReportDto,
   TurnaroundQueryDto,
+  TurnaroundReportDto,
+  BacklogReportDto,
+  OverdueReportDto,
 } from './reports.dto.js';
+
+/**
+ * What a download is bounded by, in characters: the longest table (the overdue report's 5,000 rows, or a
+ * throughput of 3,660 days) of short cells.
+ */
+const MAX_DOWNLOAD_CHARS = 16 * 1024 * 1024;
 
 /** Ten years: the longest period a report covers in one answer. */
 const MAX_PERIOD_DAYS = 3660;
 
 /** A report's GET: JSON, or a download in the formats of CONTENT_TYPES; the managers' and admins' only. */
-const ReportRoute = (path: string, summary: string, rows: string) =>
+const ReportRoute = (path: string, summary: string, rows: string, report: Type) =>
   applyDecorators(
     Get(path),
     ApiOperation({ summary }),
-    ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx),
-    ApiOkResponse({ description: rows }),
+    ApiExtraModels(report),
+    ApiOkResponse({
+      description: `${rows}; as a table with \`?format=csv\` (UTF-8 with BOM) or \`?format=xlsx\` (Content-Language names its language)`,
+      headers: {
+        'Content-Language': {
+          description: 'the language of a download (zh-CN or en)',
+          schema: { type: 'string', enum: ['zh-CN', 'en'] },
+        },
+      },
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(report) } },
+        [CONTENT_TYPES.csv.split(';')[0]]: { schema: { type: 'string', maxLength: MAX_DOWNLOAD_CHARS } },
+        [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary', maxLength: MAX_DOWNLOAD_CHARS } },
+      },
+    }),
     ApiErrors(400, 401, 403),
   );
 
@@ -67,6 +91,7 @@ export class ReportsController {
     'turnaround',
     'Completed requests (or approved steps) of a period per item, hall, department, step or approver: count, on time against the promise, within the legal limit (法定时限; a request: each of its steps), mean, median and p90 working hours (pauses excluded), mean natural days',
     '{from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}',
+    TurnaroundReportDto,
   )
   async turnaround(
     @CurrentActor() actor: Actor,
@@ -89,6 +114,7 @@ export class ReportsController {
     'backlog',
     'Open requests now, per status and age since submission',
     '{asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}',
+    BacklogReportDto,
   )
   async backlog(
     @CurrentActor() actor: Actor,
@@ -103,6 +129,7 @@ export class ReportsController {
     'overdue',
     'Every clock past its due time now, oldest first, with who holds it (a department or a hall)',
     '{asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}',
+    OverdueReportDto,
   )
   async overdue(
     @CurrentActor() actor: Actor,
@@ -129,6 +156,7 @@ export class ReportsController {
     'satisfaction',
     '好差评 of a period per hall or item: evaluations per score, mean, bad-review rate, and the follow-ups (整改) they opened: closed, closed on time, overdue now',
     '{from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}',
+    SatisfactionReportDto,
   )
   async satisfaction(
     @CurrentActor() actor: Actor,
@@ -150,6 +178,7 @@ export class ReportsController {
     'throughput',
     'Requests submitted, accepted, completed, denied, refused and withdrawn per day or week',
     '{from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}',
+    ThroughputReportDto,
   )
   async throughput(
     @CurrentActor() actor: Actor,

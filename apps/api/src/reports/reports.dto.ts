@@ -11,7 +11,7 @@ import {
   TURNAROUND_GROUPS,
   type TurnaroundGroup,
 } from '#reports';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { IsCode } from '../catalogue/catalogue.dto.js';
@@ -116,4 +116,129 @@ export class OverdueQueryDto extends ReportFilterQueryDto {
   @Min(1, { message: 'limit must be between 1 and 5000' })
   @Max(5000, { message: 'limit must be between 1 and 5000' })
   limit?: number;
+}
+
+// The reports' JSON answers (what `?format=json`, the default, returns); CSV and XLSX carry the same rows as a table.
+
+const count = (description?: string) => ApiProperty({ type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description });
+const share = (description: string) =>
+  ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, description });
+const hours = (description: string) => ApiProperty({ type: Number, nullable: true, minimum: 0, description });
+
+export class ReportFiltersDto {
+  @ApiPropertyOptional({ example: 'CENTRE' }) hallCode?: string;
+  @ApiPropertyOptional({ example: 'SAMR' }) departmentCode?: string;
+  @ApiPropertyOptional({ example: 'OPEN-BUSINESS' }) itemCode?: string;
+}
+
+export class TurnaroundRowDto {
+  @ApiProperty({ type: String, nullable: true, description: 'the item, department, hall, step, approver or level' })
+  key: string | null;
+  @count() completed: number;
+  @count('ended within the promised limit') onTime: number;
+  @share('onTime of completed; null when none completed') onTimeRate: number | null;
+  @count('ended within the legal limit (法定时限)') legalOnTime: number;
+  @count('ended past the legal limit') legalBreached: number;
+  @share('legalOnTime of those with a legal limit; null when none had') legalOnTimeRate: number | null;
+  @hours('working hours, pauses excluded') meanWorkingHours: number | null;
+  @hours('working hours, pauses excluded') medianWorkingHours: number | null;
+  @hours('working hours, pauses excluded') p90WorkingHours: number | null;
+  @hours('natural days from acceptance (or a step’s activation) to the end') meanElapsedDays: number | null;
+}
+
+export class TurnaroundReportDto {
+  @ApiProperty({ example: '2026-11-01', format: 'date' }) from: string;
+  @ApiProperty({ example: '2026-11-30', format: 'date' }) to: string;
+  @ApiProperty({ enum: TURNAROUND_GROUPS }) groupBy: TurnaroundGroup;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @ApiProperty({ type: [TurnaroundRowDto] }) rows: TurnaroundRowDto[];
+}
+
+export class BacklogRowDto {
+  @ApiProperty({ example: 'in_progress' }) status: string;
+  @count() total: number;
+  @count('submitted less than a day ago') under1d: number;
+  @count() '1to3d': number;
+  @count() '3to7d': number;
+  @count() '7to15d': number;
+  @count('submitted more than 15 days ago') over15d: number;
+}
+
+export class BacklogReportDto {
+  @ApiProperty({ example: '2026-11-30T10:00:00.000+08:00', format: 'date-time' }) asOf: string;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @ApiProperty({ type: [BacklogRowDto] }) rows: BacklogRowDto[];
+}
+
+export class OverdueHolderDto {
+  @ApiProperty({ enum: ['department', 'hall'] }) kind: 'department' | 'hall';
+  @ApiProperty({ type: String, nullable: true, example: 'SAMR' }) code: string | null;
+}
+
+export class OverdueItemDto {
+  @ApiProperty({ example: '42' }) requestId: string;
+  @ApiProperty({ example: 'GX20261126000123' }) number: string;
+  @ApiProperty({ example: 'OPEN-BUSINESS' }) itemCode: string;
+  @ApiProperty({ type: String, nullable: true, example: 'CENTRE' }) hallCode: string | null;
+  @ApiProperty({ example: 'step' }) clock: string;
+  @ApiProperty({ type: String, nullable: true, example: 'licence' }) stepKey: string | null;
+  @ApiProperty({ type: OverdueHolderDto }) holder: OverdueHolderDto;
+  @ApiProperty({ example: '2026-11-26T17:00:00.000+08:00', format: 'date-time' }) dueAt: string;
+  @count() overdueWorkingMinutes: number;
+}
+
+export class OverdueReportDto {
+  @ApiProperty({ example: '2026-11-30T10:00:00.000+08:00', format: 'date-time' }) asOf: string;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @count('every clock past due now') total: number;
+  @ApiProperty({ type: [OverdueItemDto], maxItems: 5000, description: 'the oldest `limit` of them' })
+  items: OverdueItemDto[];
+  @ApiProperty({ description: 'more clocks are past due than items holds' }) truncated: boolean;
+}
+
+export class ThroughputRowDto {
+  @ApiProperty({ example: '2026-11-26', format: 'date', description: 'the day, or the Monday of the week' })
+  period: string;
+  @count() submitted: number;
+  @count() accepted: number;
+  @count() completed: number;
+  @count() denied: number;
+  @count() refused: number;
+  @count() withdrawn: number;
+}
+
+export class ThroughputReportDto {
+  @ApiProperty({ example: '2026-11-01', format: 'date' }) from: string;
+  @ApiProperty({ example: '2026-11-30', format: 'date' }) to: string;
+  @ApiProperty({ enum: THROUGHPUT_INTERVALS }) interval: ThroughputInterval;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @ApiProperty({ type: [ThroughputRowDto], maxItems: 3660 }) rows: ThroughputRowDto[];
+}
+
+export class SatisfactionRowDto {
+  @ApiProperty({ type: String, nullable: true, description: 'the hall or item; null for the row of the whole period' })
+  key: string | null;
+  @count() evaluations: number;
+  @count() score1: number;
+  @count() score2: number;
+  @count() score3: number;
+  @count() score4: number;
+  @count() score5: number;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 5 }) meanScore: number | null;
+  @count('scores of 1 or 2 (差评)') badReviews: number;
+  @share('badReviews of evaluations') badReviewRate: number | null;
+  @count('follow-ups (整改) opened in the period') followUpsOpened: number;
+  @count() followUpsClosed: number;
+  @count() followUpsClosedOnTime: number;
+  @share('followUpsClosedOnTime of followUpsClosed') followUpOnTimeRate: number | null;
+  @count('open past due now') followUpsOverdue: number;
+}
+
+export class SatisfactionReportDto {
+  @ApiProperty({ example: '2026-11-01', format: 'date' }) from: string;
+  @ApiProperty({ example: '2026-11-30', format: 'date' }) to: string;
+  @ApiProperty({ enum: SATISFACTION_GROUPS }) groupBy: SatisfactionGroup;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @ApiProperty({ type: SatisfactionRowDto }) total: SatisfactionRowDto;
+  @ApiProperty({ type: [SatisfactionRowDto] }) rows: SatisfactionRowDto[];
 }

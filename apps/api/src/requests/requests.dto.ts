@@ -17,6 +17,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { CodeProperty, IsCode, IsText, TextProperty } from '../catalogue/catalogue.dto.js';
@@ -136,6 +137,7 @@ export class DeferredMaterialDto {
 export class AcceptDto {
   @ApiPropertyOptional({
     type: [DeferredMaterialDto],
+    maxItems: MAX_MATERIALS,
     description:
       '容缺受理: non-key materials accepted as missing or deficient, each due within its working days; the outputs wait for them',
   })
@@ -162,8 +164,10 @@ export class SpecialProcedureDto {
   @ApiProperty({
     example: '2026-12-10T17:00:00+08:00',
     format: 'date-time',
+    maxLength: 40,
     description: 'ISO 8601 with its offset, in the future',
   })
+  @MaxLength(40, { message: 'endsAt must be an ISO 8601 instant with its offset' })
   @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 instant with its offset' })
   @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'endsAt must end with its offset (Z or ±HH:MM)' })
   endsAt: string;

@@ -20,7 +20,8 @@ export class CreateWebhookSubscriptionDto {
   url: string;
 
   @ApiProperty({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', pattern: EVENT_PATTERN.source },
     example: ['step.*', 'request.completed'],
     minItems: 1,
     maxItems: 30,

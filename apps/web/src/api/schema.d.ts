@@ -1171,6 +1171,37 @@ export interface components {
              */
             size: number;
         };
+        BacklogReportDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-30T10:00:00.000+08:00
+             */
+            asOf: string;
+            filters: components["schemas"]["ReportFiltersDto"];
+            rows: components["schemas"]["BacklogRowDto"][];
+        };
+        BacklogRowDto: {
+            /** Format: int32 */
+            "1to3d": number;
+            /** Format: int32 */
+            "3to7d": number;
+            /** Format: int32 */
+            "7to15d": number;
+            /**
+             * Format: int32
+             * @description submitted more than 15 days ago
+             */
+            over15d: number;
+            /** @example in_progress */
+            status: string;
+            /** Format: int32 */
+            total: number;
+            /**
+             * Format: int32
+             * @description submitted less than a day ago
+             */
+            under1d: number;
+        };
         CalendarDayDto: {
             /** @example 2026-10-01 */
             date: string;
@@ -1318,7 +1349,7 @@ export interface components {
             /** @example SAMR */
             departmentCode: string;
             /** @description 法定时限; absent or null for a value-added service (增值服务): a promise, no limit in law */
-            legalLimit?: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit?: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @description each code once */
             materials: components["schemas"]["MaterialDto"][];
             /** @example 企业设立登记 */
@@ -1458,7 +1489,10 @@ export interface components {
         DeferredMaterialDto: {
             /** @example PREMISES */
             code: string;
-            /** @example 5 */
+            /**
+             * Format: int32
+             * @example 5
+             */
             dueInWorkingDays: number;
         };
         DeferredMaterialViewDto: {
@@ -1485,15 +1519,27 @@ export interface components {
         };
         EmptyBodyDto: Record<string, never>;
         ErrorResponseDto: {
-            /** @example Bad Request */
+            /**
+             * @description the status’s reason phrase, in English
+             * @example Bad Request
+             */
             error: string;
             /**
+             * @description what went wrong, in the reader’s language; a list when a body has several faults
              * @example [
              *       "username must be a string"
              *     ]
              */
             message: string | string[];
-            /** @example 400 */
+            /**
+             * @description a 409 of a state table: the current status of the request, step or follow-up
+             * @example completed
+             */
+            state?: string;
+            /**
+             * Format: int32
+             * @example 400
+             */
             statusCode: number;
         };
         EvaluateDto: {
@@ -1511,14 +1557,17 @@ export interface components {
             /** @example 2026-11-30T10:00:00.000+08:00 */
             evaluatedAt: string;
             /** @description opened by a score of 1 or 2 */
-            followUp: components["schemas"]["FollowUpDto"] | null;
+            followUp: components["schemas"]["FollowUpDto"] | (never | null);
             /** @enum {number} */
             score: 1 | 2 | 3 | 4 | 5;
         };
         ExtensionDto: {
             /** @example 需现场核查，经负责人批准延期 */
             reason: string;
-            /** @example 5 */
+            /**
+             * Format: int32
+             * @example 5
+             */
             workingDays: number;
         };
         ExtensionViewDto: {
@@ -1575,7 +1624,7 @@ export interface components {
             rectifiedAt: string | null;
             rectifyNote: string | null;
             /** @description the follow-up’s own clock (FOLLOW_UP_LIMIT_WORKING_DAYS, 5 working days by default) */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /**
              * @description closed: fed back to the applicant
              * @enum {string}
@@ -1613,7 +1662,7 @@ export interface components {
              */
             score: 1 | 2 | 3 | 4 | 5;
             /** @description the follow-up’s own clock (FOLLOW_UP_LIMIT_WORKING_DAYS, 5 working days by default) */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /**
              * @description closed: fed back to the applicant
              * @enum {string}
@@ -1666,7 +1715,7 @@ export interface components {
             /** @example licence */
             kind: string;
             /** @description 电子证照: the licence the output became */
-            licence: components["schemas"]["OutputLicenceDto"] | null;
+            licence: components["schemas"]["OutputLicenceDto"] | (never | null);
             /** @example 营业执照 */
             name: string;
             /** @example 91320594MA1XK7T2QQ */
@@ -1726,7 +1775,7 @@ export interface components {
             } | null;
             /** @example 12 */
             id: string;
-            intakeLimit: components["schemas"]["TimeLimitDto"] | null;
+            intakeLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @example OPEN-BUSINESS */
             itemCode: string;
             /** @description 联合办理: the request’s legal limit is 45 working days */
@@ -1853,7 +1902,7 @@ export interface components {
             /** @example SAMR */
             departmentCode: string;
             /** @description null: a value-added service, no legal limit */
-            legalLimit: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             materials: components["schemas"]["MaterialDto"][];
             /** @example 企业设立登记 */
             name: string;
@@ -1871,7 +1920,8 @@ export interface components {
             /** @example EAST */
             code: string;
             /**
-             * @description on the sphere, to the metre
+             * Format: int32
+             * @description on the sphere, to the metre (within the radius asked for)
              * @example 850
              */
             distanceMeters: number;
@@ -1979,6 +2029,7 @@ export interface components {
             /** @example 营业执照 */
             name: string;
             /**
+             * Format: int32
              * @description whole years the licence issued for it stays valid; absent: without end (长期有效)
              * @example 5
              */
@@ -1999,6 +2050,51 @@ export interface components {
              */
             verificationCode: string;
         };
+        OverdueHolderDto: {
+            /** @example SAMR */
+            code: string | null;
+            /** @enum {string} */
+            kind: "department" | "hall";
+        };
+        OverdueItemDto: {
+            /** @example step */
+            clock: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T17:00:00.000+08:00
+             */
+            dueAt: string;
+            /** @example CENTRE */
+            hallCode: string | null;
+            holder: components["schemas"]["OverdueHolderDto"];
+            /** @example OPEN-BUSINESS */
+            itemCode: string;
+            /** @example GX20261126000123 */
+            number: string;
+            /** Format: int32 */
+            overdueWorkingMinutes: number;
+            /** @example 42 */
+            requestId: string;
+            /** @example licence */
+            stepKey: string | null;
+        };
+        OverdueReportDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-30T10:00:00.000+08:00
+             */
+            asOf: string;
+            filters: components["schemas"]["ReportFiltersDto"];
+            /** @description the oldest `limit` of them */
+            items: components["schemas"]["OverdueItemDto"][];
+            /**
+             * Format: int32
+             * @description every clock past due now
+             */
+            total: number;
+            /** @description more clocks are past due than items holds */
+            truncated: boolean;
+        };
         PublishedItemDto: {
             /** @example zone */
             calendarCode: string;
@@ -2011,7 +2107,7 @@ export interface components {
             formSchema: {
                 [key: string]: unknown;
             } | null;
-            intakeLimit: components["schemas"]["TimeLimitDto"] | null;
+            intakeLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             /** @description 联合办理: the request’s legal limit is 45 working days */
             joint: boolean;
             /** @example 开办企业 */
@@ -2052,6 +2148,14 @@ export interface components {
             /** @example 经营范围涉及前置许可，材料不符合法定形式 */
             reason: string;
         };
+        ReportFiltersDto: {
+            /** @example SAMR */
+            departmentCode?: string;
+            /** @example CENTRE */
+            hallCode?: string;
+            /** @example OPEN-BUSINESS */
+            itemCode?: string;
+        };
         RequestDto: {
             acceptedAt: string | null;
             /** @description what the caller may do with the request now (follow-up-* are the 整改 steps): each is accepted by the api exactly when listed */
@@ -2064,9 +2168,9 @@ export interface components {
             /** @description when it completed, was denied, refused or withdrawn */
             endedAt: string | null;
             /** @description 好差评: the applicant’s rating once the request ended, with the follow-up (整改) a 1 or 2 opened */
-            evaluation: components["schemas"]["EvaluationDto"] | null;
+            evaluation: components["schemas"]["EvaluationDto"] | (never | null);
             /** @description 延期: at most one, granted by a manager */
-            extension: components["schemas"]["ExtensionViewDto"] | null;
+            extension: components["schemas"]["ExtensionViewDto"] | (never | null);
             form: {
                 [key: string]: unknown;
             };
@@ -2088,14 +2192,14 @@ export interface components {
             /** @description issued together at completion */
             outputs: components["schemas"]["IssuedOutputDto"][];
             /** @description the request clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             specialProcedures: components["schemas"]["SpecialProcedureViewDto"][];
             /** @enum {string} */
             status: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             steps: components["schemas"]["StepDto"][];
             /** @example 2026-11-26T09:30:00.000+08:00 */
             submittedAt: string;
-            supplement: components["schemas"]["SupplementViewDto"] | null;
+            supplement: components["schemas"]["SupplementViewDto"] | (never | null);
             /**
              * @description the service point that took it in and handed it to its parent hall (hallCode) for acceptance, the point not accepting the item itself; null otherwise
              * @example null
@@ -2140,11 +2244,68 @@ export interface components {
             /** @example GX20261126000123 */
             number: string;
             /** @description the request clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             /** @example 2026-11-26T09:30:00.000+08:00 */
             submittedAt: string;
+        };
+        SatisfactionReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            groupBy: "hall" | "item";
+            rows: components["schemas"]["SatisfactionRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+            total: components["schemas"]["SatisfactionRowDto"];
+        };
+        SatisfactionRowDto: {
+            /** @description badReviews of evaluations */
+            badReviewRate: number | null;
+            /**
+             * Format: int32
+             * @description scores of 1 or 2 (差评)
+             */
+            badReviews: number;
+            /** Format: int32 */
+            evaluations: number;
+            /** @description followUpsClosedOnTime of followUpsClosed */
+            followUpOnTimeRate: number | null;
+            /** Format: int32 */
+            followUpsClosed: number;
+            /** Format: int32 */
+            followUpsClosedOnTime: number;
+            /**
+             * Format: int32
+             * @description follow-ups (整改) opened in the period
+             */
+            followUpsOpened: number;
+            /**
+             * Format: int32
+             * @description open past due now
+             */
+            followUpsOverdue: number;
+            /** @description the hall or item; null for the row of the whole period */
+            key: string | null;
+            meanScore: number | null;
+            /** Format: int32 */
+            score1: number;
+            /** Format: int32 */
+            score2: number;
+            /** Format: int32 */
+            score3: number;
+            /** Format: int32 */
+            score4: number;
+            /** Format: int32 */
+            score5: number;
         };
         ServiceAccountDto: {
             /** @example 2026-12-07T09:00:00.000+08:00 */
@@ -2215,7 +2376,7 @@ export interface components {
             /** @description when it ended: its planned end, or earlier when its approver ended it; null while it runs */
             endedAt: string | null;
             /** @description the approver who ended it early; null while it runs or when it ran to its planned end */
-            endedBy: components["schemas"]["UserRefDto"] | null;
+            endedBy: components["schemas"]["UserRefDto"] | (never | null);
             /** @description the planned end */
             endsAt: string;
             id: string;
@@ -2263,9 +2424,9 @@ export interface components {
             matterName: string;
             /** @description the approval comment or the denial reason */
             note: string | null;
-            output: components["schemas"]["IssuedOutputDto"] | null;
+            output: components["schemas"]["IssuedOutputDto"] | (never | null);
             /** @description the step clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "waiting" | "active" | "approved" | "denied" | "cancelled";
         };
@@ -2326,7 +2487,7 @@ export interface components {
             /** @enum {string} */
             requestStatus: "submitted" | "supplement_required" | "in_progress" | "completed" | "denied" | "refused" | "withdrawn";
             /** @description the step clock; null before it first runs */
-            sla: components["schemas"]["SlaDto"] | null;
+            sla: components["schemas"]["SlaDto"] | (never | null);
             /** @enum {string} */
             status: "active";
             stepKey: string;
@@ -2334,6 +2495,42 @@ export interface components {
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
             nextCursor: string | null;
+        };
+        ThroughputReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "week";
+            rows: components["schemas"]["ThroughputRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+        };
+        ThroughputRowDto: {
+            /** Format: int32 */
+            accepted: number;
+            /** Format: int32 */
+            completed: number;
+            /** Format: int32 */
+            denied: number;
+            /**
+             * Format: date
+             * @description the day, or the Monday of the week
+             * @example 2026-11-26
+             */
+            period: string;
+            /** Format: int32 */
+            refused: number;
+            /** Format: int32 */
+            submitted: number;
+            /** Format: int32 */
+            withdrawn: number;
         };
         TimeLimitDto: {
             /**
@@ -2343,6 +2540,7 @@ export interface components {
              */
             unit: "workingDays" | "workingHours" | "workingMinutes";
             /**
+             * Format: int32
              * @description a positive whole number of units
              * @example 1
              */
@@ -2356,7 +2554,7 @@ export interface components {
         TimelineEventDto: {
             /** @example request.accepted */
             action: string;
-            actor: components["schemas"]["TimelineActorDto"] | null;
+            actor: components["schemas"]["TimelineActorDto"] | (never | null);
             id: string;
             occurredAt: string;
             /** @description 代办: the company a clerk acted for */
@@ -2371,6 +2569,55 @@ export interface components {
         TimelinePageDto: {
             items: components["schemas"]["TimelineEventDto"][];
             nextCursor: string | null;
+        };
+        TurnaroundReportDto: {
+            filters: components["schemas"]["ReportFiltersDto"];
+            /**
+             * Format: date
+             * @example 2026-11-01
+             */
+            from: string;
+            /** @enum {string} */
+            groupBy: "item" | "department" | "hall" | "step" | "approver" | "hallLevel";
+            rows: components["schemas"]["TurnaroundRowDto"][];
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            to: string;
+        };
+        TurnaroundRowDto: {
+            /** Format: int32 */
+            completed: number;
+            /** @description the item, department, hall, step, approver or level */
+            key: string | null;
+            /**
+             * Format: int32
+             * @description ended past the legal limit
+             */
+            legalBreached: number;
+            /**
+             * Format: int32
+             * @description ended within the legal limit (法定时限)
+             */
+            legalOnTime: number;
+            /** @description legalOnTime of those with a legal limit; null when none had */
+            legalOnTimeRate: number | null;
+            /** @description natural days from acceptance (or a step’s activation) to the end */
+            meanElapsedDays: number | null;
+            /** @description working hours, pauses excluded */
+            meanWorkingHours: number | null;
+            /** @description working hours, pauses excluded */
+            medianWorkingHours: number | null;
+            /**
+             * Format: int32
+             * @description ended within the promised limit
+             */
+            onTime: number;
+            /** @description onTime of completed; null when none completed */
+            onTimeRate: number | null;
+            /** @description working hours, pauses excluded */
+            p90WorkingHours: number | null;
         };
         UpdateHallDto: {
             /** @example 苏州工业园区现代大道999号 */
@@ -2429,7 +2676,7 @@ export interface components {
             /** @example licence */
             key: string;
             /** @description null: a value-added service, no legal limit */
-            legalLimit: components["schemas"]["TimeLimitDto"] | null;
+            legalLimit: components["schemas"]["TimeLimitDto"] | (never | null);
             materials: components["schemas"]["MaterialDto"][];
             /** @example BIZ-LICENCE */
             matterCode: string;
@@ -2500,30 +2747,10 @@ export interface components {
             nextCursor: string | null;
         };
     };
-    responses: {
-        /** @description Over the caller's rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds) */
-        TooManyRequests: {
-            headers: {
-                RateLimit: components["headers"]["RateLimit"];
-                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                "Retry-After": components["headers"]["Retry-After"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponseDto"];
-            };
-        };
-    };
+    responses: never;
     parameters: never;
     requestBodies: never;
-    headers: {
-        /** @description What is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
-        RateLimit: string;
-        /** @description The caller's quota (draft-ietf-httpapi-ratelimit-headers): the policy is named after the role, `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
-        "RateLimit-Policy": string;
-        /** @description Seconds to wait before the next request */
-        "Retry-After": number;
-    };
+    headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2543,6 +2770,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,6 +2780,8 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2560,6 +2791,30 @@ export interface operations {
             /** @description Unknown user or wrong password (same answer for both) */
             401: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2569,6 +2824,21 @@ export interface operations {
             /** @description Too many attempts from this address or for this username, or the username is locked after repeated failures (Retry-After says when to come back) */
             429: {
                 headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2595,8 +2865,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2606,8 +2880,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,6 +2895,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,15 +2910,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CalendarsController_setDay: {
@@ -2655,8 +2970,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2666,8 +2985,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,6 +3000,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2686,8 +3015,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2697,15 +3030,76 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CalendarsController_due: {
@@ -2726,8 +3120,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2737,8 +3135,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2748,6 +3150,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2757,15 +3165,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CompaniesController_create: {
@@ -2783,8 +3222,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2794,8 +3237,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2805,6 +3252,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2814,8 +3267,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2825,15 +3282,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CompaniesController_get: {
@@ -2849,8 +3367,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,8 +3382,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2871,6 +3397,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2880,15 +3412,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     DepartmentsController_list: {
@@ -2906,6 +3469,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,6 +3480,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,8 +3516,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2949,8 +3531,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2960,6 +3546,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2969,8 +3561,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2980,15 +3576,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LiveController_stream: {
@@ -3003,8 +3660,12 @@ export interface operations {
             /** @description The stream of notices */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,6 +3675,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3023,15 +3690,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/event-stream": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_upload: {
@@ -3055,8 +3753,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3066,8 +3768,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3077,6 +3783,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3086,8 +3798,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3097,8 +3813,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3108,8 +3828,12 @@ export interface operations {
             /** @description The file is over its size limit */
             413: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3119,15 +3843,46 @@ export interface operations {
             /** @description Not a PDF, JPEG, PNG or OFD file */
             415: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_get: {
@@ -3143,8 +3898,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3154,8 +3913,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,6 +3928,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3174,15 +3943,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_content: {
@@ -3199,8 +3999,12 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3213,8 +4017,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3227,6 +4035,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3239,8 +4053,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3250,7 +4068,34 @@ export interface operations {
                     "image/png": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_list: {
@@ -3271,8 +4116,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3282,8 +4131,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3293,6 +4146,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,15 +4161,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     HallsController_list: {
@@ -3328,6 +4218,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3337,6 +4229,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3360,8 +4265,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3371,8 +4280,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,6 +4295,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3391,8 +4310,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3402,15 +4325,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     HallsController_nearby: {
@@ -3434,6 +4418,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3443,6 +4429,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3460,7 +4459,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateHallDto"];
             };
@@ -3468,8 +4467,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,8 +4482,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3490,6 +4497,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3499,8 +4512,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3510,15 +4527,76 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ItemsController_list: {
@@ -3540,6 +4618,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +4629,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3572,8 +4665,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3583,8 +4680,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3594,6 +4695,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3603,8 +4710,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,15 +4725,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ItemsController_get: {
@@ -3638,6 +4810,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3647,6 +4821,8 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3656,6 +4832,19 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3678,8 +4867,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3689,8 +4882,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3700,6 +4897,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3709,8 +4912,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3720,15 +4927,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ItemsController_publish: {
@@ -3745,8 +4983,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3756,8 +4998,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3767,6 +5013,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3776,8 +5028,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3787,8 +5043,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3798,15 +5058,46 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_list: {
@@ -3827,8 +5118,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3838,8 +5133,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3849,6 +5148,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,15 +5163,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_coverage: {
@@ -3884,8 +5220,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3895,8 +5235,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3906,6 +5250,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3915,8 +5265,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3926,15 +5280,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_verify: {
@@ -3951,6 +5336,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3960,6 +5347,8 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3969,6 +5358,19 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3990,8 +5392,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4001,8 +5407,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4012,6 +5422,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4021,15 +5437,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_revoke: {
@@ -4049,8 +5496,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4060,8 +5511,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4071,6 +5526,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4080,8 +5541,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4091,8 +5556,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4102,15 +5571,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     MattersController_list: {
@@ -4128,6 +5658,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4137,6 +5669,19 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4160,8 +5705,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4171,8 +5720,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4182,6 +5735,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4191,8 +5750,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4202,15 +5765,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     NotificationsController_list: {
@@ -4231,8 +5855,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,8 +5869,12 @@ export interface operations {
             };
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4251,13 +5883,46 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_backlog: {
@@ -4279,53 +5944,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]} */
+            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BacklogReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_overdue: {
@@ -4349,53 +6059,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated} */
+            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverdueReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_satisfaction: {
@@ -4422,53 +6177,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]} */
+            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SatisfactionReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_throughput: {
@@ -4495,53 +6295,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]} */
+            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThroughputReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_turnaround: {
@@ -4568,53 +6413,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]} */
+            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the language of a download (zh-CN or en) */
+                    "Content-Language"?: "zh-CN" | "en";
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TurnaroundReportDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
-                    "text/csv; charset=utf-8": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_list: {
@@ -4636,8 +6526,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4647,8 +6541,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4658,13 +6556,46 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_submit: {
@@ -4685,8 +6616,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4696,8 +6631,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4707,6 +6646,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4716,8 +6661,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4727,8 +6676,42 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4738,15 +6721,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_get: {
@@ -4762,8 +6776,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4773,8 +6791,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4784,6 +6806,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4793,15 +6821,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_accept: {
@@ -4816,7 +6875,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AcceptDto"];
             };
@@ -4824,8 +6883,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4835,8 +6898,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4846,6 +6913,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,8 +6928,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4866,8 +6943,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4877,8 +6958,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4888,15 +7003,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_evaluate: {
@@ -4919,8 +7065,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4930,8 +7080,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4941,6 +7095,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4950,8 +7110,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4961,8 +7125,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4972,8 +7140,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4983,15 +7185,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_extend: {
@@ -5014,8 +7247,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,8 +7262,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5036,6 +7277,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5045,8 +7292,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5056,8 +7307,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5067,8 +7322,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5078,15 +7367,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_listOfRequest: {
@@ -5102,8 +7422,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5113,8 +7437,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5124,6 +7452,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5133,15 +7467,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_contentOfRequest: {
@@ -5159,8 +7524,12 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5173,8 +7542,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5187,6 +7560,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5199,8 +7578,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5210,7 +7593,34 @@ export interface operations {
                     "image/png": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_feedback: {
@@ -5233,8 +7643,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5244,8 +7658,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5255,6 +7673,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5264,8 +7688,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5275,8 +7703,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5286,8 +7718,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5297,15 +7763,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_rectify: {
@@ -5328,8 +7825,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5339,8 +7840,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5350,6 +7855,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5359,8 +7870,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5370,8 +7885,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5381,8 +7900,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5392,15 +7945,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_verify: {
@@ -5423,8 +8007,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5434,8 +8022,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5445,6 +8037,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5454,8 +8052,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5465,8 +8067,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5476,8 +8082,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5487,15 +8127,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_refuse: {
@@ -5518,8 +8189,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5529,8 +8204,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5540,6 +8219,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,8 +8234,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5560,8 +8249,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5571,8 +8264,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5582,15 +8309,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_approve: {
@@ -5606,7 +8364,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApproveDto"];
             };
@@ -5614,8 +8372,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5625,8 +8387,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5636,6 +8402,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5645,8 +8417,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5656,8 +8432,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5667,8 +8447,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5678,15 +8492,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_deny: {
@@ -5710,8 +8555,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5721,8 +8570,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5732,6 +8585,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,8 +8600,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5752,8 +8615,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5763,8 +8630,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5774,15 +8675,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_startSpecialProcedure: {
@@ -5806,8 +8738,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5817,8 +8753,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +8768,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5837,8 +8783,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5848,8 +8798,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5859,8 +8813,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5870,15 +8858,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_endSpecialProcedure: {
@@ -5894,7 +8913,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyBodyDto"];
             };
@@ -5902,8 +8921,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5913,8 +8936,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5924,6 +8951,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5933,8 +8966,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,8 +8981,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5955,8 +8996,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,15 +9041,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_requestStepSupplement: {
@@ -5998,8 +9104,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6009,8 +9119,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6020,6 +9134,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6029,8 +9149,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6040,8 +9164,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6051,8 +9179,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6062,15 +9224,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_requestSupplement: {
@@ -6093,8 +9286,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6104,8 +9301,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6115,6 +9316,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6124,8 +9331,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6135,8 +9346,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6146,8 +9361,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6157,15 +9406,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_supply: {
@@ -6188,8 +9468,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6199,8 +9483,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6210,6 +9498,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6219,8 +9513,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6230,8 +9528,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6241,8 +9543,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6252,15 +9588,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_timeline: {
@@ -6280,8 +9647,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6291,8 +9662,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6302,6 +9677,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6311,15 +9692,46 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_withdraw: {
@@ -6334,7 +9746,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyBodyDto"];
             };
@@ -6342,8 +9754,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,8 +9769,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6364,6 +9784,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6373,8 +9799,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6384,8 +9814,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6395,8 +9829,42 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6406,15 +9874,46 @@ export interface operations {
             /** @description Idempotency-Key already used for a different request */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ServiceAccountsController_list: {
@@ -6432,8 +9931,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6443,8 +9946,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6454,6 +9961,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6463,15 +9976,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ServiceAccountsController_create: {
@@ -6489,8 +10033,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6500,8 +10048,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6511,6 +10063,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6520,8 +10078,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6531,15 +10093,76 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ServiceAccountsController_revoke: {
@@ -6555,8 +10178,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6566,8 +10193,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6577,6 +10208,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6586,8 +10223,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6597,8 +10238,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6608,15 +10253,46 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     TasksController_list: {
@@ -6634,8 +10310,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6645,8 +10325,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6656,6 +10340,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6665,15 +10355,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_list: {
@@ -6691,8 +10412,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6701,8 +10426,12 @@ export interface operations {
             };
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6711,6 +10440,12 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6719,15 +10454,46 @@ export interface operations {
             };
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_create: {
@@ -6745,8 +10511,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6755,8 +10525,12 @@ export interface operations {
             };
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6765,6 +10539,12 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6773,8 +10553,12 @@ export interface operations {
             };
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6784,15 +10568,76 @@ export interface operations {
             /** @description The username is taken */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_me: {
@@ -6806,8 +10651,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6816,13 +10665,46 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_deliveries: {
@@ -6842,8 +10724,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6853,8 +10739,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6864,6 +10754,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6873,15 +10769,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_resend: {
@@ -6897,8 +10824,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6908,8 +10839,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6919,6 +10854,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6928,8 +10869,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6939,8 +10884,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6950,15 +10899,46 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_list: {
@@ -6976,8 +10956,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6987,8 +10971,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6998,6 +10986,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7007,15 +11001,46 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_create: {
@@ -7033,8 +11058,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,8 +11073,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7055,6 +11088,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,8 +11103,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7075,15 +11118,76 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_disable: {
@@ -7099,8 +11203,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7110,8 +11218,12 @@ export interface operations {
             /** @description Bad input: the message names what is wrong */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7121,6 +11233,12 @@ export interface operations {
             /** @description No bearer token, or an invalid or expired one */
             401: {
                 headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7130,8 +11248,12 @@ export interface operations {
             /** @description The role may not do this */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7141,8 +11263,12 @@ export interface operations {
             /** @description Absent, or not yours */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7152,15 +11278,46 @@ export interface operations {
             /** @description Already exists, or an illegal state transition: the message and `state` name the current state */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     HealthController_check: {
@@ -7175,6 +11332,8 @@ export interface operations {
             /** @description The Health Check is successful */
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7234,6 +11393,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /**
              * @description message names the service that does not answer; details has each check
              *
@@ -7241,6 +11411,8 @@ export interface operations {
              */
             503: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7327,6 +11499,8 @@ export interface operations {
             /** @description The Health Check is successful */
             200: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7386,6 +11560,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /**
              * @description message names what is not ready; details has each check
              *
@@ -7393,6 +11578,8 @@ export interface operations {
              */
             503: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7479,8 +11666,8 @@ export interface operations {
             /** @description the Prometheus text exposition format */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7490,6 +11677,8 @@ export interface operations {
             /** @description no token, or neither the metrics token nor a valid one */
             401: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7499,15 +11688,25 @@ export interface operations {
             /** @description signed in, but not an admin */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
 }

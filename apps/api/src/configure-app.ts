@@ -1,3 +1,4 @@
+import { APP_CONFIG, type AppConfig } from '#config';
 import { BadRequestException, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -28,7 +29,7 @@ export function configureApp(
   app.disable('x-powered-by');
   // No ETags: every response is computed per caller, and hashing each body cost CPU for nothing.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
   // The console is served from this origin: its scripts and styles are same-origin files; antd writes
   // inline styles, so 'unsafe-inline' is allowed for styles only (never for scripts).
   app.use(

@@ -141,8 +141,25 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters'],
     ['JWT_EXPIRES_IN', 'forever', 'JWT_EXPIRES_IN must be a duration'],
     ['NODE_ENV', 'staging', 'NODE_ENV must be one of'],
+    ['TRUST_PROXY', 'everyone', 'TRUST_PROXY must be loopback'],
+    ['METRICS_TOKEN', 'short', 'METRICS_TOKEN must be at least 16 characters'],
+    ['WORKER_METRICS_PORT', '70000', 'WORKER_METRICS_PORT must be between 0 and 65535'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('believes only a proxy on this machine about the client unless TRUST_PROXY names more', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, uniquelocal' }).trustProxy).toEqual(['loopback', 'uniquelocal']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.0/8']);
+  });
+
+  it('serves the metrics to a scraper only with a token, and the worker’s on port 9464 unless told', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: '', workerPort: 9464 });
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16), WORKER_METRICS_PORT: '0' }).metrics).toEqual({
+      token: 'm'.repeat(16),
+      workerPort: 0,
+    });
   });
 
   it('treats empty variables as unset', () => {

@@ -205,6 +205,16 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN = '';
 
+  /**
+   * Which proxies the api believes about the client's address (X-Forwarded-For), in Express's terms:
+   * `loopback` by default; behind the scaled profile's balancer, `loopback, uniquelocal`.
+   */
+  @IsOptional()
+  @Matches(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43})(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43}))*$/, {
+    message: 'TRUST_PROXY must be loopback, linklocal, uniquelocal or addresses (CIDR allowed), separated by commas',
+  })
+  TRUST_PROXY = 'loopback';
+
   /** Where the worker serves its own /metrics (job durations and failures); 0 serves none. */
   @IntBetween(0, 65535)
   WORKER_METRICS_PORT = 9464;
@@ -260,6 +270,8 @@ export interface AppConfig {
   };
   /** What operators scrape: the token of /metrics, the worker's metrics port (0: none). */
   metrics: { token: string; workerPort: number };
+  /** The proxies trusted for the client's address (Express's `trust proxy`). */
+  trustProxy: string[];
   /** Materials as files: where the local-disk storage keeps them (and an S3 store spools), the store, the size limits. */
   files: {
     dir: string;
@@ -356,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       attempts: raw.WEBHOOK_ATTEMPTS,
     },
     metrics: { token: raw.METRICS_TOKEN, workerPort: raw.WORKER_METRICS_PORT },
+    trustProxy: raw.TRUST_PROXY.split(',').map((part) => part.trim()),
     files: {
       dir: resolve(raw.FILES_DIR),
       maxFileBytes: raw.FILE_MAX_BYTES,

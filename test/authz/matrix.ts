@@ -199,6 +199,7 @@ export const MATRIX: Readonly<Record<string, RouteRule>> = {
     success: 200,
     body: ({ names }) => ({ username: names.applicantUsername, password: names.password }),
   },
+  'POST /api/v1/auth/queues-pass': { access: ['admin'], success: 200 },
   'GET /api/v1/users': { access: ['admin'], success: 200 },
   'GET /api/v1/users/me': { access: 'signed-in', self: true, success: 200 },
   'POST /api/v1/users': {

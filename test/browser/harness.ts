@@ -3,7 +3,14 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Request as PlaywrightRequest,
+} from 'playwright-core';
 import { consoleDir } from '../../apps/api/src/http/console.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { createApp } from '../helpers.js';
@@ -72,7 +79,49 @@ export async function launchChromium(): Promise<Browser> {
 export async function personContext(browser: Browser, viewport = DESKTOP, locale = 'zh-CN'): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   context.setDefaultTimeout(15_000);
+  trackRequests(context);
   return context;
+}
+
+/** The requests of each page still waiting for their answer, but the live stream's (it stays open). */
+const inFlight = new WeakMap<Page, Set<PlaywrightRequest>>();
+
+function trackRequests(context: BrowserContext): void {
+  const pageOf = (request: PlaywrightRequest): Page | null => {
+    try {
+      return request.frame().page();
+    } catch {
+      return null;
+    }
+  };
+  context.on('request', (request) => {
+    const page = pageOf(request);
+    if (!page || request.url().includes('/api/v1/events/stream')) return;
+    const pending = inFlight.get(page) ?? new Set<PlaywrightRequest>();
+    pending.add(request);
+    inFlight.set(page, pending);
+  });
+  const done = (request: PlaywrightRequest) => {
+    const page = pageOf(request);
+    if (page) inFlight.get(page)?.delete(request);
+  };
+  context.on('requestfinished', done);
+  context.on('requestfailed', done);
+}
+
+/**
+ * Until the page has had no request in flight for half a second: Playwright's `networkidle`, less the
+ * console's live stream, which stays open as long as the page does.
+ */
+export async function networkQuiet(page: Page, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let quietSince = Date.now();
+  for (;;) {
+    if ((inFlight.get(page)?.size ?? 0) > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 500) return;
+    if (Date.now() > deadline) throw new Error(`the page still had requests in flight after ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Every error the page logs or throws, so a test can say the console ran clean. */
@@ -124,7 +173,7 @@ export async function expectAccessible(page: Page, what: string, within?: string
  */
 export async function mainPageShown(page: Page): Promise<void> {
   await page.locator('main h3').first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await networkQuiet(page);
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
 }
 

@@ -7,6 +7,7 @@ import {
   itWithTestIds,
   launchChromium,
   mainPageShown,
+  networkQuiet,
   PHONE,
   personContext,
   screenshot,
@@ -291,7 +292,7 @@ describe('the console for connected systems in Chromium', () => {
         async () => {
           if ((await delivered.count()) > 0) return true;
           await admin.getByTestId('deliveries-refresh').click();
-          await admin.waitForLoadState('networkidle');
+          await networkQuiet(admin);
           return false;
         },
         60_000,
@@ -363,7 +364,7 @@ describe('the console for connected systems in Chromium', () => {
       await until(admin, 'the delivered one shown', async () => {
         if ((await failedRow.getAttribute('data-status').catch(() => null)) === 'delivered') return true;
         await admin.getByTestId('deliveries-refresh').click();
-        await admin.waitForLoadState('networkidle');
+        await networkQuiet(admin);
         return false;
       });
       await admin.keyboard.press('Escape');
@@ -409,6 +410,36 @@ describe('the console for connected systems in Chromium', () => {
       await phone.goto(`${served.url}/admin/service-accounts`);
       await mainPageShown(phone);
       expect(await phone.locator('main h3').innerText()).toBe('Connected systems');
+    },
+  );
+
+  itWithTestIds(
+    ['open-queues', 'queues-pass'],
+    'the admin opens the queues page (队列监控) from the console, and sees the real queues',
+    async () => {
+      const admin = await asAdmin();
+      await admin.goto(`${served.url}/admin/queue-monitor`);
+      await mainPageShown(admin);
+      expect(await admin.locator('main h3').innerText()).toBe('队列监控');
+      await expectAccessible(admin, 'the queues page of the console');
+      const [tab] = await Promise.all([admin.context().waitForEvent('page'), admin.getByTestId('open-queues').click()]);
+      await admin.getByTestId('queues-pass').waitFor();
+      expect(await admin.getByTestId('queues-pass').innerText()).toMatch(/通行凭证有效至/);
+      // The board (bull-board) lists the desk's queues, as its own api answers for them.
+      await until(tab, 'the board with the queues', async () => {
+        const text = await tab
+          .locator('body')
+          .innerText()
+          .catch(() => '');
+        return ['events', 'outbox', 'sla', 'webhooks'].every((name) => text.includes(name));
+      });
+      await screenshot(tab, 'admin-queues-board');
+      // Another person of the same browser without a pass of their own sees no board.
+      const stranger = await personContext(browser);
+      contexts.push(stranger);
+      const page = await stranger.newPage();
+      const res = await page.goto(`${served.url}/admin/queues/`);
+      expect(res?.status()).toBe(401);
     },
   );
 });

@@ -8,6 +8,7 @@ import { consoleDir, serveConsole } from './http/console.js';
 import { requireJsonBody } from './http/json-content-type.js';
 import { withRequestId } from './http/request-id.js';
 import { DeskMetrics } from './metrics/desk-metrics.js';
+import { mountQueuesBoard } from './queues/queues-board.js';
 import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
 import { rejectDuplicateKeys } from './http/json-keys.js';
 import { checkJsonValue } from './http/json-reviver.js';
@@ -75,6 +76,7 @@ export function configureApp(
     useGlobalPrefix: false,
   });
 
+  mountQueuesBoard(app);
   const served = serveConsole(app, options.consoleDir ?? consoleDir());
   const logger = app.get(Logger);
   if (served) logger.log(`console served at / from ${served}`, 'Console');

@@ -5,6 +5,7 @@ import {
   BarChartOutlined,
   BellOutlined,
   CalendarOutlined,
+  DashboardOutlined,
   FileSearchOutlined,
   IdcardOutlined,
   InboxOutlined,
@@ -35,6 +36,7 @@ const AdminItem = page(() => import('./pages/admin/Item'), 'AdminItem');
 const AdminUsers = page(() => import('./pages/admin/Users'), 'AdminUsers');
 const AdminServiceAccounts = page(() => import('./pages/admin/ServiceAccounts'), 'AdminServiceAccounts');
 const AdminWebhooks = page(() => import('./pages/admin/Webhooks'), 'AdminWebhooks');
+const AdminQueues = page(() => import('./pages/admin/Queues'), 'AdminQueues');
 const Apply = page(() => import('./pages/applicant/Apply'), 'Apply');
 const Catalogue = page(() => import('./pages/applicant/Catalogue'), 'Catalogue');
 const Inbox = page(() => import('./pages/Inbox'), 'Inbox');
@@ -90,6 +92,7 @@ const MENUS: Record<Role, MenuEntry[]> = {
     { path: '/admin/users', label: 'admin.users', icon: <TeamOutlined /> },
     { path: '/admin/service-accounts', label: 'admin.serviceAccounts', icon: <KeyOutlined /> },
     { path: '/admin/webhooks', label: 'admin.webhooks', icon: <ApiOutlined /> },
+    { path: '/admin/queue-monitor', label: 'admin.queues', icon: <DashboardOutlined /> },
     { path: '/requests', label: 'manager.requests', icon: <SolutionOutlined /> },
     { path: '/licences', label: 'licence.title', icon: <IdcardOutlined /> },
   ],
@@ -337,6 +340,14 @@ function Routed() {
           element={
             <Only roles={['admin']}>
               <AdminWebhooks />
+            </Only>
+          }
+        />
+        <Route
+          path="/admin/queue-monitor"
+          element={
+            <Only roles={['admin']}>
+              <AdminQueues />
             </Only>
           }
         />

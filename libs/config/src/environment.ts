@@ -210,9 +210,12 @@ export class EnvironmentVariables {
    * `loopback` by default; behind the scaled profile's balancer, `loopback, uniquelocal`.
    */
   @IsOptional()
-  @Matches(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43})(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43}))*$/, {
-    message: 'TRUST_PROXY must be loopback, linklocal, uniquelocal or addresses (CIDR allowed), separated by commas',
-  })
+  @Matches(
+    /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43})(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]{2,43}))*$/,
+    {
+      message: 'TRUST_PROXY must be loopback, linklocal, uniquelocal or addresses (CIDR allowed), separated by commas',
+    },
+  )
   TRUST_PROXY = 'loopback';
 
   /** Where the worker serves its own /metrics (job durations and failures); 0 serves none. */

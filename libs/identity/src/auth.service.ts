@@ -10,6 +10,10 @@ import { LoginLimits } from './login-limits.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { toUserView, type UserView } from './users.service.js';
 
+/** What a queues pass is for, and how long it lasts. */
+const QUEUES_PASS_PURPOSE = 'queues';
+export const QUEUES_PASS_SECONDS = 15 * 60;
+
 interface TokenClaims {
   sub: string;
   username: string;
@@ -68,11 +72,37 @@ export class AuthService {
     return { accessToken: await this.jwt.signAsync(claims), user: view };
   }
 
+  /**
+   * A pass to the queues' page (the admins' view of the BullMQ queues, opened in a browser tab, where no
+   * bearer header goes along): a short-lived token of its own purpose, sent back as an HttpOnly cookie.
+   * It is no access token: verify() refuses it, and verifyQueuesPass() refuses an access token.
+   */
+  async issueQueuesPass(actor: Actor): Promise<{ pass: string; expiresAt: Date }> {
+    const pass = await this.jwt.signAsync(
+      { sub: actor.id, username: actor.username, purpose: QUEUES_PASS_PURPOSE },
+      { expiresIn: `${QUEUES_PASS_SECONDS}s` },
+    );
+    const { exp } = this.jwt.decode<{ exp: number }>(pass);
+    return { pass, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The admin a queues pass names (still an admin now), or null. */
+  async verifyQueuesPass(pass: string): Promise<{ id: string; username: string } | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<{ sub: string; purpose?: string }>(pass);
+      if (claims.purpose !== QUEUES_PASS_PURPOSE || typeof claims.sub !== 'string') return null;
+      const user = await this.dataSource.getRepository(User).findOneBy({ id: claims.sub });
+      return user?.role === 'admin' ? { id: user.id, username: user.username } : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The actor a bearer token names, or null when the token is missing, forged or expired. */
   async verify(token: string): Promise<Actor | null> {
     try {
-      const claims = await this.jwt.verifyAsync<TokenClaims>(token);
-      if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return null;
+      const claims = await this.jwt.verifyAsync<TokenClaims & { purpose?: string }>(token);
+      if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role) || claims.purpose !== undefined) return null;
       return {
         id: claims.sub,
         username: claims.username,

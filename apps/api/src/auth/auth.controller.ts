@@ -1,16 +1,20 @@
-import { AuthService } from '#identity';
-import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { type Actor, AuthService, QUEUES_PASS_SECONDS } from '#identity';
+import { Body, Controller, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public } from '../http/decorators.js';
+import type { Response } from 'express';
+import { CurrentActor, Public, Roles } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
-import { LoginDto, LoginResponseDto } from './auth.dto.js';
+import { QUEUES_BOARD_PATH, QUEUES_PASS_COOKIE } from '../queues/queues-board.js';
+import { LoginDto, LoginResponseDto, QueuesPassDto } from './auth.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -34,5 +38,32 @@ export class AuthController {
   })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginResponseDto> {
     return this.auth.login(body.username, body.password, address);
+  }
+
+  /**
+   * The pass to the queues' page (/admin/queues, bull-board): an HttpOnly, SameSite=Strict cookie
+   * scoped to that path, valid 15 minutes; the console asks for it and then opens the page.
+   */
+  @Roles('admin')
+  @Post('queues-pass')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'A 15-minute pass to the queues page (/admin/queues), set as an HttpOnly cookie' })
+  @ApiOkResponse({
+    type: QueuesPassDto,
+    headers: { 'Set-Cookie': { description: 'the pass', schema: { type: 'string' } } },
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'only admins see the queues' })
+  async queuesPass(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<QueuesPassDto> {
+    const { pass, expiresAt } = await this.auth.issueQueuesPass(actor);
+    res.cookie(QUEUES_PASS_COOKIE, pass, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: res.req.secure,
+      path: QUEUES_BOARD_PATH,
+      maxAge: QUEUES_PASS_SECONDS * 1000,
+    });
+    return { path: QUEUES_BOARD_PATH, expiresAt: expiresAt.toISOString() };
   }
 }

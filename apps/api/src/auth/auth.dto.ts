@@ -42,3 +42,11 @@ export class LoginResponseDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
 }
+
+export class QueuesPassDto {
+  @ApiProperty({ description: 'where the queues page is: open it in a new tab', example: '/admin/queues' })
+  path: string;
+
+  @ApiProperty({ description: 'when the pass runs out (UTC)', example: '2026-12-07T03:15:00.000Z' })
+  expiresAt: string;
+}

@@ -11,12 +11,15 @@ export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Paths that belong to the api and are never answered with the console, even when nothing matches them. */
 export function isApiPath(path: string): boolean {
-  return /^\/(api|health|metrics)(\/|$)/.test(path);
+  return /^\/(api|health|metrics|admin\/queues)(\/|$)/.test(path);
 }
 
-/** Paths Nest routes itself: the versioned api, the probes, and the api docs (mounted by SwaggerModule). */
+/**
+ * Paths Nest routes itself: the versioned api, the probes, the api docs (mounted by SwaggerModule) and
+ * the admins' queues page (mounted by configure-app.ts).
+ */
 function isRoutedPath(path: string): boolean {
-  return /^\/(api\/v1|health|metrics|api\/docs(-json|-yaml)?)(\/|$)/.test(path);
+  return /^\/(api\/v1|health|metrics|admin\/queues|api\/docs(-json|-yaml)?)(\/|$)/.test(path);
 }
 
 const YEAR_SECONDS = 365 * 24 * 3600;

@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/queues-pass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A 15-minute pass to the queues page (/admin/queues), set as an HttpOnly cookie */
+        post: operations["AuthController_queuesPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendars/{code}/days": {
         parameters: {
             query?: never;
@@ -2144,6 +2161,18 @@ export interface components {
             output: components["schemas"]["OutputDto"];
             promisedLimit: components["schemas"]["TimeLimitDto"];
         };
+        QueuesPassDto: {
+            /**
+             * @description when the pass runs out (UTC)
+             * @example 2026-12-07T03:15:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description where the queues page is: open it in a new tab
+             * @example /admin/queues
+             */
+            path: string;
+        };
         ReasonDto: {
             /** @example 经营范围涉及前置许可，材料不符合法定形式 */
             reason: string;
@@ -2824,6 +2853,90 @@ export interface operations {
             /** @description Too many attempts from this address or for this username, or the username is locked after repeated failures (Retry-After says when to come back) */
             429: {
                 headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A fault of the service (logged without the request’s values); never an answer to input */
+            500: {
+                headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_queuesPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the pass */
+                    "Set-Cookie"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuesPassDto"];
+                };
+            };
+            401: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description only admins see the queues */
+            403: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the caller’s rate limit (RATE_LIMIT_<ROLE> requests per RATE_LIMIT_WINDOW seconds): Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description what is left of the quota: `r` requests in the next `t` seconds, e.g. `"clerk";r=598;t=41` */
+                    RateLimit?: string;
+                    /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
                     /** @description seconds to wait before trying again */
                     "Retry-After": number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */

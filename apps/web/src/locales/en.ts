@@ -206,6 +206,11 @@ export const en: Record<MessageKey, string> = {
   'admin.users': 'Users and roles',
   'admin.serviceAccounts': 'Connected systems',
   'admin.webhooks': 'Webhooks',
+  'admin.queues': 'Queues',
+  'queues.about':
+    "The worker's BullMQ queues: jobs waiting, active, delayed and failed in each, a job's data and error, retrying or cleaning failed jobs. The page opens in a new tab; opening it issues a pass valid for 15 minutes, for that page only.",
+  'queues.open': 'Open the queues',
+  'queues.passUntil': 'Pass valid until',
   'common.status': 'Status',
   'common.createdAt': 'Created',
   'common.copy': 'Copy',

@@ -204,6 +204,11 @@ export const zhCN = {
   'admin.users': '用户与角色',
   'admin.serviceAccounts': '对接系统 / 服务账号',
   'admin.webhooks': 'Webhook 订阅',
+  'admin.queues': '队列监控',
+  'queues.about':
+    '查看工作进程的 BullMQ 队列：各队列等待、处理中、延迟、失败的任务数，任务的数据与错误，可重试或清理失败任务。页面在新标签页中打开：打开时签发 15 分钟有效、仅用于该页面的通行凭证。',
+  'queues.open': '打开队列监控',
+  'queues.passUntil': '通行凭证有效至',
   'common.status': '状态',
   'common.createdAt': '创建时间',
   'common.copy': '复制',

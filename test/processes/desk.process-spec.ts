@@ -3,7 +3,7 @@ import { loadConfig } from '#config';
 import { buildDataSourceOptions } from '#database';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
@@ -28,7 +28,15 @@ const entry = (app: 'api' | 'worker' | 'cli') => {
 
 const QUEUE_PREFIX = `{test-procs-${process.pid}}`;
 const childEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...TEST_ENV, QUEUE_PREFIX, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...TEST_ENV,
+    QUEUE_PREFIX,
+    LOG_LEVEL: 'warn',
+    // Quick webhook retries, as in test/webhooks.e2e-spec.ts: a delivery a killed worker held is retried in seconds.
+    WEBHOOK_RETRY_BASE_MS: '500',
+    WEBHOOK_TIMEOUT_MS: '3000',
+  };
   delete env.NODE_OPTIONS;
   return env;
 };
@@ -142,18 +150,39 @@ interface Hit {
 
 async function receiver() {
   const hits: Hit[] = [];
+  /** While holding, answers wait: the deliveries stay in flight, their jobs active. */
+  const state = { holding: false, held: [] as ServerResponse[], cut: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       hits.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Hit['body'] });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      if (!state.holding) {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      state.held.push(res);
+      // A sender that dies with its answer pending leaves its delivery to the other worker.
+      res.on('close', () => {
+        if (!res.writableEnded) state.cut++;
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     hits,
+    state,
+    hold: () => {
+      state.holding = true;
+    },
+    /** Answers what is held (what a dead sender left is gone) and stops holding. */
+    release: () => {
+      state.holding = false;
+      for (const res of state.held.splice(0)) {
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      }
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -479,7 +508,14 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       },
       'every webhook delivered',
       LONG,
-    );
+    ).catch(async (error: Error) => {
+      const open = await query(
+        `SELECT id, event_id, request_id, status, attempts, sending_until, last_error FROM webhook_deliveries
+          WHERE subscription_id = ? AND status <> 'delivered'`,
+        [subscriptionId],
+      );
+      throw new Error(`${error.message}: ${wanted.length} events, undelivered ${JSON.stringify(open)}`);
+    });
     expect(rows.map((r) => String(r.event_id)).sort()).toEqual(wanted.map((r) => String(r.id)).sort());
     const doubled = await query(
       'SELECT event_id FROM webhook_deliveries WHERE subscription_id = ? GROUP BY event_id HAVING COUNT(*) > 1',
@@ -509,27 +545,18 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   }, 400_000);
 
   it('kill -9 of one worker and one api mid-load: their clients see connection errors only, the survivors finish every job', async () => {
-    const N = 10;
+    const CLIENTS = 5;
+    const MOST = 10;
     const broken: string[] = [];
     const fives: Answer[] = [];
     let successes = 0;
-    let killed = false;
-    const kill = () => {
-      if (killed) return;
-      killed = true;
-      process.kill(apiB.running.child.pid!, 'SIGKILL');
-      process.kill(workerB.child.pid!, 'SIGKILL');
-    };
-    /** One client's calls, all to api B, each with its own key: which ones answered 2xx. */
+    /** One request's calls by one client, all to api B, each with its own key: which ones answered 2xx. */
     interface Flow {
       id?: string;
       done: string[];
       keys: Record<string, string>;
     }
-    const flows: Flow[] = Array.from({ length: N }, (_, i) => ({
-      done: [],
-      keys: Object.fromEntries(['submit', 'accept', ...STEPS].map((k) => [k, `kill-${u}-${i}-${k}`])),
-    }));
+    const flows: Flow[] = [];
     const NAMES = ['submit', 'accept', ...STEPS];
     /** One of a client's calls, with its own Idempotency-Key, to `base`. */
     const send = (base: string, name: string, flow: Flow): Promise<Answer> => {
@@ -538,27 +565,50 @@ describe('the desk as separate processes (two apis, two workers)', () => {
         return call(base, 'POST', `/requests/${flow.id}/accept`, tokens.clerk, {}, flow.keys.accept);
       return call(base, 'POST', `/requests/${flow.id}/steps/${name}/approve`, tokens.approver, {}, flow.keys[name]);
     };
-    await Promise.all(
-      flows.map(async (flow) => {
-        for (const name of NAMES) {
-          let answer: Answer;
-          try {
-            answer = await send(apiB.url, name, flow);
-          } catch (error) {
-            if (!(error instanceof ConnectionError)) throw error;
-            broken.push(error.code);
-            return;
+    // Each client makes requests one after the other through api B until its connection breaks (or it made MOST).
+    let loading = true;
+    const clients = Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let i = 0; i < MOST; i++) {
+          const flow: Flow = {
+            done: [],
+            keys: Object.fromEntries(NAMES.map((k) => [k, `kill-${u}-${c}-${i}-${k}`])),
+          };
+          flows.push(flow);
+          for (const name of NAMES) {
+            let answer: Answer;
+            try {
+              answer = await send(apiB.url, name, flow);
+            } catch (error) {
+              if (!(error instanceof ConnectionError)) throw error;
+              broken.push(error.code);
+              return;
+            }
+            if (answer.status >= 500) fives.push(answer);
+            expect(answer.status).toBeLessThan(300);
+            if (name === 'submit') flow.id = String(answer.body.id);
+            flow.done.push(name);
+            successes++;
           }
-          if (answer.status >= 500) fives.push(answer);
-          expect(answer.status).toBeLessThan(300);
-          if (name === 'submit') flow.id = String(answer.body.id);
-          flow.done.push(name);
-          // Killed while the calls are in flight: a third of the way through.
-          if (++successes === Math.ceil((N * 5) / 3)) kill();
         }
       }),
+    ).finally(() => {
+      loading = false;
+    });
+    // Killed mid-load, once webhook deliveries are in flight (their jobs active on either worker).
+    hooks.hold();
+    await eventually(
+      async () => !loading || (successes >= 10 && hooks.state.held.length >= 2),
+      'load and deliveries in flight',
+      60_000,
     );
-    kill();
+    const heldAtKill = hooks.state.held.length;
+    const workerGone = new Promise((resolve) => workerB.child.once('exit', resolve));
+    process.kill(apiB.running.child.pid!, 'SIGKILL');
+    process.kill(workerB.child.pid!, 'SIGKILL');
+    await workerGone;
+    hooks.release();
+    await clients;
     expect(fives).toEqual([]);
     expect(broken.length).toBeGreaterThan(0);
     for (const code of broken) expect(CONNECTION_ERRORS).toContain(code);
@@ -614,12 +664,11 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     const audit = await verifyAuditTrail(db, { subjectType: 'request' });
     expect(audit.problems).toEqual([]);
     expect(alive(apiA.running) && alive(workerA)).toBe(true);
+    const codes = [...new Set(broken)].join(', ');
     console.log(
-      `kill -9: ${successes} calls answered by api B, then ${broken.length} connection errors (${[
-        ...new Set(broken),
-      ].join(
-        ', ',
-      )}), no 5xx; then ${ended} report facts, ${told} notifications, ${deliveries} webhook deliveries, ${audit.chains} intact audit chains`,
+      `kill -9: ${successes} calls answered by api B, then ${broken.length} connection errors (${codes}), no 5xx; ` +
+        `${heldAtKill} webhook deliveries in flight at the kill, ${hooks.state.cut} cut by it; then ` +
+        `${ended} report facts, ${told} notifications, ${deliveries} webhook deliveries, ${audit.chains} intact audit chains`,
     );
   }, 400_000);
 });

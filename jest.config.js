@@ -42,6 +42,14 @@ export default {
       setupFilesAfterEnv: ['<rootDir>/test/outbox-backlog.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
     },
+    {
+      // The built apps as separate processes (two apis, two workers) on one MySQL and one Redis.
+      ...common,
+      displayName: 'processes',
+      testMatch: ['<rootDir>/test/processes/*.process-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
   ],
   testTimeout: 90000,
 };

@@ -38,7 +38,7 @@ export class ReportReads {
     try {
       freshness = await this.snapshot(runner);
     } catch (error) {
-      await runner.release();
+      await this.close(runner);
       this.logger.warn(`reports read the primary: no replica answered (${(error as Error).message})`);
       return this.onPrimary(report, 'primary-fallback');
     }
@@ -47,15 +47,22 @@ export class ReportReads {
       await runner.query('COMMIT');
       return { ...result, freshness };
     } catch (error) {
-      if (!runner.isReleased && isConnectionLoss(error)) {
+      await this.close(runner);
+      if (isConnectionLoss(error)) {
         this.logger.warn(`reports read the primary: the replica went away (${(error as Error).message})`);
-        await runner.release();
         return this.onPrimary(report, 'primary-fallback');
       }
       throw error;
     } finally {
       if (!runner.isReleased) await runner.release();
     }
+  }
+
+  /** Ends a snapshot that failed half-way, so its connection goes back to the pool outside any transaction. */
+  private async close(runner: QueryRunner): Promise<void> {
+    if (runner.isReleased) return;
+    await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
   }
 
   /** Opens the replica's snapshot and reads its heartbeat in it: the time the snapshot is complete up to. */

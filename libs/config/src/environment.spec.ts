@@ -165,4 +165,25 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '', JWT_SECRET: '' }).port).toBe(3000);
   });
+  it('reads the read replicas from DATABASE_REPLICA_URLS, none when it is empty, and names a malformed one', () => {
+    expect(loadConfig({}).database.replicas).toEqual([]);
+    expect(loadConfig({ DATABASE_REPLICA_URLS: ' ' }).database.replicas).toEqual([]);
+    const config = loadConfig({
+      DATABASE_REPLICA_URLS: 'mysql://reader:p%40ss@replica-1:3307/desk, mysql://replica-2/desk',
+    });
+    expect(config.database.replicas).toEqual([
+      {
+        url: 'mysql://reader:p%40ss@replica-1:3307/desk',
+        host: 'replica-1',
+        port: 3307,
+        user: 'reader',
+        password: 'p@ss',
+        name: 'desk',
+      },
+      { url: 'mysql://replica-2/desk', host: 'replica-2', port: 3306, user: 'root', password: '', name: 'desk' },
+    ]);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'mysql://replica-1:3307/desk,redis://cache' })).toThrow(
+      /DATABASE_REPLICA_URLS must be mysql:\/\/ URLs/,
+    );
+  });
 });

@@ -56,6 +56,20 @@ export class EnvironmentVariables {
   })
   DATABASE_URL = 'mysql://root@127.0.0.1:3306/one_thing';
 
+  /**
+   * Read replicas of DATABASE_URL's server, as mysql:// URLs separated by commas; the reports read
+   * from them (README.md, Read replicas). Empty: no replicas, everything reads from DATABASE_URL.
+   */
+  @IsOptional()
+  @Matches(
+    /^(mysql:\/\/[^/\s,]+\/[A-Za-z0-9_]{1,64}(\?[^\s,]*)?(\s*,\s*mysql:\/\/[^/\s,]+\/[A-Za-z0-9_]{1,64}(\?[^\s,]*)?)*)?$/,
+    {
+      message:
+        'DATABASE_REPLICA_URLS must be mysql:// URLs such as mysql://user:password@replica:3306/database, separated by commas',
+    },
+  )
+  DATABASE_REPLICA_URLS = '';
+
   @IsOptional()
   @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
     message: 'REDIS_URL must look like redis://[:password@]host:6379[/db]',
@@ -243,7 +257,11 @@ export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   logLevel: string;
-  database: { url: string; host: string; port: number; user: string; password: string; name: string };
+  database: DatabaseEndpoint & {
+    url: string;
+    /** Read replicas (DATABASE_REPLICA_URLS): empty when every read goes to the primary. */
+    replicas: (DatabaseEndpoint & { url: string })[];
+  };
   redis: { url: string; host: string; port: number; username?: string; password?: string; db: number; tls: boolean };
   queue: { prefix: string };
   auth: {
@@ -293,6 +311,27 @@ export interface AppConfig {
   };
 }
 
+/** Where one MySQL server is and how to log in to it. */
+export interface DatabaseEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name: string;
+}
+
+/** The parts of a mysql:// URL (already checked against its pattern). */
+function databaseEndpoint(url: string): DatabaseEndpoint {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username) || 'root',
+    password: decodeURIComponent(u.password),
+    name: u.pathname.slice(1),
+  };
+}
+
 /** Validates the environment once and turns it into typed settings; throws ConfigurationError naming every fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = plainToInstance(EnvironmentVariables, pick(env), { exposeDefaultValues: true });
@@ -313,7 +352,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ].filter(Boolean);
     if (problems.length > 0) throw new ConfigurationError(problems);
   }
-  const db = new URL(raw.DATABASE_URL);
   const redis = new URL(raw.REDIS_URL);
   return {
     nodeEnv: raw.NODE_ENV,
@@ -321,11 +359,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: raw.LOG_LEVEL,
     database: {
       url: raw.DATABASE_URL,
-      host: db.hostname,
-      port: db.port ? Number(db.port) : 3306,
-      user: decodeURIComponent(db.username) || 'root',
-      password: decodeURIComponent(db.password),
-      name: db.pathname.slice(1),
+      ...databaseEndpoint(raw.DATABASE_URL),
+      replicas: raw.DATABASE_REPLICA_URLS.split(',')
+        .map((u) => u.trim())
+        .filter(Boolean)
+        .map((url) => ({ url, ...databaseEndpoint(url) })),
     },
     redis: {
       url: raw.REDIS_URL,

@@ -2,6 +2,7 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { ReplicaHeartbeat } from './replica-heartbeat.js';
 
 @Module({
   imports: [
@@ -10,6 +11,7 @@ import { buildDataSourceOptions } from './data-source-options.js';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), retryAttempts: 0 }),
     }),
   ],
+  providers: [ReplicaHeartbeat],
   exports: [TypeOrmModule],
 })
 export class DatabaseModule {}

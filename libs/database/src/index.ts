@@ -4,3 +4,4 @@ export * from './ensure-database.js';
 export * from './database.module.js';
 export * from './migrations/index.js';
 export * from './grants.js';
+export * from './primary-pool.js';

@@ -1,5 +1,6 @@
 import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
 import { DomainError } from '#common';
+import { primaryPool } from '#database';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
@@ -61,7 +62,7 @@ export class LoginLimits implements OnModuleDestroy {
     this.byAddress = rate('address', perAddressPerMinute);
     this.byUsername = rate('username', perUsernamePerMinute);
     this.failures = new RateLimiterMySQL({
-      storeClient: (dataSource.driver as unknown as { pool: unknown }).pool,
+      storeClient: primaryPool(dataSource),
       storeType: 'pool',
       dbName: config.database.name,
       tableName: LOGIN_FAILURES_TABLE,

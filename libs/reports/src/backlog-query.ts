@@ -1,8 +1,7 @@
 import { Clock, formatInstant } from '#common';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { filterView, requestWhere } from './report-filters.js';
+import type { ReportDb } from './report-reads.js';
 import { AGE_BUCKETS, type BacklogReport, type ReportFilters } from './reports.types.js';
 import { DAY_MS } from './zone-dates.js';
 
@@ -11,18 +10,15 @@ const OPEN_STATUSES = ['submitted', 'supplement_required', 'in_progress'] as con
 /** Backlog: the open requests now, per status, counted by how long ago they were submitted. */
 @Injectable()
 export class BacklogQuery {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   /** The report of filters already scoped to the manager who asks (the period is not read). */
-  async run(f: ReportFilters): Promise<BacklogReport> {
+  async run(db: ReportDb, f: ReportFilters): Promise<BacklogReport> {
     const now = this.clock.now();
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const where = requestWhere(f, 'r');
     const bounds = [1, 3, 7, 15].map(ago);
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT r.status AS status, COUNT(*) AS total,
               SUM(r.submitted_at > ?) AS b0, SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b1,
               SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b2, SUM(r.submitted_at <= ? AND r.submitted_at > ?) AS b3,

@@ -2,6 +2,7 @@ import { Clock } from '#common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ReportDb } from './report-reads.js';
 
 import { addDays, dateText, zoneMidnight, zoneToday } from './zone-dates.js';
 
@@ -105,6 +106,7 @@ export class DailyCounts {
 
   /** The counts of the counted days in from..to for these metrics, and the days of the period not counted. */
   async read(
+    db: ReportDb,
     from: string,
     to: string,
     metrics: readonly string[],
@@ -112,7 +114,7 @@ export class DailyCounts {
   ): Promise<{ counts: DailyCount[]; uncounted: [string, string][] }> {
     const days = new Set(
       (
-        (await this.dataSource.query('SELECT day FROM report_daily_days WHERE day BETWEEN ? AND ?', [from, to])) as {
+        (await db.query('SELECT day FROM report_daily_days WHERE day BETWEEN ? AND ?', [from, to])) as {
           day: Date | string;
         }[]
       ).map((r) => dateText(r.day)),
@@ -134,7 +136,7 @@ export class DailyCounts {
       where.push('item_code = ?');
       params.push(filters.itemCode);
     }
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT day, hall_code, item_code, metric, n FROM report_daily_counts WHERE ${where.join(' AND ')}`,
       params,
     )) as { day: Date | string; hall_code: string; item_code: string; metric: string; n: number }[];

@@ -1,9 +1,8 @@
 import { CalendarService, workingMinutesBetween } from '#calendar';
 import { Clock, formatInstant } from '#common';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { filterView, requestWhere } from './report-filters.js';
+import type { ReportDb } from './report-reads.js';
 import type { OverdueItem, OverdueReport, ReportFilters } from './reports.types.js';
 
 /** The overdue list gives the oldest 100 by default and at most 5,000 (a download); `total` counts them all. */
@@ -17,16 +16,15 @@ export const OVERDUE_MAX_LIMIT = 5000;
 @Injectable()
 export class OverdueQuery {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly calendars: CalendarService,
     private readonly clock: Clock,
   ) {}
 
   /** The report of filters already scoped to the manager who asks (the period is not read). */
-  async run(f: ReportFilters, limit: number): Promise<OverdueReport> {
+  async run(db: ReportDb, f: ReportFilters, limit: number): Promise<OverdueReport> {
     const now = this.clock.now();
     const where = requestWhere(f, 'r');
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT c.request_id, c.kind, c.step_key, c.calendar_code, c.due_at, r.number, r.item_code, r.hall_code,
               s.department_code
          FROM sla_clocks c
@@ -76,7 +74,7 @@ export class OverdueQuery {
         overdueWorkingMinutes: Math.round(overdue),
       });
     }
-    const [{ total }] = (await this.dataSource.query(
+    const [{ total }] = (await db.query(
       `SELECT COUNT(*) AS total FROM sla_clocks c ${where.sql.length > 0 ? 'JOIN service_requests r ON r.id = c.request_id' : ''}
         WHERE c.stopped_at IS NULL AND (c.overdue_at IS NOT NULL OR (c.paused_at IS NULL AND c.due_at <= ?))
           ${where.sql.map((s) => `AND ${s}`).join(' ')}`,

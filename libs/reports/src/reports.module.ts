@@ -4,6 +4,7 @@ import { BacklogQuery } from './backlog-query.js';
 import { DailyCounts } from './daily-counts.js';
 import { OverdueQuery } from './overdue-query.js';
 import { ReportFacts } from './report-facts.js';
+import { ReportReads } from './report-reads.js';
 import { ReportsService } from './reports.service.js';
 import { ReportRollups } from './rollups.js';
 import { SatisfactionQuery } from './satisfaction-query.js';
@@ -15,7 +16,7 @@ const REPORT_QUERIES = [TurnaroundQuery, BacklogQuery, OverdueQuery, ThroughputQ
 
 @Module({
   imports: [CalendarModule],
-  providers: [ReportsService, ...REPORT_QUERIES, ReportFacts, ReportRollups, DailyCounts],
+  providers: [ReportsService, ...REPORT_QUERIES, ReportReads, ReportFacts, ReportRollups, DailyCounts],
   exports: [ReportsService, ReportFacts, ReportRollups, DailyCounts],
 })
 export class ReportsModule {}

@@ -3,8 +3,10 @@ import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { BacklogQuery } from './backlog-query.js';
 import { OVERDUE_DEFAULT_LIMIT, OverdueQuery } from './overdue-query.js';
+import { ReportReads } from './report-reads.js';
 import type {
   BacklogReport,
+  Fresh,
   OverdueReport,
   ReportFilters,
   SatisfactionGroup,
@@ -23,7 +25,8 @@ import { TurnaroundQuery } from './turnaround-query.js';
  * report's own query, one file each (turnaround-query.ts, backlog-query.ts, overdue-query.ts,
  * throughput-query.ts, satisfaction-query.ts). Turnaround, throughput and satisfaction read the
  * tables kept for them; backlog and the overdue list read the open requests and clocks as they
- * are now. Their tables for CSV and XLSX are in report-tables.ts and formats.ts.
+ * are now. Their tables for CSV and XLSX are in report-tables.ts and formats.ts. Each reads
+ * where ReportReads sends it (a replica when there are any) and says how fresh that is.
  */
 @Injectable()
 export class ReportsService {
@@ -33,6 +36,7 @@ export class ReportsService {
     private readonly overdues: OverdueQuery,
     private readonly throughputs: ThroughputQuery,
     private readonly satisfactions: SatisfactionQuery,
+    private readonly reads: ReportReads,
   ) {}
 
   /** A manager bound to a hall or a department reports on it only; asking for another is a 403. */
@@ -56,28 +60,41 @@ export class ReportsService {
     return out;
   }
 
-  async turnaround(actor: Actor, groupBy: TurnaroundGroup, filters: ReportFilters): Promise<TurnaroundReport> {
-    return this.turnarounds.run(groupBy, this.scoped(actor, filters));
+  async turnaround(actor: Actor, groupBy: TurnaroundGroup, filters: ReportFilters): Promise<Fresh<TurnaroundReport>> {
+    const scoped = this.scoped(actor, filters);
+    return this.reads.read((db) => this.turnarounds.run(db, groupBy, scoped));
   }
 
-  async backlog(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<BacklogReport> {
-    return this.backlogs.run(this.scoped(actor, { from: '', to: '', ...filters }));
+  async backlog(actor: Actor, filters: Omit<ReportFilters, 'from' | 'to'>): Promise<Fresh<BacklogReport>> {
+    const scoped = this.scoped(actor, { from: '', to: '', ...filters });
+    return this.reads.read((db) => this.backlogs.run(db, scoped));
   }
 
   async overdue(
     actor: Actor,
     filters: Omit<ReportFilters, 'from' | 'to'>,
     limit = OVERDUE_DEFAULT_LIMIT,
-  ): Promise<OverdueReport> {
-    return this.overdues.run(this.scoped(actor, { from: '', to: '', ...filters }), limit);
+  ): Promise<Fresh<OverdueReport>> {
+    const scoped = this.scoped(actor, { from: '', to: '', ...filters });
+    return this.reads.read((db) => this.overdues.run(db, scoped, limit));
   }
 
-  async throughput(actor: Actor, interval: ThroughputInterval, filters: ReportFilters): Promise<ThroughputReport> {
-    return this.throughputs.run(interval, this.scoped(actor, filters));
+  async throughput(
+    actor: Actor,
+    interval: ThroughputInterval,
+    filters: ReportFilters,
+  ): Promise<Fresh<ThroughputReport>> {
+    const scoped = this.scoped(actor, filters);
+    return this.reads.read((db) => this.throughputs.run(db, interval, scoped));
   }
 
   /** 好差评 and the follow-ups (整改) bad reviews opened. */
-  async satisfaction(actor: Actor, groupBy: SatisfactionGroup, filters: ReportFilters): Promise<SatisfactionReport> {
-    return this.satisfactions.run(groupBy, this.scoped(actor, filters));
+  async satisfaction(
+    actor: Actor,
+    groupBy: SatisfactionGroup,
+    filters: ReportFilters,
+  ): Promise<Fresh<SatisfactionReport>> {
+    const scoped = this.scoped(actor, filters);
+    return this.reads.read((db) => this.satisfactions.run(db, groupBy, scoped));
   }
 }

@@ -7,6 +7,28 @@ export type RollupDimension = Exclude<TurnaroundGroup, 'hallLevel'>;
 export const THROUGHPUT_INTERVALS = ['day', 'week'] as const;
 export type ThroughputInterval = (typeof THROUGHPUT_INTERVALS)[number];
 
+/**
+ * Where a report was read and how fresh that is (README.md, Read replicas): `primary` (no replicas
+ * configured), `replica`, or `primary-fallback` (replicas configured, none could be read).
+ */
+export const REPORT_SOURCES = ['primary', 'replica', 'primary-fallback'] as const;
+export type ReportSource = (typeof REPORT_SOURCES)[number];
+
+export interface ReportFreshness {
+  source: ReportSource;
+  /**
+   * Every change committed on the primary up to this instant is in the report; later ones may not
+   * be. On the primary: when it was read. On a replica: the primary's last heartbeat it had applied
+   * (stamped every second, so up to a second old on a replica that keeps up).
+   */
+  asOf: string;
+  /** How far behind the primary the replica read was, in seconds (tenths); 0 on the primary. */
+  lagSeconds: number;
+}
+
+/** A report's answer with where it was read and how fresh that is. */
+export type Fresh<T> = T & { freshness: ReportFreshness };
+
 /** A period of zone dates, both ends included, and the optional filters. */
 export interface ReportFilters {
   from: string;

@@ -2,6 +2,7 @@ import { retryOnDeadlock } from '#common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ReportDb } from './report-reads.js';
 import type { RollupDimension } from './reports.types.js';
 import { addDays, dateText, monthEnd, monthOf } from './zone-dates.js';
 
@@ -177,6 +178,7 @@ export class ReportRollups {
    * facts.
    */
   async aggregate(
+    db: ReportDb,
     dim: RollupDimension,
     scope: string,
     from: string,
@@ -192,7 +194,7 @@ export class ReportRollups {
     ) {
       months.push(m);
     }
-    const periods = (await this.dataSource.query(
+    const periods = (await db.query(
       `SELECT grain, period, stale FROM report_rollup_periods
         WHERE dim = ? AND scope_hall = ? AND ((grain = 'month' AND period BETWEEN ? AND ?) OR (grain = 'day' AND period BETWEEN ? AND ?))`,
       [dim, scope, from, to, from, to],
@@ -229,7 +231,7 @@ export class ReportRollups {
       for (let i = 0; i < list.length; i += 400) {
         const slice = list.slice(i, i + 400);
         if (slice.length === 0) continue;
-        const rows = (await this.dataSource.query(
+        const rows = (await db.query(
           `SELECT k, n, worked_sum, on_time, legal_n, legal_on_time, elapsed_sum, elapsed_n, minutes FROM report_rollups
             WHERE grain = ? AND dim = ? AND scope_hall = ? AND period IN (${slice.map(() => '?').join(', ')})
             ${onlyKey === undefined ? '' : 'AND k = ?'}`,
@@ -263,7 +265,7 @@ export class ReportRollups {
       }
     }
     if (scan.length > 0) {
-      for (const [k, a] of await this.fromFacts(this.dataSource.manager, dim, scope, scan, onlyKey)) {
+      for (const [k, a] of await this.fromFacts(db, dim, scope, scan, onlyKey)) {
         addInto(into(k), a, a.minutes);
       }
     }
@@ -272,7 +274,7 @@ export class ReportRollups {
 
   /** The figures of each key counted from the facts of the given day ranges. */
   private async fromFacts(
-    manager: EntityManager,
+    db: ReportDb,
     dim: RollupDimension,
     scope: string,
     ranges: [string, string][],
@@ -286,7 +288,7 @@ export class ReportRollups {
     });
     if (scope) params.push(scope);
     if (onlyKey !== undefined) params.push(onlyKey);
-    const rows = (await manager.query(
+    const rows = (await db.query(
       `SELECT f.${d.key} AS k, f.worked_ms DIV 60000 AS m, COUNT(*) AS n, SUM(f.worked_ms) AS worked, SUM(f.on_time) AS on_time,
               COUNT(f.legal_on_time) AS legal_n, SUM(f.legal_on_time) AS legal_on_time,
               SUM(f.elapsed_ms) AS elapsed, COUNT(f.elapsed_ms) AS elapsed_n

@@ -1,10 +1,9 @@
 import { Clock } from '#common';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DailyCounts } from './daily-counts.js';
 import { round } from './percentiles.js';
 import { addWhere, filterView, requestWhere, type Where } from './report-filters.js';
+import type { ReportDb } from './report-reads.js';
 import type { ReportFilters, SatisfactionGroup, SatisfactionReport, SatisfactionRow } from './reports.types.js';
 import { addDays, zoneMidnight } from './zone-dates.js';
 
@@ -34,13 +33,12 @@ const emptyRow = (k: string | null): SatisfactionRow => ({
 @Injectable()
 export class SatisfactionQuery {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly daily: DailyCounts,
   ) {}
 
   /** The report of filters already scoped to the manager who asks. */
-  async run(groupBy: SatisfactionGroup, f: ReportFilters): Promise<SatisfactionReport> {
+  async run(db: ReportDb, groupBy: SatisfactionGroup, f: ReportFilters): Promise<SatisfactionReport> {
     const now = this.clock.now();
     const where = requestWhere(f, 'e');
     const key = groupBy === 'hall' ? 'e.hall_code' : 'e.item_code';
@@ -50,7 +48,7 @@ export class SatisfactionQuery {
     const scores: { k: string | null; score: number; n: string }[] = [];
     let live: [string, string][] = [[f.from, f.to]];
     if (!f.departmentCode) {
-      const read = await this.daily.read(f.from, f.to, ['score1', 'score2', 'score3', 'score4', 'score5'], f);
+      const read = await this.daily.read(db, f.from, f.to, ['score1', 'score2', 'score3', 'score4', 'score5'], f);
       for (const c of read.counts) {
         scores.push({
           k: groupBy === 'hall' ? c.hallCode : c.itemCode,
@@ -62,7 +60,7 @@ export class SatisfactionQuery {
     }
     for (const [a, b] of live) {
       scores.push(
-        ...((await this.dataSource.query(
+        ...((await db.query(
           `SELECT ${key} AS k, e.score AS score, COUNT(*) AS n FROM evaluations e
             WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${filter}
             GROUP BY k, score`,
@@ -82,7 +80,7 @@ export class SatisfactionQuery {
         f.departmentCode,
       );
     }
-    const followUps = (await this.dataSource.query(
+    const followUps = (await db.query(
       `SELECT ${groupBy === 'hall' ? 'fu.hall_code' : 'e.item_code'} AS k, COUNT(*) AS opened,
               SUM(fu.status = 'closed') AS closed,
               SUM(fu.status = 'closed' AND c.overdue_at IS NULL AND c.stopped_at <= c.due_at) AS on_time,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DailyCounts, ENDED_METRICS } from './daily-counts.js';
 import { filterView, requestWhere } from './report-filters.js';
+import type { ReportDb } from './report-reads.js';
 import type { ReportFilters, ThroughputInterval, ThroughputReport, ThroughputRow } from './reports.types.js';
 import { addDays, dateText, mondayOf, zoneMidnight } from './zone-dates.js';
 
@@ -12,13 +11,10 @@ import { addDays, dateText, mondayOf, zoneMidnight } from './zone-dates.js';
  */
 @Injectable()
 export class ThroughputQuery {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly daily: DailyCounts,
-  ) {}
+  constructor(private readonly daily: DailyCounts) {}
 
   /** The report of filters already scoped to the manager who asks. */
-  async run(interval: ThroughputInterval, f: ReportFilters): Promise<ThroughputReport> {
+  async run(db: ReportDb, interval: ThroughputInterval, f: ReportFilters): Promise<ThroughputReport> {
     const where = requestWhere(f, 'r');
     const extra = where.sql.map((s) => `AND ${s}`).join(' ');
     type Field = Exclude<keyof ThroughputRow, 'period'>;
@@ -26,7 +22,7 @@ export class ThroughputQuery {
     // Days already counted come from the daily counts (unless a department filter needs the steps).
     let live: [string, string][] = [[f.from, f.to]];
     if (!f.departmentCode) {
-      const read = await this.daily.read(f.from, f.to, ['submitted', 'accepted', ...ENDED_METRICS], f);
+      const read = await this.daily.read(db, f.from, f.to, ['submitted', 'accepted', ...ENDED_METRICS], f);
       for (const c of read.counts) counts.push({ day: c.day, field: c.metric as Field, n: c.n });
       live = read.uncounted;
     }
@@ -36,14 +32,14 @@ export class ThroughputQuery {
         ['submitted', 'submitted_at'],
         ['accepted', 'accepted_at'],
       ] as const) {
-        const rows = (await this.dataSource.query(
+        const rows = (await db.query(
           `SELECT DATE(r.${column} + INTERVAL 8 HOUR) AS d, COUNT(*) AS n FROM service_requests r
             WHERE r.${column} >= ? AND r.${column} < ? ${extra} GROUP BY d`,
           [...range, ...where.params],
         )) as { d: Date | string; n: string | number }[];
         for (const r of rows) counts.push({ day: dateText(r.d), field, n: Number(r.n) });
       }
-      const ended = (await this.dataSource.query(
+      const ended = (await db.query(
         `SELECT DATE(r.ended_at + INTERVAL 8 HOUR) AS d, r.status AS status, COUNT(*) AS n FROM service_requests r
           WHERE r.ended_at >= ? AND r.ended_at < ? AND r.status IN (${ENDED_METRICS.map(() => '?').join(', ')}) ${extra}
           GROUP BY d, status`,

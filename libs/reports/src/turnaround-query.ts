@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { type Bucket, nearestRank, round } from './percentiles.js';
 import { addWhere, filterView, type Where } from './report-filters.js';
+import type { ReportDb } from './report-reads.js';
 import type {
   ReportFilters,
   RollupDimension,
@@ -24,18 +23,15 @@ const HOUR_MS = 3_600_000;
  */
 @Injectable()
 export class TurnaroundQuery {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly rollups: ReportRollups,
-  ) {}
+  constructor(private readonly rollups: ReportRollups) {}
 
   /** The report of filters already scoped to the manager who asks. */
-  async run(groupBy: TurnaroundGroup, f: ReportFilters): Promise<TurnaroundReport> {
+  async run(db: ReportDb, groupBy: TurnaroundGroup, f: ReportFilters): Promise<TurnaroundReport> {
     const groups =
       groupBy === 'hallLevel'
-        ? await this.byHallLevel(await this.aggregates('hall', f))
-        : await this.aggregates(groupBy, f);
-    const names = groupBy === 'approver' ? await this.usernames([...groups.keys()]) : null;
+        ? await this.byHallLevel(db, await this.aggregates(db, 'hall', f))
+        : await this.aggregates(db, groupBy, f);
+    const names = groupBy === 'approver' ? await this.usernames(db, [...groups.keys()]) : null;
     const out: TurnaroundRow[] = [...groups.entries()]
       .filter(([, g]) => g.n > 0)
       .map(([k, g]) => {
@@ -64,11 +60,14 @@ export class TurnaroundQuery {
    * The halls' figures merged per level of the 1+5+N network (centre, branch, point): the minutes
    * are merged too, so the median and p90 stay exact. Requests no hall took (online) stay null.
    */
-  private async byHallLevel(halls: Map<string | null, Aggregate>): Promise<Map<string | null, Aggregate>> {
+  private async byHallLevel(
+    db: ReportDb,
+    halls: Map<string | null, Aggregate>,
+  ): Promise<Map<string | null, Aggregate>> {
     const codes = [...halls.keys()].filter((k): k is string => k !== null);
     const levels = new Map<string, string>();
     if (codes.length > 0) {
-      const rows = (await this.dataSource.query(
+      const rows = (await db.query(
         `SELECT code, level FROM halls WHERE code IN (${codes.map(() => '?').join(', ')})`,
         codes,
       )) as { code: string; level: string }[];
@@ -95,12 +94,16 @@ export class TurnaroundQuery {
    * Each group's figures: from the rollups when the filters are ones they are kept by (a hall, or
    * the grouped dimension's own key), otherwise counted from the facts.
    */
-  private async aggregates(groupBy: RollupDimension, f: ReportFilters): Promise<Map<string | null, Aggregate>> {
+  private async aggregates(
+    db: ReportDb,
+    groupBy: RollupDimension,
+    f: ReportFilters,
+  ): Promise<Map<string | null, Aggregate>> {
     const itemOk = !f.itemCode || groupBy === 'item';
     const departmentOk = !f.departmentCode || groupBy === 'department';
     if (itemOk && departmentOk) {
       const onlyKey = groupBy === 'item' ? f.itemCode : groupBy === 'department' ? f.departmentCode : undefined;
-      return this.rollups.aggregate(groupBy, f.hallCode ?? '', f.from, f.to, onlyKey);
+      return this.rollups.aggregate(db, groupBy, f.hallCode ?? '', f.from, f.to, onlyKey);
     }
     const stepLevel = groupBy === 'department' || groupBy === 'step' || groupBy === 'approver';
     const where: Where = { sql: [], params: [] };
@@ -129,7 +132,7 @@ export class TurnaroundQuery {
       step: 'f.step_key',
       approver: 'f.approver_id',
     }[groupBy];
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT ${key} AS k, f.worked_ms DIV 60000 AS m, COUNT(*) AS n, SUM(f.worked_ms) AS worked,
               SUM(f.on_time) AS on_time, COUNT(f.legal_on_time) AS legal_n, SUM(f.legal_on_time) AS legal_on_time,
               SUM(f.elapsed_ms) AS elapsed, COUNT(f.elapsed_ms) AS with_elapsed
@@ -167,10 +170,10 @@ export class TurnaroundQuery {
   }
 
   /** The approvers' usernames by id, for the rows grouped by approver. */
-  private async usernames(ids: (string | null)[]): Promise<Map<string, string>> {
+  private async usernames(db: ReportDb, ids: (string | null)[]): Promise<Map<string, string>> {
     const known = ids.filter((id): id is string => id !== null);
     if (known.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT id, username FROM users WHERE id IN (${known.map(() => '?').join(', ')})`,
       known,
     )) as { id: string | number; username: string }[];

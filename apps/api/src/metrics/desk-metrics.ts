@@ -1,4 +1,5 @@
 import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { primaryPool } from '#database';
 import { processRegistry } from '#platform';
 import { HEARTBEAT_STALE_MS, QUEUE_NAMES, type QueueName, workersKey } from '#queue';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -163,7 +164,7 @@ export class DeskMetrics implements OnModuleDestroy {
       labelNames: ['state'],
       registers,
       collect: function (this: Gauge<'state'>) {
-        const pool = (dataSource.driver as unknown as { pool?: PoolInternals }).pool;
+        const pool = primaryPool<PoolInternals>(dataSource);
         if (!pool) return;
         const all = pool._allConnections?.length ?? 0;
         const free = pool._freeConnections?.length ?? 0;

@@ -12,6 +12,8 @@ import {
   localiseTable,
   reportLanguage,
   overdueTable,
+  REPORT_SOURCES,
+  type ReportFreshness,
   type ReportFilters,
   type ReportFormat,
   ReportsService,
@@ -59,11 +61,19 @@ const ReportRoute = (path: string, summary: string, rows: string, report: Type) 
     ApiOperation({ summary }),
     ApiExtraModels(report),
     ApiOkResponse({
-      description: `${rows}; as a table with \`?format=csv\` (UTF-8 with BOM) or \`?format=xlsx\` (Content-Language names its language)`,
+      description: `${rows}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with \`?format=csv\` (UTF-8 with BOM) or \`?format=xlsx\` (Content-Language names its language)`,
       headers: {
         'Content-Language': {
           description: 'the language of a download (zh-CN or en)',
           schema: { type: 'string', enum: ['zh-CN', 'en'] },
+        },
+        'X-Report-Source': {
+          description: 'a download’s `freshness.source`: where it was read (primary, replica, primary-fallback)',
+          schema: { type: 'string', enum: [...REPORT_SOURCES] },
+        },
+        'X-Report-As-Of': {
+          description: 'a download’s `freshness.asOf`: every change committed up to this instant is in it',
+          schema: { type: 'string', format: 'date-time', maxLength: 40 },
         },
       },
       content: {
@@ -224,7 +234,7 @@ export class ReportsController {
   private async answer(
     res: Response,
     query: { format?: ReportFormat; lang?: string },
-    report: object,
+    report: { freshness: ReportFreshness },
     table: () => ReportTable,
     codes: Parameters<typeof localiseTable>[3],
     name: string,
@@ -235,6 +245,8 @@ export class ReportsController {
     const localised = localiseTable(table(), lang, await loadNameBook(this.dataSource), codes);
     const body = format === 'csv' ? toCsv(localised) : await toXlsx(localised);
     res.setHeader('Content-Language', lang);
+    res.setHeader('X-Report-Source', report.freshness.source);
+    res.setHeader('X-Report-As-Of', report.freshness.asOf);
     res.setHeader('Content-Type', CONTENT_TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
     res.send(body);

@@ -3,6 +3,8 @@ import {
   REPORT_LANGUAGES,
   type ReportLanguage,
   REPORT_FORMATS,
+  REPORT_SOURCES,
+  type ReportSource,
   SATISFACTION_GROUPS,
   type SatisfactionGroup,
   type ReportFormat,
@@ -131,6 +133,32 @@ export class ReportFiltersDto {
   @ApiPropertyOptional({ example: 'OPEN-BUSINESS' }) itemCode?: string;
 }
 
+export class ReportFreshnessDto {
+  @ApiProperty({
+    enum: REPORT_SOURCES,
+    description:
+      'where the report was read: `primary`; `replica` (DATABASE_REPLICA_URLS); `primary-fallback` when replicas are configured but none could be read',
+  })
+  source: ReportSource;
+  @ApiProperty({
+    example: '2026-11-30T09:59:59.412+08:00',
+    format: 'date-time',
+    description:
+      'every change committed up to this instant is in the report, later ones may not be: when the primary was read, or the last heartbeat of the primary the replica had applied (stamped each second)',
+  })
+  asOf: string;
+  @ApiProperty({
+    type: Number,
+    minimum: 0,
+    example: 0.4,
+    description: 'how far the replica read was behind the primary, in seconds; 0 on the primary',
+  })
+  lagSeconds: number;
+}
+
+const freshness = () =>
+  ApiProperty({ type: ReportFreshnessDto, description: 'where the report was read and how fresh that is' });
+
 export class TurnaroundRowDto {
   @ApiProperty({ type: String, nullable: true, description: 'the item, department, hall, step, approver or level' })
   key: string | null;
@@ -152,6 +180,7 @@ export class TurnaroundReportDto {
   @ApiProperty({ enum: TURNAROUND_GROUPS }) groupBy: TurnaroundGroup;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
   @ApiProperty({ type: [TurnaroundRowDto] }) rows: TurnaroundRowDto[];
+  @freshness() freshness: ReportFreshnessDto;
 }
 
 export class BacklogRowDto {
@@ -165,9 +194,15 @@ export class BacklogRowDto {
 }
 
 export class BacklogReportDto {
-  @ApiProperty({ example: '2026-11-30T10:00:00.000+08:00', format: 'date-time' }) asOf: string;
+  @ApiProperty({
+    example: '2026-11-30T10:00:00.000+08:00',
+    format: 'date-time',
+    description: 'the instant the report counts from (now); how fresh the data read is: `freshness.asOf`',
+  })
+  asOf: string;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
   @ApiProperty({ type: [BacklogRowDto] }) rows: BacklogRowDto[];
+  @freshness() freshness: ReportFreshnessDto;
 }
 
 export class OverdueHolderDto {
@@ -188,12 +223,18 @@ export class OverdueItemDto {
 }
 
 export class OverdueReportDto {
-  @ApiProperty({ example: '2026-11-30T10:00:00.000+08:00', format: 'date-time' }) asOf: string;
+  @ApiProperty({
+    example: '2026-11-30T10:00:00.000+08:00',
+    format: 'date-time',
+    description: 'the instant the report counts from (now); how fresh the data read is: `freshness.asOf`',
+  })
+  asOf: string;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
   @count('every clock past due now') total: number;
   @ApiProperty({ type: [OverdueItemDto], maxItems: 5000, description: 'the oldest `limit` of them' })
   items: OverdueItemDto[];
   @ApiProperty({ description: 'more clocks are past due than items holds' }) truncated: boolean;
+  @freshness() freshness: ReportFreshnessDto;
 }
 
 export class ThroughputRowDto {
@@ -213,6 +254,7 @@ export class ThroughputReportDto {
   @ApiProperty({ enum: THROUGHPUT_INTERVALS }) interval: ThroughputInterval;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
   @ApiProperty({ type: [ThroughputRowDto], maxItems: 3660 }) rows: ThroughputRowDto[];
+  @freshness() freshness: ReportFreshnessDto;
 }
 
 export class SatisfactionRowDto {
@@ -241,4 +283,5 @@ export class SatisfactionReportDto {
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
   @ApiProperty({ type: SatisfactionRowDto }) total: SatisfactionRowDto;
   @ApiProperty({ type: [SatisfactionRowDto] }) rows: SatisfactionRowDto[];
+  @freshness() freshness: ReportFreshnessDto;
 }

@@ -1191,10 +1191,13 @@ export interface components {
         BacklogReportDto: {
             /**
              * Format: date-time
+             * @description the instant the report counts from (now); how fresh the data read is: `freshness.asOf`
              * @example 2026-11-30T10:00:00.000+08:00
              */
             asOf: string;
             filters: components["schemas"]["ReportFiltersDto"];
+            /** @description where the report was read and how fresh that is */
+            freshness: components["schemas"]["ReportFreshnessDto"];
             rows: components["schemas"]["BacklogRowDto"][];
         };
         BacklogRowDto: {
@@ -2098,10 +2101,13 @@ export interface components {
         OverdueReportDto: {
             /**
              * Format: date-time
+             * @description the instant the report counts from (now); how fresh the data read is: `freshness.asOf`
              * @example 2026-11-30T10:00:00.000+08:00
              */
             asOf: string;
             filters: components["schemas"]["ReportFiltersDto"];
+            /** @description where the report was read and how fresh that is */
+            freshness: components["schemas"]["ReportFreshnessDto"];
             /** @description the oldest `limit` of them */
             items: components["schemas"]["OverdueItemDto"][];
             /**
@@ -2184,6 +2190,24 @@ export interface components {
             hallCode?: string;
             /** @example OPEN-BUSINESS */
             itemCode?: string;
+        };
+        ReportFreshnessDto: {
+            /**
+             * Format: date-time
+             * @description every change committed up to this instant is in the report, later ones may not be: when the primary was read, or the last heartbeat of the primary the replica had applied (stamped each second)
+             * @example 2026-11-30T09:59:59.412+08:00
+             */
+            asOf: string;
+            /**
+             * @description how far the replica read was behind the primary, in seconds; 0 on the primary
+             * @example 0.4
+             */
+            lagSeconds: number;
+            /**
+             * @description where the report was read: `primary`; `replica` (DATABASE_REPLICA_URLS); `primary-fallback` when replicas are configured but none could be read
+             * @enum {string}
+             */
+            source: "primary" | "replica" | "primary-fallback";
         };
         RequestDto: {
             acceptedAt: string | null;
@@ -2281,6 +2305,8 @@ export interface components {
         };
         SatisfactionReportDto: {
             filters: components["schemas"]["ReportFiltersDto"];
+            /** @description where the report was read and how fresh that is */
+            freshness: components["schemas"]["ReportFreshnessDto"];
             /**
              * Format: date
              * @example 2026-11-01
@@ -2527,6 +2553,8 @@ export interface components {
         };
         ThroughputReportDto: {
             filters: components["schemas"]["ReportFiltersDto"];
+            /** @description where the report was read and how fresh that is */
+            freshness: components["schemas"]["ReportFreshnessDto"];
             /**
              * Format: date
              * @example 2026-11-01
@@ -2601,6 +2629,8 @@ export interface components {
         };
         TurnaroundReportDto: {
             filters: components["schemas"]["ReportFiltersDto"];
+            /** @description where the report was read and how fresh that is */
+            freshness: components["schemas"]["ReportFreshnessDto"];
             /**
              * Format: date
              * @example 2026-11-01
@@ -6057,7 +6087,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
+            /** @description {asOf, filters, rows:[{status, total, under1d, 1to3d, 3to7d, 7to15d, over15d}]}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
                     /** @description the language of a download (zh-CN or en) */
@@ -6066,6 +6096,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description a download’s `freshness.asOf`: every change committed up to this instant is in it */
+                    "X-Report-As-Of"?: string;
+                    /** @description a download’s `freshness.source`: where it was read (primary, replica, primary-fallback) */
+                    "X-Report-Source"?: "primary" | "replica" | "primary-fallback";
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6172,7 +6206,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
+            /** @description {asOf, filters, total, items:[{requestId, number, itemCode, hallCode, clock, stepKey, holder:{kind, code}, dueAt, overdueWorkingMinutes}], truncated}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
                     /** @description the language of a download (zh-CN or en) */
@@ -6181,6 +6215,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description a download’s `freshness.asOf`: every change committed up to this instant is in it */
+                    "X-Report-As-Of"?: string;
+                    /** @description a download’s `freshness.source`: where it was read (primary, replica, primary-fallback) */
+                    "X-Report-Source"?: "primary" | "replica" | "primary-fallback";
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6290,7 +6328,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
+            /** @description {from, to, groupBy, filters, total, rows:[{key, evaluations, score1..score5, meanScore, badReviews, badReviewRate, followUpsOpened, followUpsClosed, followUpsClosedOnTime, followUpOnTimeRate, followUpsOverdue}]}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
                     /** @description the language of a download (zh-CN or en) */
@@ -6299,6 +6337,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description a download’s `freshness.asOf`: every change committed up to this instant is in it */
+                    "X-Report-As-Of"?: string;
+                    /** @description a download’s `freshness.source`: where it was read (primary, replica, primary-fallback) */
+                    "X-Report-Source"?: "primary" | "replica" | "primary-fallback";
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6408,7 +6450,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
+            /** @description {from, to, interval, filters, rows:[{period, submitted, accepted, completed, denied, refused, withdrawn}]}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
                     /** @description the language of a download (zh-CN or en) */
@@ -6417,6 +6459,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description a download’s `freshness.asOf`: every change committed up to this instant is in it */
+                    "X-Report-As-Of"?: string;
+                    /** @description a download’s `freshness.source`: where it was read (primary, replica, primary-fallback) */
+                    "X-Report-Source"?: "primary" | "replica" | "primary-fallback";
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6526,7 +6572,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}; as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
+            /** @description {from, to, groupBy, filters, rows:[{key, completed, onTime, onTimeRate, legalOnTime, legalBreached, legalOnTimeRate, meanWorkingHours, medianWorkingHours, p90WorkingHours, meanElapsedDays}]}, and freshness:{source, asOf, lagSeconds} (where it was read, how fresh); as a table with `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (Content-Language names its language) */
             200: {
                 headers: {
                     /** @description the language of a download (zh-CN or en) */
@@ -6535,6 +6581,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description the caller’s quota (draft-ietf-httpapi-ratelimit-headers), named after its role: `q` requests per `w` seconds, e.g. `"clerk";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description a download’s `freshness.asOf`: every change committed up to this instant is in it */
+                    "X-Report-As-Of"?: string;
+                    /** @description a download’s `freshness.source`: where it was read (primary, replica, primary-fallback) */
+                    "X-Report-Source"?: "primary" | "replica" | "primary-fallback";
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;

@@ -28,6 +28,7 @@ import { ServiceAccounts1797800000000 } from './1797800000000-service-accounts.j
 import { Webhooks1797850000000 } from './1797850000000-webhooks.js';
 import { WebhookRelay1797900000000 } from './1797900000000-webhook-relay.js';
 import { OutboxRequestIds1798100000000 } from './1798100000000-outbox-request-ids.js';
+import { ReplicaHeartbeat1798200000000 } from './1798200000000-replica-heartbeat.js';
 
 /** Its backfill is run again by the reports' test, on facts written without it. */
 export { LegalOnTime1797440000000 };
@@ -64,4 +65,5 @@ export const MIGRATIONS = [
   Webhooks1797850000000,
   WebhookRelay1797900000000,
   OutboxRequestIds1798100000000,
+  ReplicaHeartbeat1798200000000,
 ];

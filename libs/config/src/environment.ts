@@ -227,6 +227,10 @@ export class EnvironmentVariables {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOG_LEVEL = 'info';
+
+  /** MySQL connections each process keeps at most; a server's max_connections bounds them all. */
+  @IntBetween(1, 1000)
+  DATABASE_POOL_SIZE = 20;
 }
 
 export class ConfigurationError extends Error {
@@ -243,7 +247,15 @@ export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   logLevel: string;
-  database: { url: string; host: string; port: number; user: string; password: string; name: string };
+  database: {
+    url: string;
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    name: string;
+    poolSize: number;
+  };
   redis: { url: string; host: string; port: number; username?: string; password?: string; db: number; tls: boolean };
   queue: { prefix: string };
   auth: {
@@ -326,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       user: decodeURIComponent(db.username) || 'root',
       password: decodeURIComponent(db.password),
       name: db.pathname.slice(1),
+      poolSize: raw.DATABASE_POOL_SIZE,
     },
     redis: {
       url: raw.REDIS_URL,

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { apiOf, buildWorld, material, randomUscc, workingDays, type World } from './fixtures/world.js';
+import { apiOf, buildWorld, plainItem, plainMatter, randomUscc, type World } from './fixtures/world.js';
 import { createApp, unique } from './helpers.js';
 
 /**
@@ -17,22 +17,8 @@ describe('a manager bound to a department', () => {
   const ONLY_B = `DM-B-ONLY-${u}`;
   const company = randomUscc();
   const { get, post } = apiOf(() => app);
-  const matter = (code: string, departmentCode: string) => ({
-    code,
-    name: `部门管理测试事项 ${code}`,
-    departmentCode,
-    promisedLimit: workingDays(1),
-    legalLimit: workingDays(5),
-    materials: [material('FORM', '申请表')],
-    output: { kind: 'approval', name: '批复' },
-  });
-  const item = (code: string, steps: { key: string; matterCode: string }[]) => ({
-    code,
-    name: `部门管理测试一件事 ${code}`,
-    category: 'test',
-    promisedLimit: workingDays(2),
-    steps,
-  });
+  const matter = (code: string, departmentCode: string) => plainMatter(code, departmentCode, '部门管理测试');
+  const item = (code: string, steps: { key: string; matterCode: string }[]) => plainItem(code, steps, '部门管理测试');
   const submit = async (itemCode: string) =>
     (
       await post('/requests', world.tokens.applicant, {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { apiOf, buildWorld, material, randomUscc, workingDays, type World } from './fixtures/world.js';
+import { apiOf, buildWorld, plainItem, plainMatter, randomUscc, type World } from './fixtures/world.js';
 import { createApp, unique } from './helpers.js';
 
 interface Created {
@@ -31,22 +31,8 @@ describe('service accounts: the departments’ own systems', () => {
   const ONLY_B = `SA-B-ONLY-${u}`;
   const company = randomUscc();
   const { get, post } = apiOf(() => app);
-  const matter = (code: string, departmentCode: string) => ({
-    code,
-    name: `业务系统测试事项 ${code}`,
-    departmentCode,
-    promisedLimit: workingDays(1),
-    legalLimit: workingDays(5),
-    materials: [material('FORM', '申请表')],
-    output: { kind: 'approval', name: '批复' },
-  });
-  const item = (code: string, steps: { key: string; matterCode: string }[]) => ({
-    code,
-    name: `业务系统测试一件事 ${code}`,
-    category: 'test',
-    promisedLimit: workingDays(2),
-    steps,
-  });
+  const matter = (code: string, departmentCode: string) => plainMatter(code, departmentCode, '业务系统测试');
+  const item = (code: string, steps: { key: string; matterCode: string }[]) => plainItem(code, steps, '业务系统测试');
   const name = (what: string) => `sa-${what}-${u}`.toLowerCase();
 
   let systemA: Created;

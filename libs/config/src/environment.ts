@@ -241,6 +241,10 @@ export class EnvironmentVariables {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOG_LEVEL = 'info';
+
+  /** MySQL connections each process keeps at most; a server's max_connections bounds them all. */
+  @IntBetween(1, 1000)
+  DATABASE_POOL_SIZE = 20;
 }
 
 export class ConfigurationError extends Error {
@@ -261,6 +265,8 @@ export interface AppConfig {
     url: string;
     /** Read replicas (DATABASE_REPLICA_URLS): empty when every read goes to the primary. */
     replicas: (DatabaseEndpoint & { url: string })[];
+    /** Connections each process keeps at most (DATABASE_POOL_SIZE). */
+    poolSize: number;
   };
   redis: { url: string; host: string; port: number; username?: string; password?: string; db: number; tls: boolean };
   queue: { prefix: string };
@@ -364,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .map((u) => u.trim())
         .filter(Boolean)
         .map((url) => ({ url, ...databaseEndpoint(url) })),
+      poolSize: raw.DATABASE_POOL_SIZE,
     },
     redis: {
       url: raw.REDIS_URL,

@@ -5,7 +5,7 @@ import { MIGRATIONS } from './migrations/index.js';
 
 /** The one data source definition shared by the apps, the setup command and the TypeORM CLI. */
 export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
-  const { replicas } = config.database;
+  const { replicas, poolSize } = config.database;
   const credentials = (e: DatabaseEndpoint) => ({
     host: e.host,
     port: e.port,
@@ -46,6 +46,6 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): Dat
     supportBigNumbers: true,
     // trace: false stops mysql2 capturing a stack trace on every query (measured: 3% of the api's
     // CPU under load); errors still carry MySQL's code and message and TypeORM's query.
-    extra: { connectionLimit: 20, connectTimeout: 5000, trace: false },
+    extra: { connectionLimit: poolSize, connectTimeout: 5000, trace: false },
   };
 }

@@ -132,58 +132,22 @@ export function MatterForm({
           />
         </Form.Item>
         <Space wrap align="start">
-          <Form.Item label={t('applicant.promisedLimit')} required>
-            <Space.Compact>
-              <Form.Item
-                name="promisedValue"
-                noStyle
-                rules={[{ required: true, type: 'integer', min: 1, max: 100_000, message: t('matter.limitRule') }]}
-              >
-                <InputNumber
-                  data-testid="matter-promised-value"
-                  aria-label={t('applicant.promisedLimit')}
-                  min={1}
-                  max={100_000}
-                  precision={0}
-                  style={{ width: 120 }}
-                />
-              </Form.Item>
-              <Form.Item name="promisedUnit" noStyle>
-                <Select
-                  data-testid="matter-promised-unit"
-                  aria-label={t('matter.unit')}
-                  options={unitOptions}
-                  style={{ width: 140 }}
-                />
-              </Form.Item>
-            </Space.Compact>
-          </Form.Item>
-          <Form.Item label={t('applicant.legalLimit')} extra={t('matter.legalOptional')}>
-            <Space.Compact>
-              <Form.Item
-                name="legalValue"
-                noStyle
-                rules={[{ type: 'integer', min: 1, max: 100_000, message: t('matter.limitRule') }]}
-              >
-                <InputNumber
-                  data-testid="matter-legal-value"
-                  aria-label={t('applicant.legalLimit')}
-                  min={1}
-                  max={100_000}
-                  precision={0}
-                  style={{ width: 120 }}
-                />
-              </Form.Item>
-              <Form.Item name="legalUnit" noStyle>
-                <Select
-                  data-testid="matter-legal-unit"
-                  aria-label={t('matter.unit')}
-                  options={unitOptions}
-                  style={{ width: 140 }}
-                />
-              </Form.Item>
-            </Space.Compact>
-          </Form.Item>
+          <LimitField
+            kind="promised"
+            label={t('applicant.promisedLimit')}
+            unitOptions={unitOptions}
+            unitLabel={t('matter.unit')}
+            rule={t('matter.limitRule')}
+            required
+          />
+          <LimitField
+            kind="legal"
+            label={t('applicant.legalLimit')}
+            extra={t('matter.legalOptional')}
+            unitOptions={unitOptions}
+            unitLabel={t('matter.unit')}
+            rule={t('matter.limitRule')}
+          />
         </Space>
         <Form.Item label={t('common.materials')}>
           <Form.List name="materials">
@@ -268,5 +232,53 @@ export function MatterForm({
         </div>
       ) : null}
     </Modal>
+  );
+}
+
+/** A time limit as a whole number and its unit: the promised one (required) or the legal one (none for 增值服务). */
+function LimitField({
+  kind,
+  label,
+  extra,
+  unitOptions,
+  unitLabel,
+  rule,
+  required = false,
+}: {
+  kind: 'promised' | 'legal';
+  label: string;
+  extra?: string;
+  unitOptions: { value: Unit; label: string }[];
+  unitLabel: string;
+  rule: string;
+  required?: boolean;
+}) {
+  return (
+    <Form.Item label={label} extra={extra} required={required}>
+      <Space.Compact>
+        <Form.Item
+          name={`${kind}Value`}
+          noStyle
+          rules={[{ required, type: 'integer', min: 1, max: 100_000, message: rule }]}
+        >
+          <InputNumber
+            data-testid={`matter-${kind}-value`}
+            aria-label={label}
+            min={1}
+            max={100_000}
+            precision={0}
+            style={{ width: 120 }}
+          />
+        </Form.Item>
+        <Form.Item name={`${kind}Unit`} noStyle>
+          <Select
+            data-testid={`matter-${kind}-unit`}
+            aria-label={unitLabel}
+            options={unitOptions}
+            style={{ width: 140 }}
+          />
+        </Form.Item>
+      </Space.Compact>
+    </Form.Item>
   );
 }

@@ -1,4 +1,3 @@
-import { PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -16,10 +15,11 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { api, errorText, type Schemas, unwrap } from '../../api/client';
-import { PageHeader, Time } from '../../components/bits';
+import { Time } from '../../components/bits';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
 import { useT } from '../../i18n';
+import { ListHeader } from './ListHeader';
 import { OnceSecret } from './OnceSecret';
 
 type ServiceAccount = Schemas['ServiceAccountDto'];
@@ -91,23 +91,16 @@ export function AdminServiceAccounts() {
 
   return (
     <>
-      <PageHeader
+      <ListHeader
         title={t('admin.serviceAccounts')}
-        extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => {
-              setFailure(null);
-              setCreating(true);
-            }}
-            data-testid="service-account-new"
-          >
-            {t('sa.new')}
-          </Button>
-        }
+        intro={t('sa.intro')}
+        newLabel={t('sa.new')}
+        newTestId="service-account-new"
+        onNew={() => {
+          setFailure(null);
+          setCreating(true);
+        }}
       />
-      <Typography.Paragraph type="secondary">{t('sa.intro')}</Typography.Paragraph>
       {accounts.error}
       <Table<ServiceAccount>
         rowKey="id"

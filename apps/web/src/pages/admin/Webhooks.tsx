@@ -1,4 +1,4 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -20,11 +20,12 @@ import {
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText, type Schemas, unwrap } from '../../api/client';
-import { PageHeader, Time } from '../../components/bits';
+import { Time } from '../../components/bits';
 import { formatTime } from '../../components/format';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
 import { dynamicKey, useT } from '../../i18n';
+import { ListHeader } from './ListHeader';
 import { OnceSecret } from './OnceSecret';
 
 type Subscription = Schemas['WebhookSubscriptionDto'];
@@ -167,23 +168,16 @@ export function AdminWebhooks() {
 
   return (
     <>
-      <PageHeader
+      <ListHeader
         title={t('admin.webhooks')}
-        extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => {
-              setFailure(null);
-              setCreating(true);
-            }}
-            data-testid="webhook-new"
-          >
-            {t('webhook.new')}
-          </Button>
-        }
+        intro={t('webhook.intro')}
+        newLabel={t('webhook.new')}
+        newTestId="webhook-new"
+        onNew={() => {
+          setFailure(null);
+          setCreating(true);
+        }}
       />
-      <Typography.Paragraph type="secondary">{t('webhook.intro')}</Typography.Paragraph>
       {subscriptions.error}
       <Table<Subscription>
         rowKey="id"

@@ -1,12 +1,34 @@
 import autocannon from 'autocannon';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
-import { DEMO_FORM } from '../../cli/src/demo-seed.js';
+import {
+  DEMO_PASSWORD,
+  each,
+  INTAKE_BODY,
+  json,
+  login,
+  mysqlServerPid,
+  outboxDrained,
+  removeBenchData,
+  rows,
+  serverConnection,
+  submittedIds,
+} from './desk.js';
+import {
+  benchTarget,
+  cleanUpOnSignal,
+  cpuSeconds,
+  freePort,
+  loadLine,
+  once,
+  redisUrl,
+  run,
+  say,
+  setUpDatabase,
+  stopChildren,
+  waitFor,
+} from './harness.js';
 import { UNLIMITED_CALLERS } from './limits.js';
 
 /**
@@ -16,69 +38,16 @@ import { UNLIMITED_CALLERS } from './limits.js';
  *
  *   BENCH_DURATION (s, default 10)  BENCH_CONNECTIONS (default 32)  BENCH_PROFILE=1 (CPU profiles
  *   of the api in bench-profiles/)  BENCH_LOG_LEVEL (api log level, default info as deployed)
+ *   BENCH_QUEUE_PREFIX (default {bench-<pid>})
  */
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const ADMIN_PASSWORD = 'bench-admin-2026';
-const DEMO_PASSWORD = 'demo-pass-2026';
-
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/one_thing');
-const databaseName = `one_thing_bench_${process.pid}`;
-const databaseUrl = Object.assign(new URL(serverUrl.href), { pathname: `/${databaseName}` }).href;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const queuePrefix = `{bench-${process.pid}}`;
-const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const childEnv = (extra: Record<string, string>) => ({
-  ...process.env,
-  NODE_ENV: 'development',
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: queuePrefix,
-  ADMIN_PASSWORD,
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  ...extra,
-});
-
-function run(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...args, dist(entry)], {
-    env: childEnv(env),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-function exited(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.on('exit', (code) => resolve(code ?? 0));
-  });
-}
-
-async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
+const target = benchTarget(
+  `one_thing_bench_${process.pid}`,
+  process.env.BENCH_QUEUE_PREFIX ?? `{bench-${process.pid}}`,
+);
+const { databaseName, queuePrefix } = target;
 
 /**
  * A refused login must not tell an unknown username from a wrong password by its timing: both
@@ -106,39 +75,6 @@ async function loginTiming(base: string, rounds = 40): Promise<void> {
   say(
     `refused logins (${rounds} each, sequential): unknown user p50 ${median(unknown).toFixed(1)} ms, wrong password p50 ${median(wrong).toFixed(1)} ms, ratio ${(median(unknown) / median(wrong)).toFixed(2)}`,
   );
-}
-
-async function login(base: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (!res.ok) throw new Error(`login of ${username} failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
-/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-function mysqlServerPid(): number | undefined {
-  for (const name of ['mariadbd', 'mysqld']) {
-    try {
-      const pid = Number(execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim());
-      if (pid > 0) return pid;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
 }
 
 /** Which processes' CPU each phase reports: the server under load and MySQL. */
@@ -180,65 +116,52 @@ async function load(name: string, options: LoadOptions, server?: number): Promis
   };
 }
 
-/** Runs `path` once for each id, in order, spread over the connections. */
-function each(ids: readonly string[], path: (id: string) => string): Pick<autocannon.Options, 'amount' | 'requests'> {
-  let next = 0;
-  return {
-    amount: ids.length,
-    requests: [{ setupRequest: (request) => ({ ...request, path: path(ids[next++ % ids.length]) }) }],
-  };
-}
-
 async function main(): Promise<void> {
-  const admin = await mysql.createConnection({ uri: serverUrl.href.replace(/\/[^/]*$/, '/'), timezone: 'Z' });
-  const children: ChildProcess[] = [];
+  const admin = await serverConnection();
+  const cleanUp = once(async () => {
+    await stopChildren();
+    await removeBenchData(admin, target);
+    await admin.end();
+    say(`cleaned up: database ${databaseName} dropped, queue keys ${queuePrefix}* deleted`);
+  });
+  cleanUpOnSignal(cleanUp);
   try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+    say(loadLine());
+    await removeBenchData(admin, target);
     say(`bench database ${databaseName}: migrating and seeding the demo catalogue…`);
-    const setupCode = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [dist('cli/src/main.js'), 'setup'], {
-        env: childEnv({ LOG_LEVEL: 'warn' }),
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      child.on('exit', (code) => resolve(code ?? 1));
-    });
-    if (setupCode !== 0) throw new Error(`setup exited with ${setupCode}`);
-
-    const [[version]] = (await admin.query(
+    await setUpDatabase(target);
+    const [version] = await rows<{ id: number }>(
+      admin,
       `SELECT id FROM \`${databaseName}\`.item_versions WHERE item_code = 'OPEN-BUSINESS' AND status = 'published'`,
-    )) as unknown as [{ id: number }[]];
-    const [[company]] = (await admin.query(`SELECT uscc FROM \`${databaseName}\`.companies LIMIT 1`)) as unknown as [
-      { uscc: string }[],
-    ];
+    );
+    const [company] = await rows<{ uscc: string }>(admin, `SELECT uscc FROM \`${databaseName}\`.companies LIMIT 1`);
 
     const apiPort = await freePort();
     const yardstickPort = await freePort();
     const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
-    children.push(
-      run(
-        'api/src/main.js',
-        // The login timing below makes many failed logins from one address on purpose.
-        {
-          PORT: String(apiPort),
-          LOGIN_MAX_FAILURES: '1000',
-          LOGIN_RATE_PER_ADDRESS: '100000',
-          LOGIN_RATE_PER_USERNAME: '100000',
-          ...UNLIMITED_CALLERS,
-        },
-        PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-      ),
-      // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
-      // while the api takes requests, on the same machine.
-      run('worker/src/main.js', {}),
-      run('bench/src/yardstick.js', {
-        PORT: String(yardstickPort),
-        BENCH_VERSION_ID: String(version.id),
-        BENCH_USCC: company.uscc,
-      }),
+    const apiProcess = run(
+      target,
+      'api/src/main.js',
+      // The login timing below makes many failed logins from one address on purpose.
+      {
+        PORT: String(apiPort),
+        LOGIN_MAX_FAILURES: '1000',
+        LOGIN_RATE_PER_ADDRESS: '100000',
+        LOGIN_RATE_PER_USERNAME: '100000',
+        ...UNLIMITED_CALLERS,
+      },
+      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
-    const [apiProcess, workerProcess, yardstickProcess] = children;
-    watched = { mysql: mysqlServerPid(), worker: workerProcess.pid };
+    // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
+    // while the api takes requests, on the same machine.
+    const workerProcess = run(target, 'worker/src/main.js', {});
+    const yardstickProcess = run(target, 'bench/src/yardstick.js', {
+      PORT: String(yardstickPort),
+      BENCH_VERSION_ID: String(version.id),
+      BENCH_USCC: company.uscc,
+    });
+    watched = { mysql: await mysqlServerPid(admin), worker: workerProcess.pid };
     const api = `http://127.0.0.1:${apiPort}`;
     const yardstick = `http://127.0.0.1:${yardstickPort}`;
     await Promise.all([waitFor(`${api}/health`), waitFor(yardstick)]);
@@ -246,18 +169,7 @@ async function main(): Promise<void> {
     const applicant = await login(api, 'demo.applicant', DEMO_PASSWORD);
     const clerk = await login(api, 'demo.clerk', DEMO_PASSWORD);
     const approver = await login(api, 'demo.approver', DEMO_PASSWORD);
-    const intakeBody = JSON.stringify({
-      itemCode: 'OPEN-BUSINESS',
-      form: DEMO_FORM,
-      materials: [
-        { code: 'APPLICATION-FORM', reference: 'file:bench/application.pdf' },
-        { code: 'ARTICLES', reference: 'file:bench/articles.pdf' },
-        { code: 'ID-LEGAL-REP', reference: 'file:bench/id.pdf' },
-        { code: 'PREMISES', reference: 'file:bench/premises.pdf' },
-        { code: 'BIZ-LICENCE-COPY', reference: 'file:bench/licence-copy.pdf' },
-      ],
-    });
-    const json = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    const intakeBody = INTAKE_BODY;
 
     say(`warming up (${CONNECTIONS} connections)…`);
     await load('warm-up', { url: `${yardstick}/`, method: 'POST', body: intakeBody, duration: 2 });
@@ -281,10 +193,7 @@ async function main(): Promise<void> {
       apiProcess.pid,
     );
 
-    const submitted = (await admin.query(
-      `SELECT id FROM \`${databaseName}\`.service_requests WHERE status = 'submitted' AND item_code = 'OPEN-BUSINESS' ORDER BY id`,
-    )) as unknown as [{ id: number }[]];
-    const ids = submitted[0].map((row) => String(row.id));
+    const ids = await submittedIds(admin, target);
     const accept = await load(
       'accept: POST /requests/{id}/accept',
       {
@@ -308,11 +217,11 @@ async function main(): Promise<void> {
       apiProcess.pid,
     );
 
-    const rows = [yard, intake, accept, approve];
+    const phases = [yard, intake, accept, approve];
     const cpu = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(0)}%`);
     const table = [
       ['what', 'ok', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'srv CPU', 'db CPU', 'wrk CPU'],
-      ...rows.map((r) => [
+      ...phases.map((r) => [
         r.name,
         String(r.requests),
         r.perSecond.toFixed(0),
@@ -330,19 +239,12 @@ async function main(): Promise<void> {
       'srv CPU: the server process (api or yardstick), db CPU: MySQL, wrk CPU: the worker (outbox relay, SLA timers), each in % of one core (this machine has 2)',
     );
     // Timers: one delayed job per open clock's next threshold, set by the worker from the outbox.
-    const pending = async () =>
-      Number(
-        (
-          (await admin.query(
-            `SELECT COUNT(*) AS n FROM \`${databaseName}\`.outbox_events WHERE published_at IS NULL`,
-          )) as unknown as [{ n: number }[]]
-        )[0][0].n,
-      );
-    for (let i = 0; i < 60 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 500));
+    await outboxDrained(admin, target);
     await new Promise((r) => setTimeout(r, 2000));
-    const [[open]] = (await admin.query(
+    const [open] = await rows<{ n: number }>(
+      admin,
       `SELECT COUNT(*) AS n FROM \`${databaseName}\`.sla_clocks WHERE stopped_at IS NULL AND paused_at IS NULL`,
-    )) as unknown as [{ n: number }[]];
+    );
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const timers = await redis.zcard(`${queuePrefix}:sla:delayed`);
     redis.disconnect();
@@ -353,25 +255,13 @@ async function main(): Promise<void> {
       `intake / yardstick: ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.50), p99 ${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms`,
     );
     await loginTiming(api);
-    const failed = rows.reduce((n, r) => n + r.failures, 0);
+    const failed = phases.reduce((n, r) => n + r.failures, 0);
     if (failed > 0) {
       say(`${failed} requests failed: the figures above are not comparable`);
       process.exitCode = 1;
     }
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map(exited));
-    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
-    await admin.end();
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      const keys = await redis.keys(`${queuePrefix}*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
-    say(`cleaned up: database ${databaseName} dropped, queue keys ${queuePrefix}* deleted`);
+    await cleanUp();
     if (PROFILE) say('CPU profiles of the api: bench-profiles/ (open in Chrome DevTools)');
   }
 }

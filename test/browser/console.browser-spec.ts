@@ -316,6 +316,7 @@ describe('the console in Chromium', () => {
     [
       ...LOGIN,
       'chart-turnaround',
+      'report-freshness',
       'table-turnaround',
       'turnaround-row-',
       'cell-completed',
@@ -346,6 +347,10 @@ describe('the console in Chromium', () => {
           figure,
         );
       }
+      // Up to when the figures are whole, read from the primary here (no replicas in the tests).
+      const freshness = manager.getByTestId('report-freshness');
+      expect(await freshness.getAttribute('data-source')).toBe('primary');
+      expect(await freshness.innerText()).toContain('数据截至');
       // The charts are drawn (SVG), one bar per group and status.
       for (const chart of ['chart-turnaround', 'chart-backlog', 'chart-throughput', 'chart-satisfaction']) {
         expect(await manager.getByTestId(chart).locator('svg').count()).toBe(1);

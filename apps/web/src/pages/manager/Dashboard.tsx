@@ -8,6 +8,7 @@ import { Chart } from '../../components/Chart';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
 import { dynamicKey, useLang, useT } from '../../i18n';
+import { FreshnessNote } from './FreshnessNote';
 import {
   AGE_BUCKETS,
   type Backlog,
@@ -301,6 +302,7 @@ export function Dashboard() {
         </Space>
       </Card>
       {error}
+      {data && <FreshnessNote value={data.turnaround.freshness} />}
       <Row gutter={[16, 16]}>
         <Col xs={24}>
           <Card

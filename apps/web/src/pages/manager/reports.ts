@@ -21,11 +21,19 @@ export interface TurnaroundRow {
   p90WorkingHours: number | null;
   meanElapsedDays: number | null;
 }
+/** Where a report was read (the primary, or a read replica) and up to when its data is whole. */
+export interface Freshness {
+  source: 'primary' | 'replica' | 'primary-fallback';
+  asOf: string;
+  lagSeconds: number;
+}
+
 export interface Turnaround {
   from: string;
   to: string;
   groupBy: string;
   rows: TurnaroundRow[];
+  freshness: Freshness;
 }
 
 export const AGE_BUCKETS = ['under1d', '1to3d', '3to7d', '7to15d', 'over15d'] as const;

@@ -18,7 +18,7 @@ function workerDatabaseUrl(base: string, workerId = process.env.JEST_WORKER_ID):
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   // Two jest workers, some files with two apis and two workers each: within MariaDB's 151 connections.
-  DATABASE_POOL_SIZE: '8',
+  DATABASE_POOL_SIZE: '12',
   LOG_LEVEL: 'silent',
   DATABASE_URL: workerDatabaseUrl(process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/one_thing_test'),
   REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',

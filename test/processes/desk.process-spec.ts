@@ -397,6 +397,30 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     }
   }
 
+  /** How many jobs of this file's queues were taken over from a worker that stopped renewing their locks. */
+  async function stalledJobs(): Promise<number> {
+    const redis = new Redis(TEST_ENV.REDIS_URL, { lazyConnect: true });
+    try {
+      await redis.connect();
+      let stalled = 0;
+      for await (const keys of redis.scanStream({ match: `${QUEUE_PREFIX}:*`, count: 1000 })) {
+        for (const key of keys as string[]) {
+          if (
+            /:(lock|logs|events|meta|id|marker|stalled-check|stalled|wait|active|delayed|completed|failed|prioritized|repeat)$/.test(
+              key,
+            )
+          )
+            continue;
+          if ((await redis.type(key)) !== 'hash') continue;
+          if (Number((await redis.hget(key, 'stc')) ?? 0) > 0) stalled++;
+        }
+      }
+      return stalled;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   /** The deliveries of the subscription: one per event, each delivered, each request's in order. */
   async function deliveredOnce(requests: readonly string[]) {
     const wanted = await query<{ id: string }>(
@@ -523,7 +547,7 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     hooks.hold();
     const holding = Date.now();
     await eventually(
-      async () => !loading || hooks.state.held.length >= 2 || Date.now() - holding > 15_000,
+      async () => !loading || hooks.state.held.length >= 4 || Date.now() - holding > 15_000,
       'deliveries in flight',
       60_000,
     );
@@ -597,7 +621,8 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       `kill -9: ${successes} calls answered by api B, then ${broken.length} connection errors (${codes}), no 5xx; ` +
         `${heldAtKill} webhook deliveries in flight at the kill (held ${heldFor}), ${hooks.state.cut} cut by it; ` +
         `${finished} after the kill: ${ended} report facts, ${told} notifications, ${deliveries} webhook deliveries ` +
-        `(${await swept()} enqueued again by the sweep), ${audit.chains} intact audit chains (${seconds(started)})`,
+        `(${await swept()} enqueued again by the sweep), ${await stalledJobs()} stalled jobs taken over, ` +
+        `${audit.chains} intact audit chains (${seconds(started)})`,
     );
   }, 400_000);
 });

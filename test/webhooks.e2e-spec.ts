@@ -1,5 +1,6 @@
 import { AuditEvent, OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription } from '#database';
 import { OutboxRelay } from '#queue';
+import { SWEEP_GRACE_MS, WebhookSweep } from '#webhooks';
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -422,6 +423,39 @@ describe('webhooks out', () => {
       );
     }
   }, 180_000);
+
+  it('sends again, in order, the deliveries no job carries any more (a process killed between a commit and its enqueue)', async () => {
+    const hooks = await open(() => 200);
+    const { id } = await subscribe(hooks.url, ['request.submitted', 'request.accepted']);
+    const submitted = await post('/requests', tokens.applicant, {
+      itemCode: ITEM,
+      form: {},
+      materials: [{ code: 'FORM', reference: '申请书.pdf' }],
+    }).expect(201);
+    await post(`/requests/${String(submitted.body.id)}/accept`, tokens.clerk).expect(200);
+    const sent = await eventually(async () => {
+      const found = await recorded(id);
+      return found.length === 2 && found.every((d) => d.status === 'delivered') ? found : undefined;
+    }, 'both deliveries sent');
+    const before = hooks.received.length;
+    // What a worker killed right after the relay's commit leaves: the rows due, their jobs never enqueued
+    // (here: ended long ago, as if never made).
+    await db
+      .getRepository(WebhookDelivery)
+      .update({ id: In(sent.map((d) => d.id)) }, { status: 'pending', finishedAt: null, lastStatusCode: null });
+    const sweep = worker.get(WebhookSweep);
+    // Deliveries of other runs of this file the database keeps are swept too: only this run's are looked at.
+    const ours = (ids: string[]) => ids.filter((d) => sent.some((s) => String(s.id) === d));
+    // Seen once, nothing is enqueued: a job may be on its way right after a commit.
+    expect(ours(await sweep.sweep())).toEqual([]);
+    await new Promise((r) => setTimeout(r, SWEEP_GRACE_MS + 200));
+    // Seen again: the first of the request's deliveries is enqueued; its end enqueues the next.
+    const again = await sweep.sweep();
+    await eventually(async () => (await recorded(id)).every((d) => d.status === 'delivered'), 'both sent again');
+    expect(ours(again)).toEqual([String(sent[0].id)]);
+    const resent = hooks.received.slice(before).map((r) => r.headers['webhook-id']);
+    expect(resent).toEqual(sent.map((d) => d.messageId));
+  });
 
   it('retries after 500s, with each attempt recorded, until the receiver answers 2xx', async () => {
     const flaky = await open((_hit, count) => (count <= 2 ? 500 : 200));

@@ -1,192 +1,43 @@
+import { verifyAuditTrail } from '#audit';
 import { loadConfig } from '#config';
 import { buildDataSourceOptions } from '#database';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { buildWorld, type Limit, material, randomUscc } from '../fixtures/world.js';
 import { eventually, unique } from '../helpers.js';
 import { TEST_ENV } from '../test-env.js';
+import {
+  alive,
+  type Answer,
+  type Api,
+  call,
+  CONNECTION_ERRORS,
+  ConnectionError,
+  outputs,
+  patientCall,
+  type Receiver,
+  receiver,
+  run,
+  type Running,
+  seconds,
+  setup,
+  startApi,
+  ready,
+  stopAll,
+  waitedOut,
+} from './processes.js';
 
 /**
  * The built apps as an operator runs them: `setup` once, then two apis and two workers, each its
  * own OS process, on one MySQL and one Redis. The load goes through both apis at once; the
- * database and the apis then show nothing lost and nothing doubled.
+ * database and the apis then show nothing lost and nothing doubled, also after one api and one
+ * worker are killed (SIGKILL) in the middle of it.
  */
 
 const LONG = 180_000;
 
-const entry = (app: 'api' | 'worker' | 'cli') => {
-  const file = fileURLToPath(new URL(`../../dist/apps/${app}/src/main.js`, import.meta.url));
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
-  return file;
-};
-
 const QUEUE_PREFIX = `{test-procs-${process.pid}}`;
-const childEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...TEST_ENV,
-    QUEUE_PREFIX,
-    LOG_LEVEL: 'warn',
-    // Quick webhook retries, as in test/webhooks.e2e-spec.ts: a delivery a killed worker held is retried in seconds.
-    WEBHOOK_RETRY_BASE_MS: '500',
-    WEBHOOK_TIMEOUT_MS: '3000',
-  };
-  delete env.NODE_OPTIONS;
-  return env;
-};
-
-interface Running {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-}
-const children: Running[] = [];
-
-function run(app: 'api' | 'worker', name: string, env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [entry(app)], {
-    env: { ...childEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const read = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', read);
-  child.stderr!.on('data', read);
-  const running = { name, child, output: () => output };
-  children.push(running);
-  return running;
-}
-
-/** An api on a free port: its base URL once it says it listens. */
-async function startApi(name: string): Promise<{ running: Running; url: string }> {
-  const running = run('api', name, { PORT: '0' });
-  const url = await eventually(
-    async () => {
-      if (running.child.exitCode !== null) throw new Error(`${name} exited: ${running.output()}`);
-      return /api listening on (http:\/\/\S+)/.exec(running.output())?.[1];
-    },
-    `${name} to listen`,
-    60_000,
-  );
-  return { running, url: url.replace('0.0.0.0', '127.0.0.1') };
-}
-
-const alive = (r: Running) => r.child.exitCode === null && r.child.signalCode === null;
-
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    children.filter(alive).map(
-      (r) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => r.child.kill('SIGKILL'), 15_000);
-          r.child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          r.child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-// ---- HTTP as a client of a process sees it ----
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** A connection that broke or was refused: what a client of a killed process may see. */
-const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-class ConnectionError extends Error {
-  constructor(readonly code: string) {
-    super(`connection error ${code}`);
-  }
-}
-
-async function call(
-  base: string,
-  method: 'GET' | 'POST',
-  path: string,
-  token: string | null,
-  body?: object,
-  key?: string,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'accept-language': 'en' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body) headers['content-type'] = 'application/json';
-  if (key) headers['idempotency-key'] = key;
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code && CONNECTION_ERRORS.has(cause.code)) throw new ConnectionError(cause.code);
-    throw error;
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new ConnectionError(cause?.code ?? 'UND_ERR_SOCKET');
-  }
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-// ---- the webhooks' receiver ----
-
-interface Hit {
-  headers: IncomingHttpHeaders;
-  body: { type: string; data: { requestId: string } };
-}
-
-async function receiver() {
-  const hits: Hit[] = [];
-  /** While holding, answers wait: the deliveries stay in flight, their jobs active. */
-  const state = { holding: false, held: [] as ServerResponse[], cut: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      hits.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Hit['body'] });
-      if (!state.holding) {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-        return;
-      }
-      state.held.push(res);
-      // A sender that dies with its answer pending leaves its delivery to the other worker.
-      res.on('close', () => {
-        if (!res.writableEnded) state.cut++;
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    hits,
-    state,
-    hold: () => {
-      state.holding = true;
-    },
-    /** Answers what is held (what a dead sender left is gone) and stops holding. */
-    release: () => {
-      state.holding = false;
-      for (const res of state.held.splice(0)) {
-        if (!res.destroyed) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      }
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+const ENV: NodeJS.ProcessEnv = { QUEUE_PREFIX };
 
 // ---- the world ----
 
@@ -202,9 +53,11 @@ const ENDED = ['completed', 'denied', 'withdrawn', 'refused'];
 
 describe('the desk as separate processes (two apis, two workers)', () => {
   let db: DataSource;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
-  let apiA: { running: Running; url: string };
-  let apiB: { running: Running; url: string };
+  let hooks: Receiver;
+  let apiA: Api;
+  let apiB: Api;
+  let workerA: Running;
+  let workerB: Running;
   let tokens: Record<string, string> = {};
   let ids: Record<string, string> = {};
   let outboxStart = 0;
@@ -217,7 +70,7 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   const submission = () => ({ itemCode: ITEM, form: {}, materials: [{ code: 'FORM', reference: '申请书.pdf' }] });
 
   async function ok(base: string, path: string, token: string, body: object = {}, key?: string): Promise<Answer> {
-    const res = await call(base, 'POST', path, token, body, key);
+    const res = await patientCall(base, 'POST', path, token, body, key);
     if (res.status >= 300) throw new Error(`${path} on ${base}: ${res.status} ${JSON.stringify(res.body)}`);
     return res;
   }
@@ -225,31 +78,22 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   const query = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)) as T[];
 
   beforeAll(async () => {
-    const setup = spawnSync(process.execPath, [entry('cli'), 'setup'], {
-      env: childEnv(),
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (setup.status !== 0) throw new Error(`setup failed (${setup.status}): ${setup.stdout}${setup.stderr}`);
-
-    db = new DataSource(buildDataSourceOptions(loadConfig({ ...process.env, ...TEST_ENV })));
+    const started = Date.now();
+    setup(ENV);
+    const options = buildDataSourceOptions(loadConfig({ ...process.env, ...TEST_ENV }));
+    // A few connections: the shared server's are counted (two apis and two workers hold theirs too).
+    db = new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 4 } } as typeof options);
     await db.initialize();
     [{ last: outboxStart }] = (
       await query<{ last: number | string }>('SELECT COALESCE(MAX(id), 0) AS last FROM outbox_events')
     ).map((r) => ({ last: Number(r.last) }));
     hooks = await receiver();
 
-    [apiA, apiB] = await Promise.all([startApi('api A'), startApi('api B')]);
-    run('worker', 'worker A');
-    run('worker', 'worker B');
-    for (const { url } of [apiA, apiB]) {
-      await eventually(async () => (await fetch(`${url}/health`).catch(() => null))?.ok, `${url}/health`, 60_000);
-      await eventually(
-        async () => (await fetch(`${url}/health/ready`).catch(() => null))?.ok,
-        `${url}/health/ready (a worker's heartbeat)`,
-        60_000,
-      );
-    }
+    [apiA, apiB] = await Promise.all([startApi('api A', ENV), startApi('api B', ENV)]);
+    workerA = run('worker', 'worker A', ENV);
+    workerB = run('worker', 'worker B', ENV);
+    for (const api of [apiA, apiB]) await ready(api);
+    const up = seconds(started);
 
     ({ tokens, ids } = await buildWorld(apiA.url, {
       departments: [{ code: DEPT, name: '多进程测试部门' }],
@@ -302,9 +146,11 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       waiting.push(String(body.id));
       made.push(String(body.id));
     }
+    console.log(`processes: setup, two apis and two workers up in ${up}, the world made by ${seconds(started)}`);
   }, LONG);
 
   afterAll(async () => {
+    if (waitedOut.count > 0) console.log(`processes: ${waitedOut.count} answers 503 waited out and sent again`);
     if (db?.isInitialized && subscriptionId) {
       await db.query("UPDATE webhook_subscriptions SET active = 0, disabled_reason = 'test over' WHERE id = ?", [
         subscriptionId,
@@ -326,6 +172,7 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   const count = (list: readonly string[], value: string) => list.filter((v) => v === value).length;
 
   it('parallel approvals racing on both apis complete each request exactly once', async () => {
+    const started = Date.now();
     const N = 12;
     const requests: string[] = [];
     await Promise.all(
@@ -341,7 +188,13 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     const answers = await Promise.all(
       requests.flatMap((id, r) =>
         STEPS.map((step, s) =>
-          call((r + s) % 2 ? apiB.url : apiA.url, 'POST', `/requests/${id}/steps/${step}/approve`, tokens.approver, {}),
+          patientCall(
+            (r + s) % 2 ? apiB.url : apiA.url,
+            'POST',
+            `/requests/${id}/steps/${step}/approve`,
+            tokens.approver,
+            {},
+          ),
         ),
       ),
     );
@@ -358,16 +211,21 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       completions += count(list, 'request.completed');
       expect(answers.filter((a) => a.body.id === id && a.body.status === 'completed')).toHaveLength(1);
     }
-    console.log(`parallel approvals: ${N} requests, ${answers.length} approvals (200), ${completions} completions`);
+    console.log(
+      `parallel approvals: ${N} requests, ${answers.length} approvals (200), ${completions} completions (${seconds(started)})`,
+    );
   }, 400_000);
 
   it('the same Idempotency-Key sent to both apis at once makes one request', async () => {
+    const started = Date.now();
     const K = 6;
     const pairs = await Promise.all(
       Array.from({ length: K }, async (_, i) => {
         const key = `proc-${u}-${i}`;
         return Promise.all(
-          [apiA.url, apiB.url].map((base) => call(base, 'POST', '/requests', tokens.idemApplicant, submission(), key)),
+          [apiA.url, apiB.url].map((base) =>
+            patientCall(base, 'POST', '/requests', tokens.idemApplicant, submission(), key),
+          ),
         );
       }),
     );
@@ -381,7 +239,7 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     );
     expect(Number(n)).toBe(K);
     made.push(...pairs.map((pair) => String(pair[0].body.id)));
-    console.log(`idempotency: ${K} keys sent to both apis, ${Number(n)} requests made`);
+    console.log(`idempotency: ${K} keys sent to both apis, ${Number(n)} requests made (${seconds(started)})`);
   }, 400_000);
 
   /** Each request's outbox events are published, its notifications and report fact made once. */
@@ -442,6 +300,7 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   }
 
   it('the outbox is relayed by both workers: every event published, one notification and one report fact each', async () => {
+    const started = Date.now();
     const { ended, told } = await drained(made);
     const [{ published }] = await query<{ published: number | string }>(
       'SELECT COUNT(*) AS published FROM outbox_events WHERE id > ?',
@@ -449,11 +308,12 @@ describe('the desk as separate processes (two apis, two workers)', () => {
     );
     expect(ended).toBeGreaterThan(0);
     console.log(
-      `outbox: ${Number(published)} events published, ${told} applicant notifications (one each), ${ended} report facts for ${ended} ended requests`,
+      `outbox: ${Number(published)} events published, ${told} applicant notifications (one each), ${ended} report facts for ${ended} ended requests (${seconds(started)})`,
     );
   }, 400_000);
 
   it('SLA timers firing under both workers record each threshold of each clock once', async () => {
+    const started = Date.now();
     // The waiting requests' step clocks warn at 48 s and run over at one minute.
     await eventually(
       async () => {
@@ -484,8 +344,82 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       const list = await actions(id);
       expect(count(list, 'sla.warning')).toBeGreaterThanOrEqual(STEPS.length);
     }
-    console.log(`sla: ${fired.map((f) => `${f.action} ${Number(f.n)}`).join(', ')} (none twice for one clock)`);
+    console.log(
+      `sla: ${fired.map((f) => `${f.action} ${Number(f.n)}`).join(', ')} (none twice for one clock; ${seconds(started)})`,
+    );
   }, 400_000);
+
+  /** The webhook jobs of these deliveries in Redis, with their state, attempts and stalls: a timeout's evidence. */
+  async function jobsOf(deliveries: readonly string[]) {
+    const redis = new Redis(TEST_ENV.REDIS_URL, { lazyConnect: true });
+    try {
+      await redis.connect();
+      const base = `${QUEUE_PREFIX}:webhooks`;
+      const states: Record<string, string[]> = {
+        active: await redis.lrange(`${base}:active`, '0', '-1'),
+        wait: await redis.lrange(`${base}:wait`, '0', '-1'),
+        delayed: await redis.zrange(`${base}:delayed`, '0', '-1'),
+        failed: await redis.zrange(`${base}:failed`, '0', '-1'),
+        completed: await redis.zrange(`${base}:completed`, '0', '-1'),
+      };
+      const found: object[] = [];
+      for (const id of deliveries) {
+        for (const [state, ids] of Object.entries(states)) {
+          for (const jobId of ids.filter((j) => j === `webhook-${id}` || j.startsWith(`webhook-${id}-`))) {
+            const job = await redis.hgetall(`${base}:${jobId}`);
+            found.push({ jobId, state, attemptsMade: job.atm, stalled: job.stc, failed: job.failedReason });
+          }
+        }
+      }
+      return found;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /**
+   * How many of this file's deliveries the sweep enqueued again (its jobs' ids say so); it also sends
+   * what other files left pending in the shared database, which is not counted.
+   */
+  async function swept(): Promise<number> {
+    const ours = new Set(
+      (
+        await query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE subscription_id = ?', [subscriptionId])
+      ).map((r) => String(r.id)),
+    );
+    const redis = new Redis(TEST_ENV.REDIS_URL, { lazyConnect: true });
+    try {
+      await redis.connect();
+      const keys = await redis.keys(`${QUEUE_PREFIX}:webhooks:webhook-*-sweep*`);
+      return new Set(keys.map((k) => /:webhook-(\d+)-sweep/.exec(k)?.[1]).filter((id) => id && ours.has(id))).size;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** How many jobs of this file's queues were taken over from a worker that stopped renewing their locks. */
+  async function stalledJobs(): Promise<number> {
+    const redis = new Redis(TEST_ENV.REDIS_URL, { lazyConnect: true });
+    try {
+      await redis.connect();
+      let stalled = 0;
+      for await (const keys of redis.scanStream({ match: `${QUEUE_PREFIX}:*`, count: 1000 })) {
+        for (const key of keys as string[]) {
+          if (
+            /:(lock|logs|events|meta|id|marker|stalled-check|stalled|wait|active|delayed|completed|failed|prioritized|repeat)$/.test(
+              key,
+            )
+          )
+            continue;
+          if ((await redis.type(key)) !== 'hash') continue;
+          if (Number((await redis.hget(key, 'stc')) ?? 0) > 0) stalled++;
+        }
+      }
+      return stalled;
+    } finally {
+      redis.disconnect();
+    }
+  }
 
   /** The deliveries of the subscription: one per event, each delivered, each request's in order. */
   async function deliveredOnce(requests: readonly string[]) {
@@ -505,12 +439,15 @@ describe('the desk as separate processes (two apis, two workers)', () => {
       'every webhook delivered',
       LONG,
     ).catch(async (error: Error) => {
-      const open = await query(
+      const open = await query<{ id: string }>(
         `SELECT id, event_id, request_id, status, attempts, sending_until, last_error FROM webhook_deliveries
           WHERE subscription_id = ? AND status <> 'delivered'`,
         [subscriptionId],
       );
-      throw new Error(`${error.message}: ${wanted.length} events, undelivered ${JSON.stringify(open)}`);
+      throw new Error(
+        `${error.message}: ${wanted.length} events, undelivered ${JSON.stringify(open)}; ` +
+          `their jobs ${JSON.stringify(await jobsOf(open.map((d) => String(d.id))))}\n${outputs()}`,
+      );
     });
     expect(rows.map((r) => String(r.event_id)).sort()).toEqual(wanted.map((r) => String(r.id)).sort());
     const doubled = await query(
@@ -535,8 +472,157 @@ describe('the desk as separate processes (two apis, two workers)', () => {
   }
 
   it('webhooks: one delivery per subscription and event, each delivered, each request’s in order', async () => {
+    const started = Date.now();
     const { deliveries, received, requests } = await deliveredOnce(made);
     expect(received).toBe(deliveries);
-    console.log(`webhooks: ${deliveries} deliveries for ${requests} requests, ${received} distinct events received`);
+    console.log(
+      `webhooks: ${deliveries} deliveries for ${requests} requests, ${received} distinct events received (${seconds(started)})`,
+    );
+  }, 400_000);
+
+  it('kill -9 of one worker and one api mid-load: their clients see connection errors only, the survivors finish every job', async () => {
+    const started = Date.now();
+    const CLIENTS = 5;
+    const MOST = 10;
+    const broken: string[] = [];
+    const fives: Answer[] = [];
+    let successes = 0;
+    /** One request's calls by one client, all to api B, each with its own key: which ones answered 2xx. */
+    interface Flow {
+      id?: string;
+      done: string[];
+      keys: Record<string, string>;
+    }
+    const flows: Flow[] = [];
+    const NAMES = ['submit', 'accept', ...STEPS];
+    /** One of a client's calls, with its own Idempotency-Key, to `base`. */
+    const send = (base: string, name: string, flow: Flow): Promise<Answer> => {
+      if (name === 'submit')
+        return patientCall(base, 'POST', '/requests', tokens.applicant, submission(), flow.keys.submit);
+      if (name === 'accept')
+        return patientCall(base, 'POST', `/requests/${flow.id}/accept`, tokens.clerk, {}, flow.keys.accept);
+      return patientCall(
+        base,
+        'POST',
+        `/requests/${flow.id}/steps/${name}/approve`,
+        tokens.approver,
+        {},
+        flow.keys[name],
+      );
+    };
+    // Each client makes requests one after the other through api B until its connection breaks (or it made MOST).
+    let loading = true;
+    const clients = Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let i = 0; i < MOST; i++) {
+          const flow: Flow = {
+            done: [],
+            keys: Object.fromEntries(NAMES.map((k) => [k, `kill-${u}-${c}-${i}-${k}`])),
+          };
+          flows.push(flow);
+          for (const name of NAMES) {
+            let answer: Answer;
+            try {
+              answer = await send(apiB.url, name, flow);
+            } catch (error) {
+              if (!(error instanceof ConnectionError)) throw error;
+              broken.push(error.code);
+              return;
+            }
+            if (answer.status >= 500) fives.push(answer);
+            expect(answer.status).toBeLessThan(300);
+            if (name === 'submit') flow.id = String(answer.body.id);
+            flow.done.push(name);
+            successes++;
+          }
+        }
+      }),
+    ).finally(() => {
+      loading = false;
+    });
+    // Killed mid-load, once webhook deliveries are in flight (their jobs active on either worker). The
+    // receiver holds its answers only from just before the kill: each held attempt times out and is
+    // retried with a doubling backoff, so a long hold would leave retries minutes away.
+    await eventually(async () => !loading || successes >= 10, 'load', 120_000);
+    hooks.hold();
+    const holding = Date.now();
+    await eventually(
+      async () => !loading || hooks.state.held.length >= 4 || Date.now() - holding > 15_000,
+      'deliveries in flight',
+      60_000,
+    );
+    const heldAtKill = hooks.state.held.length;
+    const heldFor = seconds(holding);
+    const killedAt = Date.now();
+    const workerGone = new Promise((resolve) => workerB.child.once('exit', resolve));
+    process.kill(apiB.running.child.pid!, 'SIGKILL');
+    process.kill(workerB.child.pid!, 'SIGKILL');
+    await workerGone;
+    hooks.release();
+    await clients;
+    expect(fives).toEqual([]);
+    expect(broken.length).toBeGreaterThan(0);
+    for (const code of broken) expect(CONNECTION_ERRORS).toContain(code);
+
+    // What a client saw succeed is all there; what broke on the way is there whole or not at all.
+    for (const flow of flows.filter((f) => f.id)) {
+      const { body } = await call(apiA.url, 'GET', `/requests/${flow.id}`, tokens.admin);
+      const list = await actions(flow.id!);
+      expect(count(list, 'request.submitted')).toBe(1);
+      const accepted = count(list, 'request.accepted');
+      if (flow.done.includes('accept')) expect(accepted).toBe(1);
+      const [{ clocks }] = await query<{ clocks: number | string }>(
+        "SELECT COUNT(*) AS clocks FROM sla_clocks WHERE request_id = ? AND kind = 'step'",
+        [flow.id],
+      );
+      expect({ accepted, activated: count(list, 'step.activated'), clocks: Number(clocks) }).toEqual(
+        accepted
+          ? { accepted: 1, activated: STEPS.length, clocks: STEPS.length }
+          : { accepted: 0, activated: 0, clocks: 0 },
+      );
+      const steps = body.steps as { key: string; status: string }[];
+      for (const step of STEPS) {
+        if (flow.done.includes(step)) expect(steps.find((s) => s.key === step)?.status).toBe('approved');
+      }
+      expect(steps.filter((s) => s.status === 'approved')).toHaveLength(count(list, 'step.approved'));
+    }
+
+    // The clients retry what broke on api A with the same keys: each call happens once.
+    await Promise.all(
+      flows.map(async (flow) => {
+        for (const name of NAMES) {
+          if (flow.done.includes(name)) continue;
+          const answer = await send(apiA.url, name, flow);
+          expect(answer.status).toBeLessThan(300);
+          if (name === 'submit') flow.id = String(answer.body.id);
+          flow.done.push(name);
+        }
+      }),
+    );
+    const requests = flows.map((f) => f.id!);
+    made.push(...requests);
+    for (const id of requests) {
+      const list = await actions(id);
+      expect(count(list, 'request.submitted')).toBe(1);
+      expect(count(list, 'request.accepted')).toBe(1);
+      expect(count(list, 'step.approved')).toBe(STEPS.length);
+      expect(count(list, 'request.completed')).toBe(1);
+    }
+
+    // Worker A alone finishes every job, worker B's stalled ones too.
+    const { ended, told } = await drained(made);
+    const { deliveries } = await deliveredOnce(made);
+    const finished = seconds(killedAt);
+    const audit = await verifyAuditTrail(db, { subjectType: 'request' });
+    expect(audit.problems).toEqual([]);
+    expect(alive(apiA.running) && alive(workerA)).toBe(true);
+    const codes = [...new Set(broken)].join(', ');
+    console.log(
+      `kill -9: ${successes} calls answered by api B, then ${broken.length} connection errors (${codes}), no 5xx; ` +
+        `${heldAtKill} webhook deliveries in flight at the kill (held ${heldFor}), ${hooks.state.cut} cut by it; ` +
+        `${finished} after the kill: ${ended} report facts, ${told} notifications, ${deliveries} webhook deliveries ` +
+        `(${await swept()} enqueued again by the sweep), ${await stalledJobs()} stalled jobs taken over, ` +
+        `${audit.chains} intact audit chains (${seconds(started)})`,
+    );
   }, 400_000);
 });

@@ -112,6 +112,13 @@ export class EnvironmentVariables {
   @IntBetween(1, 30)
   WEBHOOK_ATTEMPTS = 15;
 
+  /**
+   * How often a worker looks for deliveries due to be sent that no job carries (a process killed
+   * between a commit and its enqueue, Redis restarted empty): one seen twice in a row is enqueued again.
+   */
+  @IntBetween(1000, 3_600_000)
+  WEBHOOK_SWEEP_MS = 60_000;
+
   @IsOptional()
   @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must be a duration such as 15m, 8h or 1d' })
   JWT_EXPIRES_IN = '8h';
@@ -294,6 +301,7 @@ export interface AppConfig {
     timeoutMs: number;
     retryBaseMs: number;
     attempts: number;
+    sweepMs: number;
   };
   /** What operators scrape: the token of /metrics, the worker's metrics port (0: none). */
   metrics: { token: string; workerPort: number };
@@ -414,6 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
       retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
       attempts: raw.WEBHOOK_ATTEMPTS,
+      sweepMs: raw.WEBHOOK_SWEEP_MS,
     },
     metrics: { token: raw.METRICS_TOKEN, workerPort: raw.WORKER_METRICS_PORT },
     trustProxy: raw.TRUST_PROXY.split(',').map((part) => part.trim()),

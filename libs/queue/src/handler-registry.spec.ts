@@ -10,7 +10,7 @@ const complete = [
   },
   { name: 'EventsProcessor', queue: 'events' as const, handles: events },
   { name: 'SlaProcessor', queue: 'sla' as const, handles: ['sla.fire', 'sla.reconcile', 'sla.procedure-end'] as const },
-  { name: 'WebhooksProcessor', queue: 'webhooks' as const, handles: ['webhook.deliver'] as const },
+  { name: 'WebhooksProcessor', queue: 'webhooks' as const, handles: ['webhook.deliver', 'webhook.sweep'] as const },
 ];
 const withoutUserCreated = events.filter((name) => name !== 'user.created');
 

@@ -73,6 +73,8 @@ export interface JobPayloads {
   'sla.reconcile': Record<string, never>;
   /** POST one webhook delivery to its subscriber (when the deliveries before it of its request are done). */
   'webhook.deliver': { deliveryId: string };
+  /** Enqueue again the deliveries due to be sent that no job carries (lost to a killed process or to Redis). */
+  'webhook.sweep': Record<string, never>;
 }
 
 export interface SlaEvent {
@@ -134,6 +136,7 @@ export const JOB_QUEUES = {
   'sla.fire': 'sla',
   'sla.reconcile': 'sla',
   'webhook.deliver': 'webhooks',
+  'webhook.sweep': 'webhooks',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

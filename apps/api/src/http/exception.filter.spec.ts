@@ -2,8 +2,12 @@ import { BadRequestException, HttpException, type ArgumentsHost } from '@nestjs/
 import { AllExceptionsFilter, bodyParserMessage } from './exception.filter.js';
 
 /** The body the filter answers an exception with. */
-function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
-  const sent = { status: 0, body: {} as Record<string, unknown> };
+function answer(exception: unknown): {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+} {
+  const sent = { status: 0, body: {} as Record<string, unknown>, headers: {} as Record<string, string> };
   const response = {
     headersSent: false,
     status(code: number) {
@@ -13,13 +17,17 @@ function answer(exception: unknown): { status: number; body: Record<string, unkn
     json(body: Record<string, unknown>) {
       sent.body = body;
     },
-    setHeader() {},
+    headers: {} as Record<string, string>,
+    setHeader(name: string, value: string) {
+      this.headers[name] = value;
+    },
   };
   const request = { headers: { 'accept-language': 'en' }, query: {} };
   const host = {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
   } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
+  sent.headers = response.headers;
   return sent;
 }
 
@@ -61,6 +69,7 @@ describe('AllExceptionsFilter', () => {
     expect(answer(fromBodyParser(400, { type: 'entity.parse.failed', body: '"x"' }))).toEqual({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: 'request body must be a JSON object' },
+      headers: { 'Content-Language': 'en' },
     });
     expect(answer(fromBodyParser(413, { type: 'entity.too.large' })).body.message).toBe(
       'request body is larger than 1 MB',
@@ -71,6 +80,37 @@ describe('AllExceptionsFilter', () => {
     const zlib = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', status: 400 });
     expect(answer(new BadRequestException('incorrect header check', { cause: zlib })).body.message).toBe(
       'request body does not decompress as its Content-Encoding says',
+    );
+  });
+
+  it('answers 503 with Retry-After, not 500, while MySQL is down, restarting or out of connections', () => {
+    const down = [
+      // mysql2: the pool could not connect, the server went away, a command on a closed connection
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', fatal: true }),
+      Object.assign(new Error('Connection lost: The server closed the connection.'), {
+        code: 'PROTOCOL_CONNECTION_LOST',
+        fatal: true,
+      }),
+      new Error("Can't add new command when connection is in closed state"),
+      Object.assign(new Error('Too many connections'), { code: 'ER_CON_COUNT_ERROR' }),
+      // TypeORM's QueryFailedError copies the driver's code and carries the query
+      Object.assign(new Error('Server shutdown in progress'), { code: 'ER_SERVER_SHUTDOWN', query: 'SELECT 1' }),
+    ];
+    for (const error of down) {
+      const { status, body, headers } = answer(error);
+      expect({ status, body, retryAfter: headers['Retry-After'] }).toEqual({
+        status: 503,
+        body: {
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'the database is unavailable; try again in a moment',
+        },
+        retryAfter: '5',
+      });
+    }
+    // A socket error of something else than the database is a fault of the service.
+    expect(answer(Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' })).status).toBe(
+      500,
     );
   });
 });

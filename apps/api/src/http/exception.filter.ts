@@ -2,6 +2,7 @@ import {
   assertNever,
   DomainError,
   type DomainErrorCode,
+  isDatabaseUnavailable,
   isLockConflict,
   type Language,
   preferredLanguage,
@@ -103,6 +104,9 @@ function readerLanguage(request: Request | undefined): Language {
   return preferredLanguage(typeof lang === 'string' ? lang : undefined, request?.headers?.['accept-language']);
 }
 
+/** What a 503 of an unreachable database asks the client to wait (Retry-After). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps every error to {statusCode, error, message}; nothing but an unexpected fault is a 5xx, and no stack leaves. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -112,12 +116,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const { statusCode, message: english, extra } = this.describe(exception);
+    const unavailable = statusCode === 503 && isDatabaseUnavailable(exception);
     // Written in English by the code (and logged so); said in the reader's language.
     const language = readerLanguage(http.getRequest<Request | undefined>());
     const message = Array.isArray(english) ? english.map((m) => speak(m, language)) : speak(english, language);
     if (statusCode >= 500 && statusCode !== 503) this.logger.error(withoutValues(exception));
+    else if (unavailable) this.logger.warn(withoutValues(exception));
     if (response.headersSent) return;
-    const retryAfter = exception instanceof DomainError ? exception.details.retryAfterSeconds : undefined;
+    const retryAfter =
+      exception instanceof DomainError
+        ? exception.details.retryAfterSeconds
+        : unavailable
+          ? DATABASE_RETRY_AFTER_SECONDS
+          : undefined;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.setHeader('Content-Language', language);
     response.status(statusCode).json({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
@@ -154,6 +165,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // MySQL gave up waiting for a lock, or kept losing deadlocks, after the domain's own retries.
     if (isLockConflict(exception)) {
       return { statusCode: 503, message: 'the service is busy with this record; try again in a moment' };
+    }
+    // MySQL is down, restarting or out of connections: nothing half done (a transaction commits whole
+    // or not at all), and the pool connects again by itself once it is back.
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: 503, message: 'the database is unavailable; try again in a moment' };
     }
     return { statusCode: 500, message: 'internal error' };
   }

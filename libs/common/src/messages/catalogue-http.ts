@@ -4,6 +4,7 @@ import type { CatalogueEntry } from './translate.js';
 export const HTTP_MESSAGES: readonly CatalogueEntry[] = [
   ['internal error', '服务内部错误'],
   ['the service is busy with this record; try again in a moment', '该记录正在被处理，请稍后重试'],
+  ['the database is unavailable; try again in a moment', '数据库暂时不可用，请稍后重试'],
   ['request body is larger than 1 MB', '请求内容超过 1 MB'],
   ['request body must be a JSON object', '请求内容必须是 JSON 对象'],
   ['request body must be UTF-8', '请求内容必须使用 UTF-8 编码'],

@@ -613,16 +613,16 @@ describe('catalogue', () => {
     const res = await http().get('/api/docs-json').expect(200);
     const paths = res.body.paths;
     const statuses = (path: string, method: string) => Object.keys(paths[path][method].responses).sort();
-    // Beside each route's own answers: 500 on every route, 429 on the signed-in ones (the per-caller
+    // Beside each route's own answers: 500 and 503 on every route, 429 on the signed-in ones (the per-caller
     // limit), 413 and 415 where a JSON body is read (apps/api/src/openapi/contract.ts).
-    const signedInWrite = ['400', '401', '403', '409', '413', '415', '429', '500'];
+    const signedInWrite = ['400', '401', '403', '409', '413', '415', '429', '500', '503'];
     expect(statuses('/api/v1/departments', 'post')).toEqual(['201', ...signedInWrite]);
-    expect(statuses('/api/v1/departments', 'get')).toEqual(['200', '400', '500']);
+    expect(statuses('/api/v1/departments', 'get')).toEqual(['200', '400', '500', '503']);
     expect(statuses('/api/v1/halls', 'post')).toEqual(['201', ...signedInWrite]);
     expect(statuses('/api/v1/matters', 'post')).toEqual(['201', ...signedInWrite]);
     expect(statuses('/api/v1/items', 'post')).toEqual(['201', ...signedInWrite]);
-    expect(statuses('/api/v1/items', 'get')).toEqual(['200', '400', '500']);
-    expect(statuses('/api/v1/items/{code}', 'get')).toEqual(['200', '400', '404', '500']);
+    expect(statuses('/api/v1/items', 'get')).toEqual(['200', '400', '500', '503']);
+    expect(statuses('/api/v1/items/{code}', 'get')).toEqual(['200', '400', '404', '500', '503']);
     expect(statuses('/api/v1/items/{code}/versions/{version}', 'get')).toEqual([
       '200',
       '400',
@@ -631,6 +631,7 @@ describe('catalogue', () => {
       '404',
       '429',
       '500',
+      '503',
     ]);
     expect(statuses('/api/v1/items/{code}/versions/{version}/publish', 'post')).toEqual([
       '200',
@@ -641,6 +642,7 @@ describe('catalogue', () => {
       '409',
       '429',
       '500',
+      '503',
     ]);
     const schemas = res.body.components.schemas;
     expect(schemas.CreateItemDto.required).toEqual(

@@ -149,7 +149,7 @@ describe('companies', () => {
   it('describes both routes in the OpenAPI document with their error responses', async () => {
     const res = await http().get('/api/docs-json').expect(200);
     const responses = (path: string, method: string) => Object.keys(res.body.paths[path][method].responses).sort();
-    // Beside the routes' own answers: 500 everywhere, 429 once signed in, 413 and 415 where a body is read.
+    // Beside the routes' own answers: 500 and 503 everywhere, 429 once signed in, 413 and 415 where a body is read.
     expect(responses('/api/v1/companies', 'post')).toEqual([
       '201',
       '400',
@@ -160,7 +160,8 @@ describe('companies', () => {
       '415',
       '429',
       '500',
+      '503',
     ]);
-    expect(responses('/api/v1/companies/{uscc}', 'get')).toEqual(['200', '400', '401', '404', '429', '500']);
+    expect(responses('/api/v1/companies/{uscc}', 'get')).toEqual(['200', '400', '401', '404', '429', '500', '503']);
   });
 });

@@ -41,6 +41,20 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       description: 'A fault of the service (logged without the request’s values); never an answer to input',
       content: ERROR_BODY,
     };
+    // Every route reads MySQL (the health checks report it); the exception filter maps its absence here.
+    operation.responses['503'] ??= {
+      description:
+        'MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; ' +
+        'nothing of the call was committed: send it again (with the same Idempotency-Key)',
+      content: ERROR_BODY,
+      headers: {
+        'Retry-After': {
+          description: 'seconds to wait before trying again (given while the database is unavailable)',
+          required: false,
+          schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+        },
+      },
+    };
   }
   declareRateLimits(document);
   declareRequestId(document);

@@ -2904,6 +2904,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     AuthController_queuesPass: {
@@ -2980,6 +2993,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -3085,6 +3111,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -3243,6 +3282,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CalendarsController_due: {
@@ -3340,6 +3392,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -3495,6 +3560,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CompaniesController_get: {
@@ -3595,6 +3673,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     DepartmentsController_list: {
@@ -3634,6 +3725,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -3789,6 +3893,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LiveController_stream: {
@@ -3865,6 +3982,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -4026,6 +4156,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_get: {
@@ -4118,6 +4261,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -4239,6 +4395,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_list: {
@@ -4344,6 +4513,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     HallsController_list: {
@@ -4383,6 +4565,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -4538,6 +4733,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     HallsController_nearby: {
@@ -4583,6 +4791,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -4740,6 +4961,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ItemsController_list: {
@@ -4783,6 +5017,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -4938,6 +5185,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ItemsController_get: {
@@ -4986,6 +5246,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5102,6 +5375,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5241,6 +5527,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_list: {
@@ -5338,6 +5637,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5463,6 +5775,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     LicencesController_verify: {
@@ -5512,6 +5837,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5612,6 +5950,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5784,6 +6135,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     MattersController_list: {
@@ -5823,6 +6187,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5978,6 +6355,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     NotificationsController_list: {
@@ -6058,6 +6448,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6183,6 +6586,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_overdue: {
@@ -6294,6 +6710,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6424,6 +6853,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ReportsController_throughput: {
@@ -6538,6 +6980,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6668,6 +7123,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_list: {
@@ -6751,6 +7219,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -6924,6 +7405,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_get: {
@@ -7016,6 +7510,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -7206,6 +7713,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_evaluate: {
@@ -7380,6 +7900,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -7570,6 +8103,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     FilesController_listOfRequest: {
@@ -7662,6 +8208,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -7776,6 +8335,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -7966,6 +8538,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EvaluationsController_rectify: {
@@ -8140,6 +8725,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -8330,6 +8928,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_refuse: {
@@ -8504,6 +9115,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -8695,6 +9319,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_deny: {
@@ -8870,6 +9507,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -9061,6 +9711,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_endSpecialProcedure: {
@@ -9236,6 +9899,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -9427,6 +10103,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_requestSupplement: {
@@ -9601,6 +10290,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -9791,6 +10493,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     RequestsController_timeline: {
@@ -9887,6 +10602,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -10077,6 +10805,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ServiceAccountsController_list: {
@@ -10171,6 +10912,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -10326,6 +11080,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ServiceAccountsController_revoke: {
@@ -10456,6 +11223,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     TasksController_list: {
@@ -10558,6 +11338,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_list: {
@@ -10649,6 +11442,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -10801,6 +11607,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_me: {
@@ -10860,6 +11679,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -10964,6 +11796,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -11102,6 +11947,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_list: {
@@ -11196,6 +12054,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -11351,6 +12222,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_disable: {
@@ -11473,6 +12357,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -11862,6 +12759,19 @@ export interface operations {
             /** @description A fault of the service (logged without the request’s values); never an answer to input */
             500: {
                 headers: {
+                    /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description MySQL is unavailable for a moment (down, restarting or out of connections), or busy with this record; nothing of the call was committed: send it again (with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again (given while the database is unavailable) */
+                    "Retry-After"?: number;
                     /** @description the id of this request in the logs: the X-Request-Id sent, or a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;

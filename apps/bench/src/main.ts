@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
+import { createRedis, parseRedisUrl, scanKeys } from '#config';
 import { DEMO_FORM } from '../../cli/src/demo-seed.js';
 import { UNLIMITED_CALLERS } from './limits.js';
 
@@ -28,6 +28,9 @@ const databaseName = `one_thing_bench_${process.pid}`;
 const databaseUrl = Object.assign(new URL(serverUrl.href), { pathname: `/${databaseName}` }).href;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const queuePrefix = `{bench-${process.pid}}`;
+/** The bench's own Redis connections (one Redis or a Redis Cluster, as REDIS_URL says). */
+const benchRedis = (lazyConnect = false) =>
+  createRedis({ redis: parseRedisUrl(redisUrl) }, { lazyConnect, maxRetriesPerRequest: 1 });
 const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -343,7 +346,7 @@ async function main(): Promise<void> {
     const [[open]] = (await admin.query(
       `SELECT COUNT(*) AS n FROM \`${databaseName}\`.sla_clocks WHERE stopped_at IS NULL AND paused_at IS NULL`,
     )) as unknown as [{ n: number }[]];
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const redis = benchRedis();
     const timers = await redis.zcard(`${queuePrefix}:sla:delayed`);
     redis.disconnect();
     say(
@@ -363,10 +366,11 @@ async function main(): Promise<void> {
     await Promise.all(children.map(exited));
     await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
     await admin.end();
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = benchRedis(true);
     try {
       await redis.connect();
-      const keys = await redis.keys(`${queuePrefix}*`);
+      // One hash tag: every key is in one slot, so one DEL takes them all (a Redis Cluster too).
+      const keys = await scanKeys(redis, `${queuePrefix}*`);
       if (keys.length) await redis.del(...keys);
     } finally {
       redis.disconnect();

@@ -1,5 +1,4 @@
-import { type AppConfig, redisEndpoint, safeUrl } from '#config';
-import { Redis } from 'ioredis';
+import { type AppConfig, createRedis, safeUrl } from '#config';
 import mysql from 'mysql2/promise';
 
 export class ServiceUnavailableError extends Error {
@@ -33,8 +32,7 @@ export async function checkMysql(config: Pick<AppConfig, 'database'>): Promise<v
 }
 
 export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void> {
-  const client = new Redis({
-    ...redisEndpoint(config),
+  const client = createRedis(config, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,

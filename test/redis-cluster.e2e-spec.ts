@@ -70,7 +70,14 @@ function clusterNodes(port: number): ClusterNode[] {
 const timings: string[] = [];
 const took = (what: string, since: number) => timings.push(`${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`);
 
-describe('the desk on a Redis Cluster (3 masters, 3 replicas)', () => {
+/**
+ * Run by npm run test:cluster (TEST_REDIS_URL a cluster URL) or with REDIS_CLUSTER_SPEC=1; skipped in
+ * npm test while the failover case is not reliable (README, "On a Redis Cluster").
+ */
+const onCluster =
+  /^rediss?\+cluster:\/\//.test(process.env.TEST_REDIS_URL ?? '') || process.env.REDIS_CLUSTER_SPEC === '1';
+
+(onCluster ? describe : describe.skip)('the desk on a Redis Cluster (3 masters, 3 replicas)', () => {
   let startedHere = false;
   let seeds: number[] = [];
 

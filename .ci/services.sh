@@ -28,6 +28,10 @@ hostport() { # url default-port -> "host port"
   echo "$host $port"
 }
 read -r db_host db_port <<<"$(hostport "$db_url" 3306)"
+# A Redis Cluster (redis+cluster://host:port,host:port…) is checked at its first seed, never started
+# here: .ci/redis-cluster.sh starts a local one.
+redis_cluster=0
+case "$redis_url" in redis+cluster://* | rediss+cluster://*) redis_cluster=1; redis_url="${redis_url%%,*}" ;; esac
 read -r redis_host redis_port <<<"$(hostport "$redis_url" 6379)"
 
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -75,7 +79,10 @@ if ! answers "$db_host" "$db_port"; then
   else echo "MySQL does not answer at $db_host:$db_port (from DATABASE_URL)" >&2; status=1; fi
 fi
 if ! answers "$redis_host" "$redis_port"; then
-  if is_local "$redis_host"; then start_redis || status=1
+  if [ "$redis_cluster" -eq 1 ]; then
+    echo "the Redis Cluster does not answer at $redis_host:$redis_port (from REDIS_URL): start it (bash .ci/redis-cluster.sh start for a local one)" >&2
+    status=1
+  elif is_local "$redis_host"; then start_redis || status=1
   else echo "Redis does not answer at $redis_host:$redis_port (from REDIS_URL)" >&2; status=1; fi
 fi
 [ "$status" -eq 0 ] || exit 1

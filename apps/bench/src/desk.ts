@@ -1,9 +1,9 @@
 import type autocannon from 'autocannon';
-import { Redis } from 'ioredis';
+import { scanKeys } from '#config';
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { DEMO_FORM } from '../../cli/src/demo-seed.js';
-import { type BenchTarget, localServerPid, redisUrl, serverUrl } from './harness.js';
+import { type BenchTarget, benchRedis, localServerPid, serverUrl } from './harness.js';
 
 /**
  * What the intake benches (`main.ts`, `scaled.ts`) send and read: the demo's logins, the 6-step
@@ -82,7 +82,7 @@ export async function mysqlServerPid(admin: mysql.Connection): Promise<number | 
 
 /** The Redis server's pid, as it tells it (INFO), when it runs on this machine. */
 export async function redisServerPid(): Promise<number | undefined> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = benchRedis(true);
   try {
     await redis.connect();
     const pid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
@@ -94,17 +94,14 @@ export async function redisServerPid(): Promise<number | undefined> {
   }
 }
 
-/** Deletes every key of the queue prefix (SCAN, so Redis is never blocked). */
+/** Deletes every key of the queue prefix (SCAN, so Redis is never blocked; on every master of a cluster). */
 async function deleteQueueKeys(queuePrefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = benchRedis(true);
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // One hash tag: every key is in one slot, so one DEL takes them all (a Redis Cluster too).
+    const keys = await scanKeys(redis, `${queuePrefix}*`);
+    if (keys.length) await redis.del(...keys);
   } finally {
     redis.disconnect();
   }

@@ -1,3 +1,4 @@
+import { createRedis, parseRedisUrl } from '#config';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +18,9 @@ export const dist = (path: string) => fileURLToPath(new URL(`../../${path}`, imp
 export const ADMIN_PASSWORD = 'bench-admin-2026';
 export const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/one_thing');
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The bench's own Redis connections (one Redis or a Redis Cluster, as REDIS_URL says). */
+export const benchRedis = (lazyConnect = false) =>
+  createRedis({ redis: parseRedisUrl(redisUrl) }, { lazyConnect, maxRetriesPerRequest: 1 });
 
 /** Where one bench run keeps its data: a database and a queue prefix no one else uses. */
 export interface BenchTarget {

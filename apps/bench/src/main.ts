@@ -1,7 +1,6 @@
 import autocannon from 'autocannon';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import {
   DEMO_PASSWORD,
   each,
@@ -22,7 +21,7 @@ import {
   freePort,
   loadLine,
   once,
-  redisUrl,
+  benchRedis,
   run,
   say,
   setUpDatabase,
@@ -245,7 +244,7 @@ async function main(): Promise<void> {
       admin,
       `SELECT COUNT(*) AS n FROM \`${databaseName}\`.sla_clocks WHERE stopped_at IS NULL AND paused_at IS NULL`,
     );
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const redis = benchRedis();
     const timers = await redis.zcard(`${queuePrefix}:sla:delayed`);
     redis.disconnect();
     say(

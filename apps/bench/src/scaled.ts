@@ -1,5 +1,4 @@
 import type autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import type mysql from 'mysql2/promise';
 import {
   DEMO_PASSWORD,
@@ -22,7 +21,7 @@ import {
   freePort,
   loadLine,
   once,
-  redisUrl,
+  benchRedis,
   run,
   say,
   setUpDatabase,
@@ -76,7 +75,7 @@ const label = (n: number) => `${n} api${n > 1 ? 's' : ''} + ${n} worker${n > 1 ?
 
 /** Waits until `n` workers beat in the queue's heartbeat set (the key was emptied before). */
 async function workersBeating(queuePrefix: string, n: number, timeoutMs = 60_000): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = benchRedis();
   try {
     const deadline = Date.now() + timeoutMs;
     while ((await redis.zcard(`${queuePrefix}:workers`)) < n) {

@@ -1,4 +1,4 @@
-import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { carriesMetricsToken, METRICS_CONTENT_TYPE, processRegistry } from '#platform';
 import { HEARTBEAT_EVERY_MS, workersKey } from '#queue';
 import type { WorkerHost } from '@nestjs/bullmq';
@@ -12,7 +12,6 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -46,8 +45,9 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     registers: [this.registry],
   });
   private readonly id = `${hostname()}:${process.pid}`;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private beat: NodeJS.Timeout | undefined;
+  private readonly errorLogged = new Map<string, number>();
   private server: Server | undefined;
 
   constructor(
@@ -55,7 +55,7 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(MEASURED_PROCESSORS) private readonly processors: readonly (Type<WorkerHost> & { queue: string })[],
     private readonly modules: ModuleRef,
   ) {
-    this.redis = new Redis({ ...redisEndpoint(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = createRedis(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
   }
 
@@ -73,6 +73,14 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
         if (!job) return;
         this.failures.inc({ queue, name: job.name });
         this.observe(queue, job, 'failed', error);
+      });
+      // A worker's own errors (Redis away, a lock lost in a failover: a command resent after its first
+      // send was done) go to the log, at most one a half-minute per queue, not to the console.
+      host.worker.on('error', (error: Error) => {
+        const now = Date.now();
+        if (now - (this.errorLogged.get(queue) ?? 0) < 30_000) return;
+        this.errorLogged.set(queue, now);
+        this.logger.warn(`worker of ${queue}: ${error.message}`);
       });
     }
     await this.heartbeat();

@@ -1,4 +1,4 @@
-import { ConfigurationError, DEMO_ADMIN_PASSWORD, loadConfig } from './environment.js';
+import { ConfigurationError, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from './environment.js';
 
 describe('loadConfig', () => {
   it('reaches MySQL and Redis on 127.0.0.1 at their standard ports when nothing is set', () => {
@@ -137,6 +137,12 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgres://localhost/x', 'DATABASE_URL must look like'],
     ['DATABASE_URL', 'mysql://localhost/bad-name;drop', 'DATABASE_URL must look like'],
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'redis+cluster://', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'redis+cluster://127.0.0.1', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'redis+cluster://127.0.0.1:7101/0', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'redis+cluster://127.0.0.1:7101,', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'redis+cluster://a:7101;b:7102', 'REDIS_URL must look like'],
+    ['REDIS_URL', 'cluster://a:7101,b:7102', 'REDIS_URL must look like'],
     ['QUEUE_PREFIX', 'bull', 'QUEUE_PREFIX must be a Redis Cluster hash tag'],
     ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters'],
     ['JWT_EXPIRES_IN', 'forever', 'JWT_EXPIRES_IN must be a duration'],
@@ -160,6 +166,68 @@ describe('loadConfig', () => {
       token: 'm'.repeat(16),
       workerPort: 0,
     });
+  });
+
+  it('reads one Redis as before: no cluster, its one node', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://u:p%40ss@cache:6380/3' }).redis).toEqual({
+      url: 'redis://u:p%40ss@cache:6380/3',
+      host: 'cache',
+      port: 6380,
+      username: 'u',
+      password: 'p@ss',
+      db: 3,
+      tls: false,
+      cluster: false,
+      nodes: [{ host: 'cache', port: 6380 }],
+    });
+    expect(loadConfig({}).redis).toMatchObject({ cluster: false, nodes: [{ host: '127.0.0.1', port: 6379 }] });
+  });
+
+  it('reads a Redis Cluster from redis+cluster://: its seeds in order, the first as host and port', () => {
+    const url = 'redis+cluster://127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103';
+    expect(loadConfig({ REDIS_URL: url }).redis).toEqual({
+      url,
+      host: '127.0.0.1',
+      port: 7101,
+      username: undefined,
+      password: undefined,
+      db: 0,
+      tls: false,
+      cluster: true,
+      nodes: [
+        { host: '127.0.0.1', port: 7101 },
+        { host: '127.0.0.1', port: 7102 },
+        { host: '127.0.0.1', port: 7103 },
+      ],
+    });
+  });
+
+  it('reads a Redis Cluster with credentials, TLS, host names and IPv6 seeds', () => {
+    const tls = loadConfig({ REDIS_URL: 'rediss+cluster://desk:s%40cret%3A1@node-a.cache:6379,[::1]:7000' }).redis;
+    expect(tls).toMatchObject({
+      username: 'desk',
+      password: 's@cret:1',
+      tls: true,
+      cluster: true,
+      host: 'node-a.cache',
+      port: 6379,
+      nodes: [
+        { host: 'node-a.cache', port: 6379 },
+        { host: '::1', port: 7000 },
+      ],
+    });
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://:pw@one:7000' }).redis).toMatchObject({
+      username: undefined,
+      password: 'pw',
+      nodes: [{ host: 'one', port: 7000 }],
+    });
+  });
+
+  it('prints a cluster URL without its password', () => {
+    expect(safeUrl('redis+cluster://desk:secret@a:7000,b:7001')).toBe('redis+cluster://desk:***@a:7000,b:7001');
+    expect(safeUrl('rediss+cluster://:secret@a:7000')).toBe('rediss+cluster://:***@a:7000');
+    expect(safeUrl('redis+cluster://a:7000,b:7001')).toBe('redis+cluster://a:7000,b:7001');
+    expect(safeUrl('redis://:secret@a:6379')).toBe('redis://:***@a:6379');
   });
 
   it('treats empty variables as unset', () => {

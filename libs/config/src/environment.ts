@@ -36,6 +36,10 @@ function IntBetween(min: number, max: number): PropertyDecorator {
   };
 }
 
+/** One Redis with an optional database, or the seeds of a Redis Cluster (host:port, comma-separated). */
+const REDIS_URL_FORM =
+  /^(rediss?:\/\/[^/]+(\/\d+)?|rediss?\+cluster:\/\/([^@/]*@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}(,(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5})*)$/;
+
 /**
  * The process environment as the apps read it. class-validator runs a property's decorators
  * bottom-up and we stop at the first failure, so the most basic check sits lowest.
@@ -70,9 +74,15 @@ export class EnvironmentVariables {
   )
   DATABASE_REPLICA_URLS = '';
 
+  /**
+   * One Redis (`redis://[user:password@]host:6379[/db]`, `rediss://` with TLS), or a Redis Cluster:
+   * `redis+cluster://[user:password@]host:port,host:port,…` (`rediss+cluster://` with TLS), any of
+   * its nodes as seeds (the client learns the rest from them); a cluster has no database number.
+   */
   @IsOptional()
-  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
-    message: 'REDIS_URL must look like redis://[:password@]host:6379[/db]',
+  @Matches(REDIS_URL_FORM, {
+    message:
+      'REDIS_URL must look like redis://[:password@]host:6379[/db] or redis+cluster://[:password@]host:7000,host:7001',
   })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -261,6 +271,12 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** One Redis server's address. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** The roles a caller acts with (as #database's ActorRole, which config, a lower layer, cannot import). */
 export type ActorRoleName = 'applicant' | 'clerk' | 'approver' | 'manager' | 'admin' | 'system';
 
@@ -275,7 +291,21 @@ export interface AppConfig {
     /** Connections each process keeps at most (DATABASE_POOL_SIZE). */
     poolSize: number;
   };
-  redis: { url: string; host: string; port: number; username?: string; password?: string; db: number; tls: boolean };
+  /**
+   * Where Redis is. With a Redis Cluster (`cluster`), `nodes` are the seeds from REDIS_URL and
+   * host/port the first of them; with one Redis, `nodes` is that one.
+   */
+  redis: {
+    url: string;
+    host: string;
+    port: number;
+    username?: string;
+    password?: string;
+    db: number;
+    tls: boolean;
+    cluster: boolean;
+    nodes: RedisNode[];
+  };
   queue: { prefix: string };
   auth: {
     jwtSecret: string;
@@ -366,7 +396,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ].filter(Boolean);
     if (problems.length > 0) throw new ConfigurationError(problems);
   }
-  const redis = new URL(raw.REDIS_URL);
   return {
     nodeEnv: raw.NODE_ENV,
     port: raw.PORT,
@@ -380,15 +409,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .map((url) => ({ url, ...databaseEndpoint(url) })),
       poolSize: raw.DATABASE_POOL_SIZE,
     },
-    redis: {
-      url: raw.REDIS_URL,
-      host: redis.hostname,
-      port: redis.port ? Number(redis.port) : 6379,
-      username: redis.username ? decodeURIComponent(redis.username) : undefined,
-      password: redis.password ? decodeURIComponent(redis.password) : undefined,
-      db: redis.pathname.length > 1 ? Number(redis.pathname.slice(1)) : 0,
-      tls: redis.protocol === 'rediss:',
-    },
+    redis: parseRedisUrl(raw.REDIS_URL),
     queue: { prefix: raw.QUEUE_PREFIX },
     auth: {
       jwtSecret: raw.JWT_SECRET ?? DEV_JWT_SECRET,
@@ -451,7 +472,59 @@ export function durationMs(value: string): number {
   return Number(value.slice(0, -1)) * UNIT_MS[value.slice(-1) as keyof typeof UNIT_MS];
 }
 
-/** Where Redis is, as ioredis and BullMQ take it; each client adds its own retry and queueing behaviour. */
+/**
+ * REDIS_URL (already matched against its form) as settings: one Redis, or a Redis Cluster's seeds
+ * (`redis+cluster://` or `rediss+cluster://`, nodes separated by commas).
+ */
+export function parseRedisUrl(url: string): AppConfig['redis'] {
+  const cluster = /^rediss?\+cluster:\/\//.exec(url);
+  if (!cluster) {
+    const redis = new URL(url);
+    const host = redis.hostname;
+    const port = redis.port ? Number(redis.port) : 6379;
+    return {
+      url,
+      host,
+      port,
+      username: redis.username ? decodeURIComponent(redis.username) : undefined,
+      password: redis.password ? decodeURIComponent(redis.password) : undefined,
+      db: redis.pathname.length > 1 ? Number(redis.pathname.slice(1)) : 0,
+      tls: redis.protocol === 'rediss:',
+      cluster: false,
+      nodes: [{ host, port }],
+    };
+  }
+  const rest = url.slice(cluster[0].length);
+  const at = rest.lastIndexOf('@');
+  const credentials = at >= 0 ? rest.slice(0, at) : '';
+  const colon = credentials.indexOf(':');
+  const username = colon >= 0 ? credentials.slice(0, colon) : credentials;
+  const password = colon >= 0 ? credentials.slice(colon + 1) : '';
+  const nodes = rest
+    .slice(at + 1)
+    .split(',')
+    .map((node) => {
+      const split = node.lastIndexOf(':');
+      // [::1]:7000 is an IPv6 address: ioredis takes it without the brackets.
+      return { host: node.slice(0, split).replace(/^\[(.*)\]$/, '$1'), port: Number(node.slice(split + 1)) };
+    });
+  return {
+    url,
+    host: nodes[0].host,
+    port: nodes[0].port,
+    username: username ? decodeURIComponent(username) : undefined,
+    password: password ? decodeURIComponent(password) : undefined,
+    db: 0,
+    tls: url.startsWith('rediss+'),
+    cluster: true,
+    nodes,
+  };
+}
+
+/**
+ * Where one Redis is, as ioredis and BullMQ take it; each client adds its own retry and queueing
+ * behaviour. With a Redis Cluster, the first seed (createRedis in ./redis.ts connects to them all).
+ */
 export function redisEndpoint(config: Pick<AppConfig, 'redis'>) {
   const { host, port, username, password, db, tls } = config.redis;
   return { host, port, username, password, db, tls: tls ? {} : undefined };
@@ -459,6 +532,13 @@ export function redisEndpoint(config: Pick<AppConfig, 'redis'>) {
 
 /** Redacts the password of a connection URL so it can be printed. */
 export function safeUrl(url: string): string {
+  const cluster = /^(rediss?\+cluster:\/\/)([^@/]*@)?(.*)$/.exec(url);
+  if (cluster) {
+    const credentials = cluster[2]?.slice(0, -1) ?? '';
+    const colon = credentials.indexOf(':');
+    const shown = colon >= 0 ? `${credentials.slice(0, colon)}:***@` : credentials ? `${credentials}@` : '';
+    return `${cluster[1]}${shown}${cluster[3]}`;
+  }
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -1,7 +1,6 @@
-import { type ActorRoleName, APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { type ActorRoleName, APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { DomainError } from '#common';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Actor } from './actor.js';
 
@@ -28,7 +27,7 @@ export interface CallerAllowance {
  */
 @Injectable()
 export class CallerLimits implements OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly limiters: Record<ActorRoleName, RateLimiterAbstract>;
   private readonly windowSeconds: number;
   private readonly perRole: Record<ActorRoleName, number>;
@@ -38,8 +37,7 @@ export class CallerLimits implements OnModuleDestroy {
     this.windowSeconds = windowSeconds;
     this.perRole = perRole;
     // As LoginLimits: commands fail at once while Redis is away (no offline queue), and memory takes over.
-    this.redis = new Redis({
-      ...redisEndpoint(config),
+    this.redis = createRedis(config, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,

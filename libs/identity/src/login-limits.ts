@@ -1,9 +1,8 @@
-import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { DomainError } from '#common';
 import { primaryPool } from '#database';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterMySQL,
@@ -30,7 +29,7 @@ export const LOGIN_FAILURES_TABLE = 'login_failures';
 @Injectable()
 export class LoginLimits implements OnModuleDestroy {
   private readonly logger = new Logger(LoginLimits.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly byAddress: RateLimiterAbstract;
   private readonly byUsername: RateLimiterAbstract;
   private readonly failures: RateLimiterMySQL;
@@ -42,8 +41,7 @@ export class LoginLimits implements OnModuleDestroy {
     this.maxFailures = maxFailures;
     this.lockoutSeconds = Math.ceil(lockoutMs / 1000);
     // Commands fail at once while Redis is away (no offline queue), and the memory limiter takes over.
-    this.redis = new Redis({
-      ...redisEndpoint(config),
+    this.redis = createRedis(config, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,

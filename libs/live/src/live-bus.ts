@@ -1,6 +1,6 @@
-import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { type LiveMessage, parseLiveMessage } from './live.types.js';
 
 export type LiveListener = (message: LiveMessage) => void;
@@ -16,19 +16,19 @@ export type LiveListener = (message: LiveMessage) => void;
 export class LiveBus implements BeforeApplicationShutdown {
   private readonly logger = new Logger('LiveBus');
   readonly channel: string;
-  private readonly options: RedisOptions;
-  private publisher: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private readonly connect: () => RedisClient;
+  private publisher: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly listeners = new Set<LiveListener>();
   private readonly closers = new Set<() => void>();
   private closed = false;
   private subscribed = false;
+  private publisherReady: Promise<void> | undefined;
   private readonly waiting = new Set<() => void>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.channel = `${config.queue.prefix}:live`;
-    this.options = {
-      ...redisEndpoint(config),
+    const options = {
       lazyConnect: true,
       // Without the offline queue a publish while Redis is down fails at once instead of piling up.
       enableOfflineQueue: false,
@@ -36,21 +36,35 @@ export class LiveBus implements BeforeApplicationShutdown {
       connectTimeout: 2000,
       retryStrategy: (times: number) => Math.min(times * 200, 2000),
     };
+    this.connect = () => createRedis(config, options);
   }
 
   /** Sends the messages to every api process; never throws. */
   publish(messages: readonly LiveMessage[]): void {
     if (this.closed || messages.length === 0) return;
     if (!this.publisher) {
-      this.publisher = new Redis(this.options);
+      this.publisher = this.connect();
       this.publisher.on('error', () => undefined);
+      if (this.publisher instanceof Cluster) {
+        // A Redis Cluster sends a PUBLISH (which names no key) to any node, each to another, and the
+        // nodes pass them on among themselves: notices sent one after the other could arrive out of
+        // order. As a script that names the channel as its key, every PUBLISH goes to the one node
+        // of the channel's slot (its hash tag), in order.
+        this.publisher.defineCommand(PUBLISH_IN_SLOT, {
+          numberOfKeys: 1,
+          lua: "return redis.call('PUBLISH', KEYS[1], ARGV[1])",
+        });
+      }
       this.publisher.connect().catch(() => undefined);
     }
     const publisher = this.publisher;
     const send = async () => {
-      if (publisher.status !== 'ready') await waitReady(publisher);
+      // One wait for every batch sent meanwhile (a cluster client takes a while to be ready).
+      if (publisher.status !== 'ready') {
+        await (this.publisherReady ??= waitReady(publisher).finally(() => (this.publisherReady = undefined)));
+      }
       // Issued together, in order: the notices of one change and of the changes after it arrive in order.
-      await Promise.all(messages.map((message) => publisher.publish(this.channel, JSON.stringify(message))));
+      await Promise.all(messages.map((message) => publishTo(publisher, this.channel, JSON.stringify(message))));
     };
     send().catch((error: unknown) => this.logger.debug(`live notices dropped: ${String(error)}`));
   }
@@ -89,7 +103,7 @@ export class LiveBus implements BeforeApplicationShutdown {
 
   private ensureSubscribed(): void {
     if (this.subscriber) return;
-    const subscriber = new Redis(this.options);
+    const subscriber = this.connect();
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, text: string) => {
@@ -134,8 +148,17 @@ export class LiveBus implements BeforeApplicationShutdown {
   }
 }
 
+const PUBLISH_IN_SLOT = 'publishInSlot';
+
+/** PUBLISH on one Redis; on a Redis Cluster, on the node of the channel's slot (see publish). */
+function publishTo(client: RedisClient, channel: string, text: string): Promise<unknown> {
+  if (!(client instanceof Cluster)) return client.publish(channel, text);
+  const cluster = client as Cluster & Record<typeof PUBLISH_IN_SLOT, (key: string, text: string) => Promise<unknown>>;
+  return cluster[PUBLISH_IN_SLOT](channel, text);
+}
+
 /** Resolves when the connection is ready, rejects when it fails or takes longer than a few seconds. */
-function waitReady(client: Redis): Promise<void> {
+function waitReady(client: RedisClient): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error('Redis is not reachable')), 3000);
     const onReady = () => finish();

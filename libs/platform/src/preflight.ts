@@ -1,5 +1,4 @@
-import { type AppConfig, redisEndpoint, safeUrl } from '#config';
-import { Redis } from 'ioredis';
+import { type AppConfig, createRedis, safeUrl } from '#config';
 import mysql from 'mysql2/promise';
 
 export class ServiceUnavailableError extends Error {
@@ -13,11 +12,13 @@ const START_HINT = {
   MySQL:
     'start it (on Debian: `bash .ci/services.sh`, or `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) or set DATABASE_URL',
   Redis: 'start it (on Debian: `bash .ci/services.sh`, or `redis-server --daemonize yes`) or set REDIS_URL',
+  'Redis Cluster': 'start it (a local one: `bash .ci/redis-cluster.sh start`) or set REDIS_URL',
 };
 
 function reason(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  return e.code ?? e.message ?? String(error);
+  // A cluster client that reached no seed tells why through the last node's error.
+  const e = error as { code?: string; message?: string; lastNodeError?: { code?: string } };
+  return e.code ?? e.lastNodeError?.code ?? e.message ?? String(error);
 }
 
 export async function checkMysql(config: Pick<AppConfig, 'database'>): Promise<void> {
@@ -33,8 +34,7 @@ export async function checkMysql(config: Pick<AppConfig, 'database'>): Promise<v
 }
 
 export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void> {
-  const client = new Redis({
-    ...redisEndpoint(config),
+  const client = createRedis(config, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,
@@ -49,7 +49,9 @@ export async function checkRedis(config: Pick<AppConfig, 'redis'>): Promise<void
     await client.ping();
   } catch (error) {
     throw new ServiceUnavailableError(
-      `Redis is not reachable at ${safeUrl(config.redis.url)} (${reason(socketError ?? error)}): ${START_HINT.Redis}.`,
+      config.redis.cluster
+        ? `the Redis Cluster is not reachable at ${safeUrl(config.redis.url)} (${reason(socketError ?? error)}): ${START_HINT['Redis Cluster']}.`
+        : `Redis is not reachable at ${safeUrl(config.redis.url)} (${reason(socketError ?? error)}): ${START_HINT.Redis}.`,
     );
   } finally {
     client.disconnect();

@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './jobs.js';
 import { QueueErrorLogger } from './queue-error-logger.js';
-import { redisOptions } from './redis-connection.js';
+import { QueueConnection, QueueConnectionModule } from './redis-connection.js';
 
 const queues = BullModule.registerQueue(
   ...QUEUE_NAMES.map((name) => ({ name, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS } })),
@@ -12,8 +12,12 @@ const queues = BullModule.registerQueue(
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ connection: redisOptions(config), prefix: config.queue.prefix }),
+      imports: [QueueConnectionModule],
+      inject: [APP_CONFIG, QueueConnection],
+      useFactory: (config: AppConfig, queues: QueueConnection) => ({
+        connection: queues.connection,
+        prefix: config.queue.prefix,
+      }),
     }),
     queues,
   ],

@@ -1,7 +1,69 @@
-import { type AppConfig, redisEndpoint } from '#config';
-import type { RedisOptions } from 'bullmq';
+import { APP_CONFIG, type AppConfig, createRedis, redisEndpoint } from '#config';
+import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, ModuleRef } from '@nestjs/core';
+import type { Queue, RedisOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
+import { QUEUE_NAMES } from './jobs.js';
+
+/** What BullMQ needs of its connections: commands wait out a reconnection (workers require it). */
+const QUEUE_CLIENT = { maxRetriesPerRequest: null, connectTimeout: 5000 } as const;
 
 /** ioredis options for the configured Redis; BullMQ requires maxRetriesPerRequest: null on workers. */
 export function redisOptions(config: Pick<AppConfig, 'redis'>): RedisOptions {
-  return { ...redisEndpoint(config), maxRetriesPerRequest: null, connectTimeout: 5000 };
+  return { ...redisEndpoint(config), ...QUEUE_CLIENT };
 }
+
+/**
+ * The connection BullMQ is given. One Redis: its options, and BullMQ makes (and closes) each queue's
+ * and worker's connections. A Redis Cluster: one ioredis Cluster client from createRedis (BullMQ
+ * cannot make one from options), shared by the queues and the workers' commands; each worker
+ * duplicates it for its blocking connection, which BullMQ closes. Every key BullMQ writes starts with
+ * the queue prefix, a hash tag, so its multi-key scripts run in one slot.
+ */
+@Injectable()
+export class QueueConnection implements OnApplicationShutdown {
+  readonly connection: RedisOptions | Cluster;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly modules: ModuleRef,
+    private readonly discovery: DiscoveryService,
+  ) {
+    this.connection = config.redis.cluster ? (createRedis(config, QUEUE_CLIENT) as Cluster) : redisOptions(config);
+  }
+
+  /**
+   * BullMQ leaves a client it was given open: it is closed here, after the workers and the queues
+   * that use it (closing them again later is a no-op), whichever of Nest's shutdown hooks comes first.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.connection;
+    if (!(client instanceof Cluster)) return;
+    const workers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .flatMap((host) => {
+        try {
+          return [host.worker];
+        } catch {
+          return []; // never started
+        }
+      });
+    await Promise.all(workers.map((worker) => worker.close().catch(() => undefined)));
+    const queues = QUEUE_NAMES.flatMap((name) => {
+      try {
+        return [this.modules.get<Queue>(getQueueToken(name), { strict: false })];
+      } catch {
+        return [];
+      }
+    });
+    await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
+    await client.quit().catch(() => client.disconnect());
+  }
+}
+
+/** Holds the queues' connection for BullModule.forRootAsync (QueueModule). */
+@Module({ imports: [DiscoveryModule], providers: [QueueConnection], exports: [QueueConnection] })
+export class QueueConnectionModule {}

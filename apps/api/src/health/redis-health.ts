@@ -1,17 +1,15 @@
-import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
 
 /** A connection of its own for /health: fails fast instead of queueing commands while Redis is down. */
 @Injectable()
 export class RedisHealth implements OnModuleDestroy {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   /** The first connection while it is made: probes arriving meanwhile wait for it. */
   private connecting: Promise<void> | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.client = new Redis({
-      ...redisEndpoint(config),
+    this.client = createRedis(config, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

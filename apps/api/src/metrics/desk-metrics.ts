@@ -1,4 +1,4 @@
-import { APP_CONFIG, type AppConfig, redisEndpoint } from '#config';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { primaryPool } from '#database';
 import { processRegistry } from '#platform';
 import { HEARTBEAT_STALE_MS, QUEUE_NAMES, type QueueName, workersKey } from '#queue';
@@ -8,7 +8,6 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
-import { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
@@ -34,7 +33,7 @@ export class DeskMetrics implements OnModuleDestroy {
   readonly registry: Registry;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly latency: Histogram<'method' | 'route' | 'status'>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -57,8 +56,7 @@ export class DeskMetrics implements OnModuleDestroy {
       registers,
     });
     // Fails fast while Redis is away: a scrape then reports what it could read.
-    this.redis = new Redis({
-      ...redisEndpoint(config),
+    this.redis = createRedis(config, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 1000,
@@ -188,7 +186,7 @@ export class DeskMetrics implements OnModuleDestroy {
   }
 
   /** The workers that beat within the stale time (host:pid each). */
-  static async aliveWorkers(redis: Redis, key: string): Promise<string[]> {
+  static async aliveWorkers(redis: RedisClient, key: string): Promise<string[]> {
     return redis.zrangebyscore(key, Date.now() - HEARTBEAT_STALE_MS, '+inf');
   }
 

@@ -139,6 +139,27 @@ async function main(): Promise<void> {
     const yardstickPort = await freePort();
     const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
+    const intakeBody = INTAKE_BODY;
+    watched = { mysql: await mysqlServerPid(admin) };
+
+    // The yardstick alone, with none of the desk's processes up: measured beside an idle api and
+    // worker it would share the two cores with them and flatter the desk's ratio.
+    const yardstickProcess = run(target, 'bench/src/yardstick.js', {
+      PORT: String(yardstickPort),
+      BENCH_VERSION_ID: String(version.id),
+      BENCH_USCC: company.uscc,
+    });
+    const yardstick = `http://127.0.0.1:${yardstickPort}`;
+    await waitFor(yardstick);
+    say(`yardstick alone: warming up (${CONNECTIONS} connections), then ${DURATION_S} s…`);
+    await load('warm-up', { url: `${yardstick}/`, method: 'POST', body: intakeBody, duration: 2 });
+    const yard = await load(
+      'yardstick: node:http + mysql2, 1+6+1 rows',
+      { url: `${yardstick}/`, method: 'POST', body: intakeBody },
+      yardstickProcess.pid,
+    );
+    await stopChildren();
+
     const apiProcess = run(
       target,
       'api/src/main.js',
@@ -155,23 +176,15 @@ async function main(): Promise<void> {
     // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
     // while the api takes requests, on the same machine.
     const workerProcess = run(target, 'worker/src/main.js', {});
-    const yardstickProcess = run(target, 'bench/src/yardstick.js', {
-      PORT: String(yardstickPort),
-      BENCH_VERSION_ID: String(version.id),
-      BENCH_USCC: company.uscc,
-    });
-    watched = { mysql: await mysqlServerPid(admin), worker: workerProcess.pid };
+    watched = { ...watched, worker: workerProcess.pid };
     const api = `http://127.0.0.1:${apiPort}`;
-    const yardstick = `http://127.0.0.1:${yardstickPort}`;
-    await Promise.all([waitFor(`${api}/health`), waitFor(yardstick)]);
+    await waitFor(`${api}/health`);
 
     const applicant = await login(api, 'demo.applicant', DEMO_PASSWORD);
     const clerk = await login(api, 'demo.clerk', DEMO_PASSWORD);
     const approver = await login(api, 'demo.approver', DEMO_PASSWORD);
-    const intakeBody = INTAKE_BODY;
 
-    say(`warming up (${CONNECTIONS} connections)…`);
-    await load('warm-up', { url: `${yardstick}/`, method: 'POST', body: intakeBody, duration: 2 });
+    say(`the desk (api and worker): warming up (${CONNECTIONS} connections), then ${DURATION_S} s each…`);
     await load('warm-up', {
       url: `${api}/api/v1/requests`,
       method: 'POST',
@@ -179,13 +192,6 @@ async function main(): Promise<void> {
       body: intakeBody,
       duration: 2,
     });
-
-    say(`measuring, ${DURATION_S} s each…`);
-    const yard = await load(
-      'yardstick: node:http + mysql2, 1+6+1 rows',
-      { url: `${yardstick}/`, method: 'POST', body: intakeBody },
-      yardstickProcess.pid,
-    );
     const intake = await load(
       'intake: POST /requests (6 steps)',
       { url: `${api}/api/v1/requests`, method: 'POST', headers: json(applicant), body: intakeBody },
@@ -251,7 +257,7 @@ async function main(): Promise<void> {
       `SLA timers: ${timers} delayed jobs in Redis for ${Number(open.n)} running clocks (one per clock's next threshold, plus the reconciliation's schedule)`,
     );
     say(
-      `intake / yardstick: ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.50), p99 ${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms`,
+      `intake / yardstick (measured alone): ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.35), p99 ${(intake.p99 / yard.p99).toFixed(1)}× the yardstick's (${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms; goal ≤ 3×)`,
     );
     await loginTiming(api);
     const failed = phases.reduce((n, r) => n + r.failures, 0);

@@ -13,6 +13,8 @@ const versionId = process.env.BENCH_VERSION_ID!;
 const uscc = process.env.BENCH_USCC!;
 const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 10, timezone: 'Z' });
 let counter = 0;
+/** Requests whose transaction has not ended: SIGTERM waits for them before it ends the pool. */
+let inFlight = 0;
 
 const server = createServer((req, res) => {
   if (req.method === 'GET') {
@@ -22,6 +24,7 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    inFlight++;
     void (async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const conn = await pool.getConnection();
@@ -60,9 +63,19 @@ const server = createServer((req, res) => {
       } finally {
         conn.release();
       }
-    })();
+    })()
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(503).end(String(error));
+      })
+      .finally(() => inFlight--);
   });
 });
 
 server.listen(port, '127.0.0.1', () => process.stdout.write(`yardstick listening on ${port}\n`));
-process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));
+// The load generator stops with requests in flight (their sockets cut): they finish before the pool ends.
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  const end = () => (inFlight > 0 ? setTimeout(end, 20) : void pool.end().then(() => process.exit(0)));
+  end();
+});

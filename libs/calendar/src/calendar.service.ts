@@ -51,7 +51,7 @@ function validDate(date: string, what: string): LocalDate {
 @Injectable()
 export class CalendarService implements OnApplicationBootstrap {
   private readonly cache = new Map<string, { definition: CalendarDefinition; loadedAt: number }>();
-  private readonly loading = new Set<string>();
+  private readonly loading = new Map<string, Promise<CalendarDefinition>>();
   private readonly revisions = new Map<string, number>();
 
   /** The revision of the calendar as this instance has it (the one new clocks are laid out on). */
@@ -68,7 +68,11 @@ export class CalendarService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.loadShipped();
-    for (const code of [ZONE_CALENDAR_CODE, ALWAYS_CALENDAR_CODE]) await this.load(code);
+    // Every stored calendar, not only the built-in ones: a transaction asking for one this process
+    // has not loaded would wait for a second pooled connection (see definition).
+    const stored = (await this.dataSource.query('SELECT code FROM calendars')) as { code: string }[];
+    const codes = new Set([ZONE_CALENDAR_CODE, ALWAYS_CALENDAR_CODE, ...stored.map((row) => row.code)]);
+    for (const code of codes) await this.load(code);
   }
 
   /** Creates the built-in calendars and adds the shipped official days that are not there yet. */
@@ -115,14 +119,26 @@ export class CalendarService implements OnApplicationBootstrap {
     const cached = this.cache.get(code);
     if (cached && !options.fresh) {
       if (Date.now() - cached.loadedAt >= CACHE_MS && !this.loading.has(code)) {
-        this.loading.add(code);
-        void this.load(code)
-          .catch(() => undefined)
-          .finally(() => this.loading.delete(code));
+        void this.loadOnce(code).catch(() => undefined);
       }
       return cached.definition;
     }
-    return this.load(code);
+    // Fresh: read now, not a load begun before the edit the caller has just made.
+    return options.fresh ? this.load(code) : this.loadOnce(code);
+  }
+
+  /**
+   * One load of a calendar at a time, shared by every caller that asks meanwhile: concurrent
+   * transactions missing the same calendar then wait for one pooled connection, not one each (eight
+   * event jobs each waiting for a ninth connection of an eight-connection pool never end).
+   */
+  private loadOnce(code: string): Promise<CalendarDefinition> {
+    let loading = this.loading.get(code);
+    if (!loading) {
+      loading = this.load(code).finally(() => this.loading.delete(code));
+      this.loading.set(code, loading);
+    }
+    return loading;
   }
 
   private async load(code: string): Promise<CalendarDefinition> {

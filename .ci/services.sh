@@ -101,7 +101,7 @@ if [ "$want_browser" -eq 1 ]; then
   if [ ! -x "$chromium" ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
       echo "installing Debian's chromium for the browser tests ($chromium is missing)"
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      { apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null; } \
         || { echo "could not install chromium with apt-get: install it (apt-get install chromium) or set CHROMIUM_PATH" >&2; exit 1; }
     else
       echo "Chromium is missing at $chromium: install it (as root: apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary" >&2
@@ -112,8 +112,8 @@ if [ "$want_browser" -eq 1 ]; then
   if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
       echo "installing a Chinese font (fonts-wqy-microhei) for the browser tests' screenshots"
-      { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null \
-        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; } \
+      { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq fonts-wqy-microhei >/dev/null \
+        || { apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq fonts-wqy-microhei >/dev/null; }; } \
         || echo "no Chinese font could be installed: screenshots will show boxes for Chinese (apt-get install fonts-wqy-microhei)" >&2
     else
       echo "no Chinese font: screenshots will show boxes for Chinese (as root: apt-get install fonts-wqy-microhei)" >&2

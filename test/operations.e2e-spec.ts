@@ -1,8 +1,7 @@
 import { OutboxEvent } from '#database';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplication } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { Queue } from 'bullmq';
 import { createServer } from 'node:net';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import request from 'supertest';
@@ -159,19 +158,19 @@ describe("the operator's view: /metrics, the worker's metrics, readiness, one id
     const ready = await request(suite.app.getHttpServer()).get('/health/ready').expect(200);
     expect(ready.body.details.worker).toEqual({ status: 'up', alive: expect.any(Number) });
 
-    // The submission's events are relayed and handled now: the worker times them.
+    // The submission's events are relayed and handled now: the worker times its jobs (the relay's).
     const workerScrape = () => request(`http://127.0.0.1:${port}`).get('/metrics');
     await workerScrape().expect(401);
     await request(`http://127.0.0.1:${port}`).get('/other').expect(404);
     const submittedJobs =
-      /^desk_job_duration_seconds_count\{process="worker",queue="events",name="request\.submitted",outcome="completed"\} (\d+)$/m;
+      /^desk_job_duration_seconds_count\{process="worker",queue="outbox",name="outbox\.relay",outcome="completed"\} (\d+)$/m;
     const workerText = await eventually(
       async () => {
         const res = await workerScrape().set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
         return Number(submittedJobs.exec(res.text)?.[1] ?? 0) >= 1 ? res.text : undefined;
         // The worker's relay also takes what earlier files left in the outbox: on a loaded machine that takes a while.
       },
-      'the worker timing a request.submitted job',
+      'the worker timing an outbox.relay job',
       120_000,
     );
     const jobFamilies = parsePrometheusTextFormat(workerText);
@@ -182,29 +181,37 @@ describe("the operator's view: /metrics, the worker's metrics, readiness, one id
     expect(Number(family(families, 'desk_workers_alive').metrics[0].value)).toBeGreaterThanOrEqual(1);
   }, 180_000);
 
-  it('carries the request id from the api into the outbox row and the jobs its change caused', async () => {
+  it('carries the request id from the api into the outbox row and the worker line that handled its events', async () => {
     const requestId = `trace-${unique()}`;
-    const res = await post('/requests', suite.tokens.applicant, {
-      itemCode: ITEM,
-      form: {},
-      materials: [{ code: 'FORM', reference: '申请书.pdf' }],
-    })
-      .set('X-Request-Id', requestId)
-      .expect(201);
-    expect(res.headers['x-request-id']).toBe(requestId);
-    const rows = (await suite.db.getRepository(OutboxEvent).find({ order: { id: 'DESC' }, take: 50 })).filter(
-      (r) => r.payload.requestId === String(res.body.id) || r.httpRequestId === requestId,
-    );
-    expect(rows.map((r) => r.type).sort()).toEqual(['request.submitted', 'sla.clock-changed']);
-    expect(rows.every((r) => r.httpRequestId === requestId)).toBe(true);
-    // The relayed job carries it, for the worker's lines.
-    const submitted = rows.find((r) => r.type === 'request.submitted')!;
-    const events = suite.app.get<Queue>(getQueueToken('events'));
-    const job = await eventually(
-      async () => events.getJob(`event-${submitted.id}-${submitted.createdAt.getTime()}`),
-      'the relayed job',
-    );
-    expect(job.data).toMatchObject({ requestId: String(res.body.id), httpRequestId: requestId });
+    const logged = jest.spyOn(Logger.prototype, 'log');
+    try {
+      const res = await post('/requests', suite.tokens.applicant, {
+        itemCode: ITEM,
+        form: {},
+        materials: [{ code: 'FORM', reference: '申请书.pdf' }],
+      })
+        .set('X-Request-Id', requestId)
+        .expect(201);
+      expect(res.headers['x-request-id']).toBe(requestId);
+      const rows = (await suite.db.getRepository(OutboxEvent).find({ order: { id: 'DESC' }, take: 50 })).filter(
+        (r) => r.payload.requestId === String(res.body.id) || r.httpRequestId === requestId,
+      );
+      expect(rows.map((r) => r.type).sort()).toEqual(['request.submitted', 'sla.clock-changed']);
+      expect(rows.every((r) => r.httpRequestId === requestId)).toBe(true);
+      // The worker's relay handles both events in bulk (no job each): its line names the request id.
+      const line = await eventually(
+        async () =>
+          logged.mock.calls
+            .map(([message]) => message as { msg?: string; requestIds?: string[] })
+            .find((message) => Array.isArray(message?.requestIds) && message.requestIds.includes(requestId)),
+        'the relay line naming the request id',
+      );
+      expect(line.msg).toMatch(/^handled \d+ outbox events in bulk$/);
+      const handled = await suite.db.getRepository(OutboxEvent).findBy({ httpRequestId: requestId });
+      expect(handled.every((r) => r.publishedAt !== null)).toBe(true);
+    } finally {
+      logged.mockRestore();
+    }
     // A malformed id from outside is replaced, never echoed.
     const replaced = await get(`/items/${ITEM}`, suite.tokens.applicant).set('X-Request-Id', 'bad id\twith spaces');
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,9 +1,13 @@
 import { Notification, OutboxEvent } from '#database';
+import { jest } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { WorkerEventBatch } from '../apps/worker/src/event-batch.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { createApp, eventually, login, unique } from './helpers.js';
 import { TEST_ENV } from './test-env.js';
@@ -88,5 +92,52 @@ describe('outbox → relay → worker', () => {
       .send({ username: 'admin', password: 'another-pass-1', role: 'manager' })
       .expect(409);
     expect(await db.getRepository(OutboxEvent).count()).toBe(before);
+  });
+
+  it('events the relay handles in bulk make no job; a batch it cannot handle goes to the events queue, one job each', async () => {
+    const events = worker.get<Queue>(getQueueToken('events'));
+    const outbox = db.getRepository(OutboxEvent);
+    const add = async () => {
+      const result = (await db.query(
+        "INSERT INTO outbox_events (type, payload, created_at) VALUES ('sla.clock-changed', ?, NOW(3))",
+        [JSON.stringify({ clockId: '987654321' })],
+      )) as { insertId: number };
+      return String(result.insertId);
+    };
+    const relayed = (id: string) =>
+      eventually(async () => {
+        const row = await outbox.findOneByOrFail({ id });
+        return row.publishedAt ? row : undefined;
+      }, `outbox row ${id} relayed`);
+    const jobOf = (row: OutboxEvent) => events.getJob(`event-${row.id}-${row.createdAt.getTime()}`);
+
+    // Handled in the relay's batch: marked published, and no job made for it.
+    const inBulk = await relayed(await add());
+    expect(await jobOf(inBulk)).toBeUndefined();
+
+    // The bulk handling of the batch holding the next row fails once: its rows are published as jobs
+    // after all, and the events processor handles them.
+    const batch = worker.get(WorkerEventBatch);
+    const handle = batch.handle.bind(batch);
+    let failed: string[] = [];
+    let target = '';
+    const failing = jest.spyOn(batch, 'handle').mockImplementation(async (manager, rows) => {
+      if (failed.length === 0 && rows.some((row) => row.id === target)) {
+        failed = rows.map((row) => row.id);
+        throw new Error('induced failure of the bulk handling');
+      }
+      return handle(manager, rows);
+    });
+    try {
+      target = await add();
+      const row = await relayed(target);
+      expect(failed).toContain(target);
+      const job = await eventually(async () => jobOf(row), 'the job of the row the batch could not handle');
+      expect(job.name).toBe('sla.clock-changed');
+      expect(job.data).toMatchObject({ clockId: '987654321', eventId: target });
+      await eventually(async () => ((await job.getState()) === 'completed' ? true : undefined), 'the job completed');
+    } finally {
+      failing.mockRestore();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { SlaService } from '#sla';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { EntityManager } from 'typeorm';
 
 /**
  * One delayed job per clock, for its next threshold only (its warning, then its due time), with a
@@ -25,16 +26,29 @@ export class SlaTimers {
 
   /** Sets the clock's next timer and removes the one its previous generation needed. */
   async schedule(clockId: string): Promise<void> {
-    const generation = await this.sla.generationOf(clockId);
-    if (generation === null) return;
-    if (generation > 0) {
-      for (const threshold of ['warning', 'overdue', 'legal']) {
-        // A job being processed cannot be removed; it finds its generation stale and does nothing.
-        await this.queue.remove(`sla-${clockId}-${generation - 1}-${threshold}`).catch(() => 0);
-      }
-    }
-    const timer = await this.sla.timerFor(clockId);
-    if (timer) await this.set(clockId, timer);
+    await this.scheduleMany([clockId]);
+  }
+
+  /**
+   * The same for many clocks at once: one read of their rows (inside the caller's transaction when
+   * `manager` is given), the previous generations' timers removed together, the new ones added in
+   * one bulk call. Setting a timer that exists is a no-op, so doing it again changes nothing.
+   */
+  async scheduleMany(clockIds: readonly string[], manager?: EntityManager): Promise<number> {
+    const clocks = await this.sla.timersOf([...new Set(clockIds)], manager);
+    // A job being processed cannot be removed; it finds its generation stale and does nothing.
+    await Promise.all(
+      clocks
+        .filter((c) => c.generation > 0)
+        .flatMap((c) =>
+          ['warning', 'overdue', 'legal'].map((threshold) =>
+            this.queue.remove(`sla-${c.clockId}-${c.generation - 1}-${threshold}`).catch(() => 0),
+          ),
+        ),
+    );
+    const timers = clocks.flatMap((c) => (c.timer ? [{ clockId: c.clockId, ...c.timer }] : []));
+    await this.addTimers(timers);
+    return timers.length;
   }
 
   /** The end of a special procedure, as a timer with a deterministic id. */
@@ -58,7 +72,17 @@ export class SlaTimers {
     for (const id of procedures.due) await this.timeLimits.endSpecialProcedure(id);
     for (const p of procedures.running) await this.scheduleProcedureEnd(p.id, p.endsAt);
     const { recorded, timers } = await this.sla.reconcile();
-    // In bulk: setting a timer that exists is a no-op, so this costs one round trip per batch.
+    await this.addTimers(timers);
+    if (recorded > 0) this.logger.warn(`reconciliation recorded ${recorded} SLA thresholds a timer had missed`);
+    return { recorded, timers: timers.length };
+  }
+
+  private delayUntil(at: Date): number {
+    return Math.max(0, at.getTime() - this.clock.now().getTime());
+  }
+
+  /** Adds the timers' jobs, 500 to a bulk call (a timer that exists is left as it is). */
+  private async addTimers(timers: readonly { clockId: string; generation: number; jobId: string; at: Date }[]) {
     for (let i = 0; i < timers.length; i += 500) {
       await this.queue.addBulk(
         timers.slice(i, i + 500).map((timer) => ({
@@ -68,23 +92,5 @@ export class SlaTimers {
         })),
       );
     }
-    if (recorded > 0) this.logger.warn(`reconciliation recorded ${recorded} SLA thresholds a timer had missed`);
-    return { recorded, timers: timers.length };
-  }
-
-  private delayUntil(at: Date): number {
-    return Math.max(0, at.getTime() - this.clock.now().getTime());
-  }
-
-  private async set(clockId: string, timer: { jobId: string; generation: number; at: Date }): Promise<void> {
-    await this.queue.add(
-      'sla.fire',
-      { clockId, generation: timer.generation },
-      {
-        ...DEFAULT_JOB_OPTIONS,
-        jobId: timer.jobId,
-        delay: this.delayUntil(timer.at),
-      },
-    );
   }
 }

@@ -5,13 +5,14 @@ import { DatabaseModule } from '#database';
 import { LiveModule } from '#live';
 import { NotificationsService } from '#notifications';
 import { loggerParams } from '#platform';
-import { OutboxRelay, QueueModule } from '#queue';
+import { OUTBOX_BATCH_HANDLER, OutboxRelay, QueueModule } from '#queue';
 import { ReportsModule } from '#reports';
 import { IdempotencyStore, RequestsModule } from '#requests';
 import { SlaModule } from '#sla';
 import { WebhooksModule } from '#webhooks';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { WorkerEventBatch } from './event-batch.js';
 import { EventsProcessor } from './processors/events.processor.js';
 import { SlaProcessor } from './processors/sla.processor.js';
 import { SlaTimers } from './sla-timers.js';
@@ -43,6 +44,8 @@ export const PROCESSORS = [OutboxProcessor, EventsProcessor, SlaProcessor, Webho
     IdempotencyStore,
     NotificationsService,
     SlaTimers,
+    WorkerEventBatch,
+    { provide: OUTBOX_BATCH_HANDLER, useExisting: WorkerEventBatch },
     WorkerSchedules,
     WorkerMetrics,
     { provide: MEASURED_PROCESSORS, useValue: PROCESSORS },

@@ -10,7 +10,7 @@ import {
 import { Notification, User } from '#database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface NotificationView {
   id: string;
@@ -34,6 +34,23 @@ export type RequestEventType =
   | 'step.denied';
 
 export type FollowUpEventType = 'follow-up.opened' | 'follow-up.verified' | 'follow-up.rectified' | 'follow-up.closed';
+
+/** A request or step event to tell its people of (NotificationsService.notifyRequestEvents). */
+export interface RequestNotice {
+  eventId: string;
+  type: RequestEventType;
+  requestId: string;
+  stepKey?: string;
+}
+
+/** One event's message and who hears it: a company's applicants or a department's approvers. */
+interface Notice {
+  eventId: string;
+  kind: string;
+  message: string;
+  messageZh: string;
+  to: { role: 'applicant'; companyUscc: string } | { role: 'approver'; departmentCode: string };
+}
 
 /** A notification holds 500 characters (code points, as MySQL counts them); a longer one is cut with an ellipsis. */
 const NOTIFICATION_MAX_CHARS = 500;
@@ -157,39 +174,66 @@ export class NotificationsService {
     requestId: string,
     stepKey?: string,
   ): Promise<void> {
-    const rows = (await this.dataSource.query('SELECT number, company_uscc FROM service_requests WHERE id = ?', [
-      requestId,
-    ])) as { number: string; company_uscc: string }[];
-    const request = rows[0];
-    if (!request) return;
-    const now = this.clock.now();
-    if (type === 'step.activated') {
-      const steps = (await this.dataSource.query(
-        'SELECT matter_name, department_code, status FROM request_steps WHERE request_id = ? AND step_key = ?',
-        [requestId, stepKey ?? ''],
-      )) as { matter_name: string; department_code: string; status: string }[];
-      const step = steps[0];
-      if (!step) return;
-      await this.notify(
-        eventId,
-        type,
-        `${request.number}: ${step.matter_name} is waiting for your department.`,
-        fitMessage(`${request.number}：${step.matter_name}待您的部门办理。`),
-        departmentApprovers(step.department_code),
-        now,
-      );
-      return;
-    }
-    const message = APPLICANT_MESSAGES[type];
-    if (!message) return;
-    await this.notify(
-      eventId,
-      type,
-      `${request.number}: ${message}`,
-      `${request.number}：${APPLICANT_MESSAGES_ZH[type]}`,
-      companyApplicants(request.company_uscc),
-      now,
+    await this.notifyRequestEvents([{ eventId, type, requestId, stepKey }]);
+  }
+
+  /**
+   * The same for many events at once (the outbox relay's batch): one read of their requests, one of
+   * their activated steps, one of the people to tell, and one insert, inside the caller's
+   * transaction when `manager` is given. Returns how many notifications were written.
+   */
+  async notifyRequestEvents(events: readonly RequestNotice[], manager?: EntityManager): Promise<number> {
+    const db = manager ?? this.dataSource.manager;
+    const wanted = events.filter((e) => /^[1-9]\d{0,18}$/.test(e.requestId));
+    if (wanted.length === 0) return 0;
+    const requestIds = [...new Set(wanted.map((e) => e.requestId))];
+    const requests = new Map(
+      (
+        (await db.query(
+          `SELECT id, number, company_uscc FROM service_requests WHERE id IN (${requestIds.map(() => '?').join(', ')})`,
+          requestIds,
+        )) as { id: string | number; number: string; company_uscc: string }[]
+      ).map((r) => [String(r.id), r]),
     );
+    const activated = wanted.filter((e) => e.type === 'step.activated');
+    const steps = new Map(
+      activated.length === 0
+        ? []
+        : (
+            (await db.query(
+              `SELECT request_id, step_key, matter_name, department_code FROM request_steps
+                WHERE (request_id, step_key) IN (${activated.map(() => '(?, ?)').join(', ')})`,
+              activated.flatMap((e) => [e.requestId, e.stepKey ?? '']),
+            )) as { request_id: string | number; step_key: string; matter_name: string; department_code: string }[]
+          ).map((s) => [`${s.request_id}/${s.step_key}`, s]),
+    );
+    const notices: Notice[] = [];
+    for (const event of wanted) {
+      const request = requests.get(event.requestId);
+      if (!request) continue;
+      if (event.type === 'step.activated') {
+        const step = steps.get(`${event.requestId}/${event.stepKey ?? ''}`);
+        if (!step) continue;
+        notices.push({
+          eventId: event.eventId,
+          kind: event.type,
+          message: `${request.number}: ${step.matter_name} is waiting for your department.`,
+          messageZh: fitMessage(`${request.number}：${step.matter_name}待您的部门办理。`),
+          to: { role: 'approver', departmentCode: step.department_code },
+        });
+        continue;
+      }
+      const message = APPLICANT_MESSAGES[event.type];
+      if (!message) continue;
+      notices.push({
+        eventId: event.eventId,
+        kind: event.type,
+        message: `${request.number}: ${message}`,
+        messageZh: `${request.number}：${APPLICANT_MESSAGES_ZH[event.type]}`,
+        to: { role: 'applicant', companyUscc: request.company_uscc },
+      });
+    }
+    return this.notifyMany(db, notices, this.clock.now());
   }
 
   /**
@@ -329,6 +373,48 @@ export class NotificationsService {
        SELECT u.id, ?, ?, ?, ?, ? FROM users u WHERE ${audience.where}`,
       [eventId, kind, message, messageZh, createdAt, ...audience.params],
     );
+  }
+
+  /**
+   * Each notice to each of its people (a company's applicants, a department's approvers), read in one
+   * query and written in one insert per 500 rows; a replayed event adds nothing.
+   */
+  private async notifyMany(db: EntityManager, notices: readonly Notice[], createdAt: Date): Promise<number> {
+    if (notices.length === 0) return 0;
+    const companies = [...new Set(notices.flatMap((n) => (n.to.role === 'applicant' ? [n.to.companyUscc] : [])))];
+    const departments = [...new Set(notices.flatMap((n) => (n.to.role === 'approver' ? [n.to.departmentCode] : [])))];
+    const conditions = [
+      ...(companies.length
+        ? [`(u.role = 'applicant' AND u.company_uscc IN (${companies.map(() => '?').join(', ')}))`]
+        : []),
+      ...(departments.length
+        ? [`(u.role = 'approver' AND u.department_code IN (${departments.map(() => '?').join(', ')}))`]
+        : []),
+    ];
+    const users = (await db.query(
+      `SELECT u.id, u.role, u.company_uscc, u.department_code FROM users u WHERE ${conditions.join(' OR ')}`,
+      [...companies, ...departments],
+    )) as { id: string | number; role: string; company_uscc: string | null; department_code: string | null }[];
+    const audience = new Map<string, string[]>();
+    for (const u of users) {
+      const key = u.role === 'applicant' ? `applicant/${u.company_uscc}` : `approver/${u.department_code}`;
+      audience.set(key, [...(audience.get(key) ?? []), String(u.id)]);
+    }
+    const rows = notices.flatMap((n) =>
+      (
+        audience.get(n.to.role === 'applicant' ? `applicant/${n.to.companyUscc}` : `approver/${n.to.departmentCode}`) ??
+        []
+      ).map((userId) => [userId, n.eventId, n.kind, n.message, n.messageZh, createdAt]),
+    );
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await db.query(
+        `INSERT IGNORE INTO notifications (user_id, event_id, kind, message, message_zh, created_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    return rows.length;
   }
 
   /** The user's own inbox, newest first, in the reader's language (Chinese unless English is asked for). */

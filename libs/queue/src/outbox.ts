@@ -2,7 +2,7 @@ import { Clock, formatInstant, requestContext } from '#common';
 import { OutboxEvent } from '#database';
 import { type LiveMessage, LiveBus } from '#live';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
@@ -62,18 +62,37 @@ export interface OutboxFanOutBatch {
 export const OUTBOX_FAN_OUT = Symbol('OUTBOX_FAN_OUT');
 
 /**
+ * Events the relay handles itself, many at once, instead of publishing one events job for each (the
+ * worker's notifications, timers and report facts: per event they cost a job's round trips, in bulk
+ * a few statements per batch). `handle` runs inside the relay's transaction, after the claim and
+ * before the rows are marked published, so a relay that dies midway leaves the rows to be handled
+ * again: it must be idempotent, as every events handler is. When it throws, the relay rolls back to
+ * before it and publishes those rows as jobs after all, for the events processor to handle one by
+ * one with its retries; nothing is lost and one bad row cannot stop the relay.
+ */
+export interface OutboxBatchHandler {
+  /** The event types it handles in full (no job is published for them when it succeeds). */
+  readonly handles: ReadonlySet<string>;
+  handle(manager: EntityManager, events: readonly OutboxEvent[]): Promise<void>;
+}
+export const OUTBOX_BATCH_HANDLER = Symbol('OUTBOX_BATCH_HANDLER');
+
+/**
  * Publishes pending outbox rows to the events queue. Rows are claimed with SKIP LOCKED so many
  * relays can run; the job id is derived from the row (id and creation time), so a relay that dies
  * after publishing but before marking re-publishes the same job ids and BullMQ keeps one of each.
  */
 @Injectable()
 export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue('events') private readonly events: Queue,
     private readonly clock: Clock,
     @Optional() @Inject(OUTBOX_FAN_OUT) private readonly fanOut?: OutboxFanOut,
     @Optional() private readonly live?: LiveBus,
+    @Optional() @Inject(OUTBOX_BATCH_HANDLER) private readonly batch?: OutboxBatchHandler,
   ) {}
 
   async relayBatch(limit = 500): Promise<number> {
@@ -104,7 +123,8 @@ export class OutboxRelay {
       if (rows.length === 0) return { relayed: 0, fanOut };
       await fanOut?.inTransaction(manager, rows);
       if (this.live) notices.push(...(await liveNoticesOf(manager, rows)));
-      const publishable = rows.filter((row) => isEventType(row.type));
+      const handled = await this.handleInBatch(manager, rows);
+      const publishable = rows.filter((row) => isEventType(row.type) && !handled.has(row.id));
       if (publishable.length > 0) {
         await this.events.addBulk(
           publishable.map((row) => ({
@@ -130,6 +150,30 @@ export class OutboxRelay {
         .execute();
       return { relayed: rows.length, fanOut };
     });
+  }
+
+  /**
+   * The rows the batch handler took care of, by id: none without a handler, or when it failed (its
+   * writes are rolled back to the savepoint and the rows go out as jobs). The line logged names the
+   * HTTP requests whose events were handled, so one request id still finds the worker's part of it.
+   */
+  private async handleInBatch(manager: EntityManager, rows: readonly OutboxEvent[]): Promise<Set<string>> {
+    const mine = this.batch ? rows.filter((row) => this.batch!.handles.has(row.type)) : [];
+    if (mine.length === 0) return new Set();
+    await manager.query('SAVEPOINT outbox_batch');
+    try {
+      await this.batch!.handle(manager, mine);
+      await manager.query('RELEASE SAVEPOINT outbox_batch');
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT outbox_batch');
+      this.logger.warn(
+        `the relay could not handle ${mine.length} events in bulk (${error instanceof Error ? error.message : String(error)}): they go to the events queue one by one`,
+      );
+      return new Set();
+    }
+    const requestIds = [...new Set(mine.flatMap((row) => (row.httpRequestId ? [row.httpRequestId] : [])))];
+    this.logger.log({ msg: `handled ${mine.length} outbox events in bulk`, events: mine.length, requestIds });
+    return new Set(mine.map((row) => row.id));
   }
 
   /** Relays until nothing is pending; returns how many rows were published. */

@@ -92,8 +92,10 @@ const stepValues = (step: SubmissionRows['steps'][number]): unknown[] => [
  *
  * Multi-statement texts are enabled on this pool only, and only the fixed SQL below runs on it;
  * every value is a `?` parameter, so nothing a user sends can add a statement. The number's
- * counter row is locked from its increment to the COMMIT inside the same text, so no client
- * round trip ever holds it. A submission with an Idempotency-Key is written by `insertWith`
+ * counter row is incremented by its own autocommitted statement at the head of the text, before
+ * the transaction: every intake of the day updates that one row, and locked to the COMMIT it would
+ * make them take turns for the whole transaction (allocateRequestNumber: a failed submission leaves
+ * a gap in the day's numbers, never a duplicate). A submission with an Idempotency-Key is written by `insertWith`
  * instead, inside the transaction that also holds the key.
  */
 @Injectable()
@@ -158,14 +160,14 @@ export class IntakeWriter implements OnModuleDestroy {
     return [head, middle, tail];
   }
 
-  /** Inserts the submission; returns its id and number. Nothing is written unless all of it is. */
+  /** Inserts the submission; returns its id and number. Nothing is written unless all of it is (but its number). */
   async insert(rows: SubmissionRows): Promise<{ id: string; number: string; clockId: string | null }> {
     const day = zoneDay(rows.submittedAt);
     const hashParts = this.auditHashParts(rows);
-    const sql = `START TRANSACTION;
-INSERT INTO request_number_sequences (day, last_value) VALUES (?, LAST_INSERT_ID(1))
+    const sql = `INSERT INTO request_number_sequences (day, last_value) VALUES (?, LAST_INSERT_ID(1))
   ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1);
 SET @seq = LAST_INSERT_ID();
+START TRANSACTION;
 SET @num = CONCAT('GX', ?, LPAD(@seq, 6, '0'));
 INSERT INTO service_requests (number, ${REQUEST_COLUMNS}) VALUES (@num, ${REQUEST_VALUES});
 SET @rid = LAST_INSERT_ID();

@@ -122,21 +122,28 @@ export class RequestChanges {
         request.id,
       ],
     );
+    // Steps moved alike (the five a licence's approval activates) are written by one statement.
+    const alike = new Map<string, { values: unknown[]; requestId: string; keys: string[] }>();
     for (const step of change.dirtySteps) {
+      const values = [
+        step.status,
+        step.activatedAt,
+        step.decidedAt,
+        step.decidedBy,
+        step.decisionNote,
+        step.outputNumber,
+        step.issuedAt,
+      ];
+      const same = JSON.stringify([step.requestId, ...values]);
+      const group = alike.get(same) ?? { values, requestId: step.requestId, keys: [] };
+      group.keys.push(step.stepKey);
+      alike.set(same, group);
+    }
+    for (const { values, requestId, keys } of alike.values()) {
       await manager.query(
         `UPDATE request_steps SET status = ?, activated_at = ?, decided_at = ?, decided_by = ?, decision_note = ?,
-           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key = ?`,
-        [
-          step.status,
-          step.activatedAt,
-          step.decidedAt,
-          step.decidedBy,
-          step.decisionNote,
-          step.outputNumber,
-          step.issuedAt,
-          step.requestId,
-          step.stepKey,
-        ],
+           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key IN (${keys.map(() => '?').join(', ')})`,
+        [...values, requestId, ...keys],
       );
     }
     if (change.completed) await this.issueLicences(manager, request, steps, change);

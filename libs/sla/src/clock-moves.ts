@@ -5,7 +5,7 @@ import type { TimeLimit } from '#database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type ClockSlot, desiredClocks, planClocks, type RequestShape } from './clock-plan.js';
-import { ClockRows } from './clock-rows.js';
+import { ClockRows, type NewClock } from './clock-rows.js';
 import {
   type ClockTimes,
   DEFAULT_WARN_SHARE,
@@ -61,6 +61,7 @@ export class ClockMoves {
     for (const slot of plan.resume) changed.push(await this.move(find(slot), resumeClock, at));
     if (plan.start.length > 0) {
       const known = await limits();
+      const started: NewClock[] = [];
       for (const slot of plan.start) {
         const step = slot.stepKey ? known.steps.get(slot.stepKey) : undefined;
         const limit =
@@ -78,21 +79,25 @@ export class ClockMoves {
         const origin = slot.kind === 'request' && requestFrom ? requestFrom : { at, pausedMs: 0 };
         const legal = slot.kind === 'request' ? (known.requestLegal ?? null) : (step?.legal ?? null);
         const times = startClock(cal, origin.at, limit, warnShare, legal, origin.pausedMs);
-        const id = await this.rows.insert(manager, requestId, slot, known.calendarCode, limit, warnShare, times);
+        started.push({ slot, calendarCode: known.calendarCode, limit, warnShare, times });
+      }
+      // The clocks a change starts (the five a licence's approval does) go in with one insert.
+      const ids = await this.rows.insertMany(manager, requestId, started);
+      started.forEach(({ slot, calendarCode, limit, warnShare, times }, i) => {
         clocks.push({
           ...times,
-          id,
+          id: ids[i],
           requestId,
           kind: slot.kind,
           stepKey: slot.stepKey,
-          calendarCode: known.calendarCode,
+          calendarCode,
           limit,
           warnShare,
           generation: 0,
-          calendarRevision: this.calendars.revisionOf(known.calendarCode),
+          calendarRevision: this.calendars.revisionOf(calendarCode),
         });
         changed.push(clocks[clocks.length - 1]);
-      }
+      });
     }
     for (const clock of changed.filter((c) => c.id !== undefined)) {
       const index = clocks.findIndex((c) => c.id === clock.id);

@@ -65,6 +65,15 @@ function fromRecord(r: ClockRecord): SlaClock {
   };
 }
 
+/** A clock to insert: its slot, calendar, limit, warning share and start. */
+export interface NewClock {
+  slot: ClockSlot;
+  calendarCode: string;
+  limit: TimeLimit;
+  warnShare: number;
+  times: ClockTimes;
+}
+
 /**
  * The `sla_clocks` rows: clocks read by request or by id, a new clock inserted, and moved clocks
  * written back, each with an outbox event so the worker sets its timer after the commit.
@@ -103,35 +112,45 @@ export class ClockRows {
     return rows.map(fromRecord);
   }
 
-  async insert(
-    manager: EntityManager,
-    requestId: string,
-    slot: ClockSlot,
-    calendarCode: string,
-    limit: TimeLimit,
-    warnShare: number,
-    times: ClockTimes,
-  ): Promise<string> {
+  /**
+   * Inserts new clocks of one request, in one statement, and answers their ids in the order given.
+   * The ids are read back by the request (whose row the caller's transaction holds, so no one else
+   * adds its clocks meanwhile) from the first id the insert took: nothing assumes the ids of a
+   * multi-row insert are consecutive, which MySQL's interleaved auto-increment mode does not promise.
+   */
+  async insertMany(manager: EntityManager, requestId: string, clocks: readonly NewClock[]): Promise<string[]> {
+    if (clocks.length === 0) return [];
     const result = (await manager.query(
       `INSERT INTO sla_clocks (request_id, kind, step_key, calendar_code, calendar_revision, limit_value, limit_unit,
-         warn_share, started_at, due_at, warn_at, legal_due_at, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+         warn_share, started_at, due_at, warn_at, legal_due_at, paused_ms)
+       VALUES ${clocks.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      clocks.flatMap((c) => [
         requestId,
-        slot.kind,
-        slot.stepKey,
-        calendarCode,
-        this.calendars.revisionOf(calendarCode),
-        limit.value,
-        limit.unit,
-        warnShare,
-        times.startedAt,
-        times.dueAt,
-        times.warnAt,
-        times.legalDueAt,
-        Math.round(times.pausedMs),
-      ],
+        c.slot.kind,
+        c.slot.stepKey,
+        c.calendarCode,
+        this.calendars.revisionOf(c.calendarCode),
+        c.limit.value,
+        c.limit.unit,
+        c.warnShare,
+        c.times.startedAt,
+        c.times.dueAt,
+        c.times.warnAt,
+        c.times.legalDueAt,
+        Math.round(c.times.pausedMs),
+      ]),
     )) as { insertId: number | string };
-    return String(result.insertId);
+    if (clocks.length === 1) return [String(result.insertId)];
+    const rows = (await manager.query(
+      'SELECT id, kind, step_key FROM sla_clocks WHERE request_id = ? AND id >= ? AND stopped_at IS NULL',
+      [requestId, result.insertId],
+    )) as { id: number | string; kind: string; step_key: string | null }[];
+    return clocks.map((c) => {
+      const row = rows.find((r) => r.kind === c.slot.kind && r.step_key === c.slot.stepKey);
+      if (!row)
+        throw new Error(`the ${c.slot.kind} clock ${c.slot.stepKey ?? ''} of request ${requestId} was not found`);
+      return String(row.id);
+    });
   }
 
   /** Writes moved clocks (new ones are already inserted) and one outbox event per clock. */

@@ -3,7 +3,7 @@ import { Clock, formatInstant } from '#common';
 import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ClockRows } from './clock-rows.js';
 import { nextThreshold, type Threshold, thresholdsDue } from './sla-clock.js';
 import type { SlaClock } from './sla.types.js';
@@ -48,17 +48,22 @@ export class ClockThresholds {
     private readonly clock: Clock,
   ) {}
 
-  /** The clock's generation, or null for an unknown clock. */
-  async generationOf(clockId: string): Promise<number | null> {
-    const [clock] = await this.rows.clocksById([clockId]);
-    return clock ? clock.generation : null;
+  /** The timer a clock needs now: its id (deterministic) and when it fires; null when none or unknown. */
+  async timerFor(clockId: string): Promise<Timer | null> {
+    const [found] = await this.timersOf([clockId]);
+    return found?.timer ?? null;
   }
 
-  /** The timer a clock needs now: its id (deterministic) and when it fires; null when none. */
-  async timerFor(clockId: string): Promise<Timer | null> {
-    const [clock] = await this.rows.clocksById([clockId]);
-    if (!clock) return null;
-    return timerOf(clock);
+  /**
+   * Each known clock's generation and the timer it needs now (null when it has none left), in one
+   * read; unknown ids are left out. `manager` reads inside the caller's transaction.
+   */
+  async timersOf(
+    clockIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<{ clockId: string; generation: number; timer: Timer | null }[]> {
+    const clocks = await this.rows.clocksById(clockIds, manager);
+    return clocks.map((clock) => ({ clockId: clock.id, generation: clock.generation, timer: timerOf(clock) }));
   }
 
   /**

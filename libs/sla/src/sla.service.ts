@@ -135,14 +135,17 @@ export class SlaService {
     return this.recalendaring.fillWorkedTime(batchSize);
   }
 
-  /** The clock's generation, or null for an unknown clock (ClockThresholds). */
-  async generationOf(clockId: string): Promise<number | null> {
-    return this.thresholds.generationOf(clockId);
-  }
-
   /** The timer a clock needs now: its id (deterministic) and when it fires; null when none (ClockThresholds). */
   async timerFor(clockId: string): Promise<{ jobId: string; generation: number; at: Date } | null> {
     return this.thresholds.timerFor(clockId);
+  }
+
+  /** Each known clock's generation and the timer it needs now, in one read (ClockThresholds). */
+  async timersOf(
+    clockIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<{ clockId: string; generation: number; timer: { jobId: string; generation: number; at: Date } | null }[]> {
+    return this.thresholds.timersOf(clockIds, manager);
   }
 
   /** A timer fired: the thresholds reached and not yet recorded are recorded, once (ClockThresholds). */

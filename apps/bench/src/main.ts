@@ -9,6 +9,7 @@ import {
   login,
   mysqlServerPid,
   outboxDrained,
+  redisServerPid,
   removeBenchData,
   rows,
   serverConnection,
@@ -29,6 +30,7 @@ import {
   waitFor,
 } from './harness.js';
 import { UNLIMITED_CALLERS } from './limits.js';
+import { profileLines, profileOf } from './profile.js';
 
 /**
  * `npm run bench`: intake and approval of the api against a yardstick, on the local MySQL and
@@ -76,14 +78,23 @@ async function loginTiming(base: string, rounds = 40): Promise<void> {
   );
 }
 
-/** Which processes' CPU each phase reports: the server under load and MySQL. */
-let watched: { server?: number; mysql?: number; worker?: number } = {};
+const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
+/** The processes profiled with BENCH_PROFILE=1, by their pid (the profile file names it). */
+const profiled: { api?: number; worker?: number } = {};
+/** A cell of the bench's tables: the first column's name, then right-aligned figures. */
+const cell = (text: string, i: number) => (i === 0 ? text.padEnd(44) : text.padStart(8));
+
+/** Which processes' CPU each phase reports: the server under load, MySQL, the worker and Redis. */
+let watched: { server?: number; mysql?: number; worker?: number; redis?: number } = {};
 
 interface Figures {
   name: string;
   serverCpu: number | null;
   mysqlCpu: number | null;
   workerCpu: number | null;
+  redisCpu: number | null;
+  /** The bench process itself (autocannon), in share of one core. */
+  benchCpu: number;
   requests: number;
   perSecond: number;
   p50: number;
@@ -97,9 +108,17 @@ async function load(name: string, options: LoadOptions, server?: number): Promis
   process.stdout.write(`  ${name}…\n`);
   const settings: autocannon.Options = { connections: CONNECTIONS, ...options };
   if (settings.amount === undefined) settings.duration = options.duration ?? DURATION_S;
-  const before = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql), worker: cpuSeconds(watched.worker) };
+  const sample = () => ({
+    server: cpuSeconds(server),
+    mysql: cpuSeconds(watched.mysql),
+    worker: cpuSeconds(watched.worker),
+    redis: cpuSeconds(watched.redis),
+  });
+  const before = sample();
+  const benchBefore = process.cpuUsage();
   const result = await autocannon(settings);
-  const after = { server: cpuSeconds(server), mysql: cpuSeconds(watched.mysql), worker: cpuSeconds(watched.worker) };
+  const benchUsed = process.cpuUsage(benchBefore);
+  const after = sample();
   const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / result.duration);
   const ok = result['2xx'];
   return {
@@ -107,6 +126,8 @@ async function load(name: string, options: LoadOptions, server?: number): Promis
     serverCpu: share(before.server, after.server),
     mysqlCpu: share(before.mysql, after.mysql),
     workerCpu: share(before.worker, after.worker),
+    redisCpu: share(before.redis, after.redis),
+    benchCpu: (benchUsed.user + benchUsed.system) / 1e6 / result.duration,
     requests: ok,
     perSecond: ok / result.duration,
     p50: result.latency.p50,
@@ -137,10 +158,9 @@ async function main(): Promise<void> {
 
     const apiPort = await freePort();
     const yardstickPort = await freePort();
-    const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
     const intakeBody = INTAKE_BODY;
-    watched = { mysql: await mysqlServerPid(admin) };
+    watched = { mysql: await mysqlServerPid(admin), redis: await redisServerPid() };
 
     // The yardstick alone, with none of the desk's processes up: measured beside an idle api and
     // worker it would share the two cores with them and flatter the desk's ratio.
@@ -175,8 +195,14 @@ async function main(): Promise<void> {
     );
     // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
     // while the api takes requests, on the same machine.
-    const workerProcess = run(target, 'worker/src/main.js', {});
+    const workerProcess = run(
+      target,
+      'worker/src/main.js',
+      {},
+      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     watched = { ...watched, worker: workerProcess.pid };
+    Object.assign(profiled, { api: apiProcess.pid, worker: workerProcess.pid });
     const api = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${api}/health`);
 
@@ -239,10 +265,23 @@ async function main(): Promise<void> {
       ]),
     ];
     say('');
-    for (const line of table) say(line.map((cell, i) => (i === 0 ? cell.padEnd(44) : cell.padStart(8))).join(' '));
+    for (const line of table) say(line.map(cell).join(' '));
     say(
       'srv CPU: the server process (api or yardstick), db CPU: MySQL, wrk CPU: the worker (outbox relay, SLA timers), each in % of one core (this machine has 2)',
     );
+    // Where the two cores go: each process's CPU per answer. Throughput on a saturated machine is
+    // the cores over the sum, so this is what bounds each phase and what a change moved.
+    say('');
+    say('CPU per answer, ms (what bounds a phase on 2 cores: 2000 ms/s over the total)');
+    const perAnswer = (share: number | null, r: Figures) =>
+      share === null || r.perSecond === 0 ? null : (share * 1000) / r.perSecond;
+    const ms = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+    say(['what', 'server', 'mysql', 'worker', 'redis', 'bench', 'total'].map(cell).join(' '));
+    for (const r of phases) {
+      const parts = [r.serverCpu, r.mysqlCpu, r.workerCpu, r.redisCpu, r.benchCpu].map((v) => perAnswer(v, r));
+      const total = parts.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+      say([r.name, ...parts.map(ms), ms(total)].map(cell).join(' '));
+    }
     // Timers: one delayed job per open clock's next threshold, set by the worker from the outbox.
     await outboxDrained(admin, target);
     await new Promise((r) => setTimeout(r, 2000));
@@ -267,7 +306,17 @@ async function main(): Promise<void> {
     }
   } finally {
     await cleanUp();
-    if (PROFILE) say('CPU profiles of the api: bench-profiles/ (open in Chrome DevTools)');
+    if (PROFILE) {
+      // Written as the processes exited: where each spent its busy time over the whole run.
+      for (const [title, pid] of [
+        ['api profile', profiled.api],
+        ['worker profile', profiled.worker],
+      ] as const) {
+        const profile = profileOf(profileDir, pid);
+        if (profile) for (const line of profileLines(title, profile)) say(line);
+      }
+      say('CPU profiles of the api and the worker: bench-profiles/ (open in Chrome DevTools)');
+    }
   }
 }
 

@@ -1,9 +1,9 @@
-import autocannon from 'autocannon';
 import type mysql from 'mysql2/promise';
 import { rows } from './desk.js';
 import { percentile } from './drive.js';
 import { benchRedis, type BenchTarget, cpuSeconds, say } from './harness.js';
 import { spread, type Spread } from './lag.js';
+import { paced, WAVES } from './paced.js';
 
 /**
  * The sustained phase of the intake bench: `POST /requests` at a fixed overall rate for a minute,
@@ -12,12 +12,12 @@ import { spread, type Spread } from './lag.js';
  * through the load, then how long after it every clock has its timer and the outbox is empty.
  *
  *   BENCH_SUSTAINED_S (s per rate, default 60; 0 skips the phase)
- *   BENCH_SUSTAINED_RATE (req/s, or a ladder `25,50,…` run in turn up to its first FAIL)
+ *   BENCH_SUSTAINED_RATE (req/s, or a ladder `50,75,…` run in turn up to its first FAIL)
  *   BENCH_SUSTAINED_CONNECTIONS (default BENCH_CONNECTIONS, 32)
  *   BENCH_SUSTAINED_DRAIN_S (s to wait for the backlog before each rate, default 300)
  */
 export const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 60);
-export const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '25,50,75,100,150,200,300')
+export const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,150,200,300,450,600')
   .split(',')
   .map((rate) => {
     if (!(Number(rate) > 0)) throw new Error(`BENCH_SUSTAINED_RATE: ${rate} is no rate (req/s)`);
@@ -127,10 +127,7 @@ const cell = (xs: (string | number)[], first = 9) =>
 const share = (a: number | null, b: number | null, seconds: number) =>
   a === null || b === null ? null : (b - a) / seconds;
 
-/**
- * The load at `rate` (autocannon's `overallRate`: each connection sends its share of the rate at
- * the start of every second), the backlog sampled meanwhile and a line printed every 5 s.
- */
+/** The load at `rate` (paced.ts), the backlog sampled meanwhile and a line printed every 5 s. */
 async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
   say(cell(['t s', 'req/s', 'lag ms', 'clocks', 'timers', 'missing', 'ev wait']));
   const latencies: number[] = [];
@@ -140,32 +137,16 @@ async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
   const cpuBefore = cpu();
   const started = Date.now();
   let loading = true;
-  let instance: autocannon.Instance | undefined;
-  const result = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url: desk.url,
-        method: 'POST',
-        headers: desk.headers,
-        body: desk.body,
-        connections: desk.connections,
-        overallRate: rate,
-        duration: SUSTAINED_S,
-        // The latencies are taken from each answer below; autocannon's correction would add
-        // synthetic ones at a 1 ms interval.
-        ignoreCoordinatedOmission: true,
-      },
-      (error: unknown, outcome) => {
-        loading = false;
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(outcome);
-      },
-    );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
+  const load = paced(
+    { url: desk.url, method: 'POST', headers: desk.headers, body: desk.body, duration: SUSTAINED_S },
+    rate,
+    desk.connections,
+    (status, responseTime) => {
       if (status >= 200 && status < 300) answers.push(Date.now());
       latencies.push(responseTime);
-    });
-  });
+    },
+  );
+  const result = load.done.finally(() => (loading = false));
   let printed = { at: started, answers: 0 };
   const sampling = (async () => {
     while (loading) {
@@ -185,7 +166,7 @@ async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
   const [outcome] = await Promise.all([
     result,
     sampling.catch((error: unknown) => {
-      instance?.stop();
+      load.stop();
       throw error;
     }),
   ]);
@@ -216,13 +197,12 @@ export async function sustain(desk: SustainedDesk, rate: number): Promise<Sustai
   const redis = benchRedis();
   try {
     const backlogBefore = await drain(desk, redis);
-    say(`  ${rate} req/s for ${SUSTAINED_S} s (${desk.connections} connections)…`);
+    say(`  ${rate} req/s for ${SUSTAINED_S} s (${desk.connections} connections, a wave every ${1000 / WAVES} ms)…`);
     const { outcome, latencies, samples, ended, cpu } = await loadAt(desk, rate, redis);
     const caughtUpMs = await catchUp(desk, redis, ended);
-    const ok = outcome['2xx'];
+    const { ok, failed } = outcome;
     // Over the duration asked: autocannon sends no more than the rate in any second of it.
     const achieved = ok / SUSTAINED_S;
-    const failed = outcome.non2xx + outcome.errors + outcome.timeouts;
     const lag = spread(samples.map((s) => s.lagMs));
     const failures = [
       ...(lag.p99 >= GOAL.lagP99Ms ? ['outbox lag'] : []),

@@ -269,7 +269,6 @@ async function main(): Promise<void> {
         url: `${api}/api/v1/requests`,
         headers: json(applicant),
         body: intakeBody,
-        connections: Number(process.env.BENCH_SUSTAINED_CONNECTIONS ?? CONNECTIONS),
         pids: { api: apiProcess.pid, worker: workerProcess.pid, db: watched.mysql },
       });
     }

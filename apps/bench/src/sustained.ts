@@ -13,7 +13,7 @@ import { paced, WAVES } from './paced.js';
  *
  *   BENCH_SUSTAINED_S (s per rate, default 60; 0 skips the phase)
  *   BENCH_SUSTAINED_RATE (req/s, or a ladder `50,75,…` run in turn up to its first FAIL)
- *   BENCH_SUSTAINED_CONNECTIONS (default BENCH_CONNECTIONS, 32)
+ *   BENCH_SUSTAINED_CONNECTIONS (default: the rate, one request a second on each connection)
  *   BENCH_SUSTAINED_DRAIN_S (s to wait for the backlog before each rate, default 300)
  */
 export const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 60);
@@ -24,6 +24,13 @@ export const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,1
     return Number(rate);
   });
 const DRAIN_S = Number(process.env.BENCH_SUSTAINED_DRAIN_S ?? 300);
+/**
+ * autocannon keeps one request in flight per connection and sends none a connection's share of a
+ * second left unsent: with as many connections as the rate (its most for a set rate), each sends
+ * one a second, and the rate is reached as long as answers take under a second, whatever the
+ * client's concurrency.
+ */
+const connectionsFor = (rate: number) => Number(process.env.BENCH_SUSTAINED_CONNECTIONS ?? rate);
 /** The goal: lag p99 under 2 s, every timer set 2 s after the load at the latest, the rate reached. */
 const GOAL = { lagP99Ms: 2000, caughtUpMs: 2000, rateShare: 0.98 };
 /** How long after the load the bench waits for the desk to catch up before it gives up. */
@@ -98,7 +105,6 @@ export interface SustainedDesk {
   url: string;
   headers: Record<string, string>;
   body: string;
-  connections: number;
   pids: { api?: number; worker?: number; db?: number };
 }
 
@@ -129,7 +135,7 @@ const share = (a: number | null, b: number | null, seconds: number) =>
 
 /** The load at `rate` (paced.ts), the backlog sampled meanwhile and a line printed every 5 s. */
 async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
-  say(cell(['t s', 'req/s', 'lag ms', 'clocks', 'timers', 'missing', 'ev wait']));
+  say(cell(['t s', 'req/s', 'lag max', 'clocks', 'timers', 'missing', 'ev wait']));
   const latencies: number[] = [];
   const answers: number[] = [];
   const samples: Backlog[] = [];
@@ -140,14 +146,14 @@ async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
   const load = paced(
     { url: desk.url, method: 'POST', headers: desk.headers, body: desk.body, duration: SUSTAINED_S },
     rate,
-    desk.connections,
+    connectionsFor(rate),
     (status, responseTime) => {
       if (status >= 200 && status < 300) answers.push(Date.now());
       latencies.push(responseTime);
     },
   );
   const result = load.done.finally(() => (loading = false));
-  let printed = { at: started, answers: 0 };
+  let printed = { at: started, answers: 0, samples: 0 };
   const sampling = (async () => {
     while (loading) {
       const at = Date.now();
@@ -155,9 +161,10 @@ async function loadAt(desk: SustainedDesk, rate: number, redis: Redis) {
       samples.push(b);
       if (at - printed.at >= PRINT_EVERY_MS - SAMPLE_EVERY_MS / 2) {
         const perSecond = ((answers.length - printed.answers) * 1000) / (at - printed.at);
+        const lag = Math.max(...samples.slice(printed.samples).map((s) => s.lagMs));
         const t = ((at - started) / 1000).toFixed(0);
-        say(cell([t, perSecond.toFixed(0), b.lagMs, b.clocks, b.timers, b.clocks - b.timers, b.eventsWaiting]));
-        printed = { at, answers: answers.length };
+        say(cell([t, perSecond.toFixed(0), lag, b.clocks, b.timers, b.clocks - b.timers, b.eventsWaiting]));
+        printed = { at, answers: answers.length, samples: samples.length };
       }
       await sleep(Math.max(0, at + SAMPLE_EVERY_MS * (0.5 + Math.random()) - Date.now()));
     }
@@ -197,7 +204,7 @@ export async function sustain(desk: SustainedDesk, rate: number): Promise<Sustai
   const redis = benchRedis();
   try {
     const backlogBefore = await drain(desk, redis);
-    say(`  ${rate} req/s for ${SUSTAINED_S} s (${desk.connections} connections, a wave every ${1000 / WAVES} ms)…`);
+    say(`  ${rate} req/s for ${SUSTAINED_S} s (${connectionsFor(rate)} connections, a wave every ${1000 / WAVES} ms)…`);
     const { outcome, latencies, samples, ended, cpu } = await loadAt(desk, rate, redis);
     const caughtUpMs = await catchUp(desk, redis, ended);
     const { ok, failed } = outcome;

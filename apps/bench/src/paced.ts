@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 export const WAVES = 5;
 
 /** The figures of every instance added up. */
-export interface PacedResult {
+interface PacedResult {
   ok: number;
   /** Non-2xx answers, connection errors and timeouts. */
   failed: number;

@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { rows } from './desk.js';
 import { percentile } from './drive.js';
-import { benchRedis, type BenchTarget, cpuSeconds, say } from './harness.js';
+import { benchRedis, type BenchTarget, cpuSeconds, loadLine, say } from './harness.js';
 import { spread, type Spread } from './lag.js';
 import { paced, WAVES } from './paced.js';
 
@@ -17,12 +17,10 @@ import { paced, WAVES } from './paced.js';
  *   BENCH_SUSTAINED_DRAIN_S (s to wait for the backlog before each rate, default 300)
  */
 export const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 60);
-export const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,150,200,300,450,600')
-  .split(',')
-  .map((rate) => {
-    if (!(Number(rate) > 0)) throw new Error(`BENCH_SUSTAINED_RATE: ${rate} is no rate (req/s)`);
-    return Number(rate);
-  });
+const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,150,200,300,450,600').split(',').map((rate) => {
+  if (!(Number(rate) > 0)) throw new Error(`BENCH_SUSTAINED_RATE: ${rate} is no rate (req/s)`);
+  return Number(rate);
+});
 const DRAIN_S = Number(process.env.BENCH_SUSTAINED_DRAIN_S ?? 300);
 /**
  * autocannon keeps one request in flight per connection and sends none a connection's share of a
@@ -81,7 +79,7 @@ async function readBacklog({ admin, target }: SustainedDesk, redis: Redis): Prom
 }
 
 /** One rate's figures. */
-export interface SustainedFigures {
+interface SustainedFigures {
   rate: number;
   achieved: number;
   ok: number;
@@ -200,11 +198,13 @@ async function catchUp(desk: SustainedDesk, redis: Redis, ended: number) {
 }
 
 /** One rate for `SUSTAINED_S` seconds, from a drained desk, and its catching up after. */
-export async function sustain(desk: SustainedDesk, rate: number): Promise<SustainedFigures> {
+async function sustain(desk: SustainedDesk, rate: number): Promise<SustainedFigures> {
   const redis = benchRedis();
   try {
     const backlogBefore = await drain(desk, redis);
-    say(`  ${rate} req/s for ${SUSTAINED_S} s (${connectionsFor(rate)} connections, a wave every ${1000 / WAVES} ms)…`);
+    say(
+      `  ${rate} req/s for ${SUSTAINED_S} s (${connectionsFor(rate)} connections, a wave every ${1000 / WAVES} ms; ${loadLine()})…`,
+    );
     const { outcome, latencies, samples, ended, cpu } = await loadAt(desk, rate, redis);
     const caughtUpMs = await catchUp(desk, redis, ended);
     const { ok, failed } = outcome;
@@ -241,7 +241,7 @@ export async function sustain(desk: SustainedDesk, rate: number): Promise<Sustai
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
 const caughtUpText = (f: SustainedFigures) => (f.caughtUpMs === null ? 'never' : (f.caughtUpMs / 1000).toFixed(1));
 
-export function summary(f: SustainedFigures): string {
+function summary(f: SustainedFigures): string {
   return (
     `${f.failures.length ? `FAIL (${f.failures.join(', ')})` : 'PASS'}: ${f.rate} req/s asked, ${f.achieved.toFixed(1)} achieved (${f.ok} ok, ${f.failed} failed), p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms; ` +
     `outbox lag p50 ${f.lag.p50} ms, p99 ${f.lag.p99} ms, max ${f.lag.max} ms; caught up after ${caughtUpText(f)} s; ` +

@@ -31,6 +31,7 @@ import {
 } from './harness.js';
 import { UNLIMITED_CALLERS } from './limits.js';
 import { profileLines, profileOf } from './profile.js';
+import { SUSTAINED_S, sustainedPhase } from './sustained.js';
 
 /**
  * `npm run bench`: intake and approval of the api against a yardstick, on the local MySQL and
@@ -39,7 +40,7 @@ import { profileLines, profileOf } from './profile.js';
  *
  *   BENCH_DURATION (s, default 10)  BENCH_CONNECTIONS (default 32)  BENCH_PROFILE=1 (CPU profiles
  *   of the api in bench-profiles/)  BENCH_LOG_LEVEL (api log level, default info as deployed)
- *   BENCH_QUEUE_PREFIX (default {bench-<pid>})
+ *   BENCH_QUEUE_PREFIX (default {bench-<pid>})  BENCH_SUSTAINED_* (the sustained phase, sustained.ts)
  */
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -299,6 +300,17 @@ async function main(): Promise<void> {
       `intake / yardstick (measured alone): ${(intake.perSecond / yard.perSecond).toFixed(2)} of the throughput (goal ≥ 0.35), p99 ${(intake.p99 / yard.p99).toFixed(1)}× the yardstick's (${intake.p99.toFixed(0)} ms vs ${yard.p99.toFixed(0)} ms; goal ≤ 3×)`,
     );
     await loginTiming(api);
+    // Last, on its own: each rate starts once the backlog of the phases before it is drained.
+    if (SUSTAINED_S > 0) {
+      await sustainedPhase({
+        admin,
+        target,
+        url: `${api}/api/v1/requests`,
+        headers: json(applicant),
+        body: intakeBody,
+        pids: { api: apiProcess.pid, worker: workerProcess.pid, db: watched.mysql },
+      });
+    }
     const failed = phases.reduce((n, r) => n + r.failures, 0);
     if (failed > 0) {
       say(`${failed} requests failed: the figures above are not comparable`);

@@ -72,7 +72,7 @@ const took = (what: string, since: number) => timings.push(`${what}: ${((Date.no
 
 /**
  * Run by npm run test:cluster (TEST_REDIS_URL a cluster URL) or with REDIS_CLUSTER_SPEC=1; skipped in
- * npm test while the failover case is not reliable (README, "On a Redis Cluster").
+ * npm test (it starts six redis-servers of its own; README, "On a Redis Cluster").
  */
 const onCluster =
   /^rediss?\+cluster:\/\//.test(process.env.TEST_REDIS_URL ?? '') || process.env.REDIS_CLUSTER_SPEC === '1';

@@ -15,11 +15,33 @@ export function redisOptions(config: Pick<AppConfig, 'redis'>): RedisOptions {
 }
 
 /**
+ * The queues' Cluster client, whose duplicates (each worker's blocking connection, made by BullMQ)
+ * skip the ready check.
+ *
+ * When a worker's BZPOPMIN does not settle in time (its master was killed), BullMQ 6 closes the
+ * blocking client and awaits `connect()` on it again. ioredis's `Cluster.connect()` settles when that
+ * attempt's ready check (`CLUSTER INFO`) passes, or when no node answers; when the check fails
+ * (sent to the dead master, or `cluster_state:fail` while the replica takes over) the client
+ * disconnects and tries again by itself, and the first attempt's promise is never settled. The
+ * client becomes ready, but BullMQ still awaits that promise inside the worker's wait for a job: the
+ * worker never sends BZPOPMIN nor takes a job of its queue again. Without the ready check,
+ * `connect()` settles once the slots are known, and a command sent while the cluster is still
+ * failing over is retried (retryDelayOnClusterDown, retryDelayOnFailover) like any other.
+ */
+function withBlockingDuplicates(cluster: Cluster): Cluster {
+  const duplicate = cluster.duplicate.bind(cluster);
+  cluster.duplicate = ((startupNodes, options) =>
+    duplicate(startupNodes, { ...options, enableReadyCheck: false })) as Cluster['duplicate'];
+  return cluster;
+}
+
+/**
  * The connection BullMQ is given. One Redis: its options, and BullMQ makes (and closes) each queue's
  * and worker's connections. A Redis Cluster: one ioredis Cluster client from createRedis (BullMQ
  * cannot make one from options), shared by the queues and the workers' commands; each worker
- * duplicates it for its blocking connection, which BullMQ closes. Every key BullMQ writes starts with
- * the queue prefix, a hash tag, so its multi-key scripts run in one slot.
+ * duplicates it for its blocking connection (without the ready check: withBlockingDuplicates), which
+ * BullMQ closes. Every key BullMQ writes starts with the queue prefix, a hash tag, so its multi-key
+ * scripts run in one slot.
  */
 @Injectable()
 export class QueueConnection implements OnApplicationShutdown {
@@ -30,7 +52,9 @@ export class QueueConnection implements OnApplicationShutdown {
     private readonly modules: ModuleRef,
     private readonly discovery: DiscoveryService,
   ) {
-    this.connection = config.redis.cluster ? (createRedis(config, QUEUE_CLIENT) as Cluster) : redisOptions(config);
+    this.connection = config.redis.cluster
+      ? withBlockingDuplicates(createRedis(config, QUEUE_CLIENT) as Cluster)
+      : redisOptions(config);
   }
 
   /**

@@ -82,6 +82,28 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     expect(await verify(subjectId)).toEqual({ chains: 1, events: 12, problems: [] });
   });
 
+  it('keeps the chain when the caller says its subject exists: locking the head first, and making it when it was missing after all', async () => {
+    const entry = (subjectId: string, i: number) => ({
+      subjectType,
+      subjectId,
+      action: `test.known-${i}`,
+      actor: null,
+    });
+    // A subject with no chain yet: its head is made as without the hint.
+    const fresh = unique();
+    await db.transaction((m) => writer.appendMany(m, [entry(fresh, 0)], { subjectsExist: true }));
+    // Then many writers at once, each locking the head straight away.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        db.transaction((m) =>
+          writer.appendMany(m, [entry(fresh, i + 1), entry(fresh, i + 101)], { subjectsExist: true }),
+        ),
+      ),
+    );
+    expect((await rowsOf(fresh)).map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(await verify(fresh)).toEqual({ chains: 1, events: 21, problems: [] });
+  });
+
   it('finds a changed event, a dropped one, a cut-off tail and a forged head, naming subject and position', async () => {
     const subjectId = await chainOf(4);
     const rows = (await db.query('SELECT * FROM audit_events WHERE subject_type = ? AND subject_id = ? ORDER BY seq', [

@@ -147,7 +147,10 @@ export class RequestChanges {
       );
     }
     if (change.completed) await this.issueLicences(manager, request, steps, change);
-    await this.audit.appendMany(manager, change.audits);
+    // Every audit of a change is on its request, whose chain its submission began.
+    await this.audit.appendMany(manager, change.audits, {
+      subjectsExist: change.audits.every((a) => a.subjectType === 'request' && a.subjectId === String(request.id)),
+    });
     await this.outbox.addMany(manager, change.events);
     return this.syncClocks(manager, request, steps, change.now, change.requestClockFrom);
   }

@@ -17,10 +17,12 @@ import { paced, WAVES } from './paced.js';
  *   BENCH_SUSTAINED_DRAIN_S (s to wait for the backlog before each rate, default 300)
  */
 export const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 60);
-const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,150,200,300,450,600').split(',').map((rate) => {
-  if (!(Number(rate) > 0)) throw new Error(`BENCH_SUSTAINED_RATE: ${rate} is no rate (req/s)`);
-  return Number(rate);
-});
+const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATE ?? '50,75,100,150,200,300,400,450,600')
+  .split(',')
+  .map((rate) => {
+    if (!(Number(rate) > 0)) throw new Error(`BENCH_SUSTAINED_RATE: ${rate} is no rate (req/s)`);
+    return Number(rate);
+  });
 const DRAIN_S = Number(process.env.BENCH_SUSTAINED_DRAIN_S ?? 300);
 /**
  * autocannon keeps one request in flight per connection and sends none a connection's share of a

@@ -137,5 +137,4 @@ export class AuthService {
     if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { actor, exp });
   }
-
 }

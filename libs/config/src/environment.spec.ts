@@ -1,4 +1,5 @@
-import { ConfigurationError, DEMO_ADMIN_PASSWORD, loadConfig, safeUrl } from './environment.js';
+import { safeUrl } from './connection-urls.js';
+import { ConfigurationError, DEMO_ADMIN_PASSWORD, loadConfig } from './environment.js';
 
 describe('loadConfig', () => {
   it('reaches MySQL and Redis on 127.0.0.1 at their standard ports when nothing is set', () => {

@@ -1,5 +1,6 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import { type AppConfig, redisEndpoint } from './environment.js';
+import { redisEndpoint } from './connection-urls.js';
+import type { AppConfig } from './environment.js';
 
 /** A connection to the configured Redis: one server, or a Redis Cluster (REDIS_URL `redis+cluster://…`). */
 export type RedisClient = Redis | Cluster;

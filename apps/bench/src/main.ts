@@ -80,13 +80,11 @@ async function loginTiming(base: string, rounds = 40): Promise<void> {
 }
 
 const profileDir = fileURLToPath(new URL('../../../../bench-profiles/', import.meta.url));
-/** The processes profiled with BENCH_PROFILE=1, by their pid (the profile file names it). */
-const profiled: { api?: number; worker?: number } = {};
 /** A cell of the bench's tables: the first column's name, then right-aligned figures. */
 const cell = (text: string, i: number) => (i === 0 ? text.padEnd(44) : text.padStart(8));
 
 /** Which processes' CPU each phase reports: the server under load, MySQL, the worker and Redis. */
-let watched: { server?: number; mysql?: number; worker?: number; redis?: number } = {};
+let watched: { api?: number; mysql?: number; worker?: number; redis?: number } = {};
 
 interface Figures {
   name: string;
@@ -202,8 +200,7 @@ async function main(): Promise<void> {
       {},
       PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
-    watched = { ...watched, worker: workerProcess.pid };
-    Object.assign(profiled, { api: apiProcess.pid, worker: workerProcess.pid });
+    watched = { ...watched, api: apiProcess.pid, worker: workerProcess.pid };
     const api = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${api}/health`);
 
@@ -321,8 +318,8 @@ async function main(): Promise<void> {
     if (PROFILE) {
       // Written as the processes exited: where each spent its busy time over the whole run.
       for (const [title, pid] of [
-        ['api profile', profiled.api],
-        ['worker profile', profiled.worker],
+        ['api profile', watched.api],
+        ['worker profile', watched.worker],
       ] as const) {
         const profile = profileOf(profileDir, pid);
         if (profile) for (const line of profileLines(title, profile)) say(line);

@@ -27,6 +27,7 @@ const PROJECTED = [
 ] as const satisfies readonly RequestEventType[];
 
 const NOTIFIED = new Set<string>([...TOLD, ...PROJECTED]);
+const ENDED_OR_DECIDED = new Set<string>(PROJECTED);
 
 /**
  * The worker's most frequent events, handled by the outbox relay many at once (OutboxBatchHandler)
@@ -54,7 +55,7 @@ export class WorkerEventBatch implements OutboxBatchHandler {
   ) {}
 
   async handle(manager: EntityManager, events: readonly OutboxEvent[]): Promise<void> {
-    const projected = events.filter((e) => (PROJECTED as readonly string[]).includes(e.type));
+    const projected = events.filter((e) => ENDED_OR_DECIDED.has(e.type));
     // The facts are written in a transaction of their own (as the events processor writes them).
     if (projected.length > 0) await this.facts.project([...new Set(projected.map((e) => requestIdOf(e)))]);
     const notices: RequestNotice[] = events

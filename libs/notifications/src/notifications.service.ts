@@ -52,6 +52,10 @@ interface Notice {
   to: { role: 'applicant'; companyUscc: string } | { role: 'approver'; departmentCode: string };
 }
 
+/** Who a notice is for, as one text: the people read for a batch are grouped by it. */
+const audienceKey = (to: Notice['to']) =>
+  to.role === 'applicant' ? `applicant/${to.companyUscc}` : `approver/${to.departmentCode}`;
+
 /** A notification holds 500 characters (code points, as MySQL counts them); a longer one is cut with an ellipsis. */
 const NOTIFICATION_MAX_CHARS = 500;
 function fitMessage(message: string): string {
@@ -397,14 +401,22 @@ export class NotificationsService {
     )) as { id: string | number; role: string; company_uscc: string | null; department_code: string | null }[];
     const audience = new Map<string, string[]>();
     for (const u of users) {
-      const key = u.role === 'applicant' ? `applicant/${u.company_uscc}` : `approver/${u.department_code}`;
+      const key = audienceKey(
+        u.role === 'applicant'
+          ? { role: 'applicant', companyUscc: u.company_uscc ?? '' }
+          : { role: 'approver', departmentCode: u.department_code ?? '' },
+      );
       audience.set(key, [...(audience.get(key) ?? []), String(u.id)]);
     }
     const rows = notices.flatMap((n) =>
-      (
-        audience.get(n.to.role === 'applicant' ? `applicant/${n.to.companyUscc}` : `approver/${n.to.departmentCode}`) ??
-        []
-      ).map((userId) => [userId, n.eventId, n.kind, n.message, n.messageZh, createdAt]),
+      (audience.get(audienceKey(n.to)) ?? []).map((userId) => [
+        userId,
+        n.eventId,
+        n.kind,
+        n.message,
+        n.messageZh,
+        createdAt,
+      ]),
     );
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);

@@ -158,11 +158,12 @@ export class OutboxRelay {
    * HTTP requests whose events were handled, so one request id still finds the worker's part of it.
    */
   private async handleInBatch(manager: EntityManager, rows: readonly OutboxEvent[]): Promise<Set<string>> {
-    const mine = this.batch ? rows.filter((row) => this.batch!.handles.has(row.type)) : [];
-    if (mine.length === 0) return new Set();
+    const batch = this.batch;
+    const mine = batch ? rows.filter((row) => batch.handles.has(row.type)) : [];
+    if (!batch || mine.length === 0) return new Set();
     await manager.query('SAVEPOINT outbox_batch');
     try {
-      await this.batch!.handle(manager, mine);
+      await batch.handle(manager, mine);
       await manager.query('RELEASE SAVEPOINT outbox_batch');
     } catch (error) {
       await manager.query('ROLLBACK TO SAVEPOINT outbox_batch');

@@ -9,7 +9,6 @@ import type { OutputLicence, RequestExtras, RequestSla } from './request-views.j
 
 /** What a request shows beside its own row and steps: the rows kept apart, and its clocks' views. */
 
-/** Deferred materials, the extension, the special procedures and the evaluation of a request. */
 /** A row of EXTRAS_SQL: `part` says which list it belongs to, and only that part's columns are set. */
 interface ExtrasRow {
   part: 'd' | 'e' | 'p';
@@ -55,6 +54,7 @@ SELECT 'p', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   WHERE p.request_id = ?
 ORDER BY part, d_due_at, d_code, p_id`;
 
+/** Deferred materials, the extension, the special procedures and the evaluation of a request. */
 export async function readExtras(manager: EntityManager, request: ServiceRequest, at: Date): Promise<RequestExtras> {
   const requestId = String(request.id);
   // One round trip for the three lists (each part fills its own columns, the others are NULL):

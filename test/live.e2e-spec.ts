@@ -4,6 +4,7 @@ import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { LiveBus, type LiveMessage } from '#live';
 import { buildWorld, randomUscc, type World, workingDays } from './fixtures/world.js';
 import { createApp, eventually, unique } from './helpers.js';
 
@@ -200,6 +201,28 @@ describe('live updates (GET /api/v1/events/stream)', () => {
     // Only ids and types go out: nothing of the request's company, hall or departments.
     const fields = new Set(streams.applicant1.notices.flatMap((notice) => Object.keys(notice)));
     expect([...fields].sort()).toEqual(['at', 'requestId', 'stepKey', 'type']);
+  });
+
+  it('notices published by many changes in one turn of the event loop arrive, all and in order, on the other api', async () => {
+    const stream = await subscribe('applicant2');
+    const requestId = `order-${u}`;
+    const message = (n: number): LiveMessage => ({
+      type: 'request.updated',
+      requestId,
+      at: `2026-12-07T10:00:${String(n).padStart(2, '0')}.000+08:00`,
+      scope: { companyUscc: company[2], hallCode: null, departments: [] },
+    });
+    // As 30 changes committing in one turn would: sent together, as one pipeline.
+    const bus = apiA.get(LiveBus);
+    for (let change = 0; change < 30; change += 3)
+      bus.publish([message(change), message(change + 1), message(change + 2)]);
+    await eventually(
+      async () => stream.notices.filter((n) => n.requestId === requestId).length === 30,
+      'all 30 notices',
+    );
+    expect(stream.notices.filter((n) => n.requestId === requestId).map((n) => n.at)).toEqual(
+      Array.from({ length: 30 }, (_, n) => message(n).at),
+    );
   });
 
   it("the worker's outbox relay announces committed events too, so what the worker changes reaches the consoles", async () => {

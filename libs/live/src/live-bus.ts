@@ -1,6 +1,6 @@
 import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '#config';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { Cluster } from 'ioredis';
+import { type ChainableCommander, Cluster } from 'ioredis';
 import { type LiveMessage, parseLiveMessage } from './live.types.js';
 
 export type LiveListener = (message: LiveMessage) => void;
@@ -10,7 +10,9 @@ export type LiveListener = (message: LiveMessage) => void;
  * forget: a change never waits for it and never fails for it, and while Redis is down notices are
  * dropped (live updates pause; clients fetch again when they reconnect). The subscriber connection is
  * made when the first listener comes (an api with a stream open), so a process that only publishes
- * (the worker) holds one connection.
+ * (the worker) holds one connection. The notices published during one turn of the event loop (by
+ * every change that committed in it) go to Redis together, as one pipeline: one socket write
+ * instead of one for each, in the order they were published.
  */
 @Injectable()
 export class LiveBus implements BeforeApplicationShutdown {
@@ -25,6 +27,9 @@ export class LiveBus implements BeforeApplicationShutdown {
   private subscribed = false;
   private publisherReady: Promise<void> | undefined;
   private readonly waiting = new Set<() => void>();
+  /** Notices published in this turn of the event loop, sent together when it ends. */
+  private pending: LiveMessage[] = [];
+  private flushScheduled = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.channel = `${config.queue.prefix}:live`;
@@ -42,31 +47,52 @@ export class LiveBus implements BeforeApplicationShutdown {
   /** Sends the messages to every api process; never throws. */
   publish(messages: readonly LiveMessage[]): void {
     if (this.closed || messages.length === 0) return;
-    if (!this.publisher) {
-      this.publisher = this.connect();
-      this.publisher.on('error', () => undefined);
-      if (this.publisher instanceof Cluster) {
-        // A Redis Cluster sends a PUBLISH (which names no key) to any node, each to another, and the
-        // nodes pass them on among themselves: notices sent one after the other could arrive out of
-        // order. As a script that names the channel as its key, every PUBLISH goes to the one node
-        // of the channel's slot (its hash tag), in order.
-        this.publisher.defineCommand(PUBLISH_IN_SLOT, {
-          numberOfKeys: 1,
-          lua: "return redis.call('PUBLISH', KEYS[1], ARGV[1])",
-        });
-      }
-      this.publisher.connect().catch(() => undefined);
-    }
-    const publisher = this.publisher;
+    this.pending.push(...messages);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Sends the notices published since the last flush, in their order, in one pipeline. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const messages = this.pending;
+    this.pending = [];
+    if (this.closed || messages.length === 0) return;
+    const publisher = this.publisherClient();
     const send = async () => {
       // One wait for every batch sent meanwhile (a cluster client takes a while to be ready).
       if (publisher.status !== 'ready') {
         await (this.publisherReady ??= waitReady(publisher).finally(() => (this.publisherReady = undefined)));
       }
-      // Issued together, in order: the notices of one change and of the changes after it arrive in order.
-      await Promise.all(messages.map((message) => publishTo(publisher, this.channel, JSON.stringify(message))));
+      // In order, on one connection: the notices of one change and of the changes after it arrive in order.
+      const pipeline = publisher.pipeline();
+      for (const message of messages) publishIn(pipeline, this.channel, JSON.stringify(message));
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0] as Error;
     };
     send().catch((error: unknown) => this.logger.debug(`live notices dropped: ${String(error)}`));
+  }
+
+  /** The publishing connection, made by the first publish. */
+  private publisherClient(): RedisClient {
+    if (this.publisher) return this.publisher;
+    const publisher = this.connect();
+    this.publisher = publisher;
+    publisher.on('error', () => undefined);
+    if (publisher instanceof Cluster) {
+      // A Redis Cluster sends a PUBLISH (which names no key) to any node, each to another, and the
+      // nodes pass them on among themselves: notices sent one after the other could arrive out of
+      // order. As a script that names the channel as its key, every PUBLISH goes to the one node
+      // of the channel's slot (its hash tag), in order, and a pipeline of them stays on that node.
+      publisher.defineCommand(PUBLISH_IN_SLOT, {
+        numberOfKeys: 1,
+        lua: "return redis.call('PUBLISH', KEYS[1], ARGV[1])",
+      });
+    }
+    publisher.connect().catch(() => undefined);
+    return publisher;
   }
 
   /** Calls `listener` with every message of the channel until the returned function is called. */
@@ -150,12 +176,16 @@ export class LiveBus implements BeforeApplicationShutdown {
 
 const PUBLISH_IN_SLOT = 'publishInSlot';
 
-/** PUBLISH on one Redis; on a Redis Cluster, on the node of the channel's slot (see publish). */
-function publishTo(client: RedisClient, channel: string, text: string): Promise<unknown> {
-  if (!(client instanceof Cluster)) return client.publish(channel, text);
-  const cluster = client as Cluster & Record<typeof PUBLISH_IN_SLOT, (key: string, text: string) => Promise<unknown>>;
-  return cluster[PUBLISH_IN_SLOT](channel, text);
+/** Adds a PUBLISH to the pipeline; on a Redis Cluster, to the node of the channel's slot (see publisherClient). */
+function publishIn(pipeline: ChainableCommander, channel: string, text: string): void {
+  const inSlot = (pipeline as ChainableCommander & Partial<Record<typeof PUBLISH_IN_SLOT, PublishInSlot>>)[
+    PUBLISH_IN_SLOT
+  ];
+  if (inSlot) inSlot.call(pipeline, channel, text);
+  else pipeline.publish(channel, text);
 }
+
+type PublishInSlot = (key: string, text: string) => ChainableCommander;
 
 /** Resolves when the connection is ready, rejects when it fails or takes longer than a few seconds. */
 function waitReady(client: RedisClient): Promise<void> {

@@ -30,6 +30,8 @@ import {
   waitFor,
 } from './harness.js';
 import { UNLIMITED_CALLERS } from './limits.js';
+import { APP_NODE_ARGS } from '../../cli/src/node-args.js';
+import { benchRecord, compareLines, type PhaseRecord, readRecord, saveRecord } from './compare.js';
 import { profileLines, profileOf } from './profile.js';
 import { SUSTAINED_S, sustainedPhase } from './sustained.js';
 
@@ -41,10 +43,14 @@ import { SUSTAINED_S, sustainedPhase } from './sustained.js';
  *   BENCH_DURATION (s, default 10)  BENCH_CONNECTIONS (default 32)  BENCH_PROFILE=1 (CPU profiles
  *   of the api in bench-profiles/)  BENCH_LOG_LEVEL (api log level, default info as deployed)
  *   BENCH_QUEUE_PREFIX (default {bench-<pid>})  BENCH_SUSTAINED_* (the sustained phase, sustained.ts)
+ *   BENCH_OUT (the figures as JSON, default bench-results/intake-<time>.json)
+ *   BENCH_COMPARE (a file BENCH_OUT wrote: prints this run's ratios to it; compare.ts)
  */
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+// Read first: a wrong file stops the bench before it runs for minutes.
+const BEFORE = process.env.BENCH_COMPARE ? readRecord(process.env.BENCH_COMPARE) : null;
 const target = benchTarget(
   `one_thing_bench_${process.pid}`,
   process.env.BENCH_QUEUE_PREFIX ?? `{bench-${process.pid}}`,
@@ -190,16 +196,14 @@ async function main(): Promise<void> {
         LOGIN_RATE_PER_USERNAME: '100000',
         ...UNLIMITED_CALLERS,
       },
-      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      [...APP_NODE_ARGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     );
     // The worker too, as npm start runs it: it relays the outbox and sets every SLA clock's timer
     // while the api takes requests, on the same machine.
-    const workerProcess = run(
-      target,
-      'worker/src/main.js',
-      {},
-      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    );
+    const workerProcess = run(target, 'worker/src/main.js', {}, [
+      ...APP_NODE_ARGS,
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ]);
     watched = { ...watched, api: apiProcess.pid, worker: workerProcess.pid };
     const api = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${api}/health`);
@@ -275,10 +279,20 @@ async function main(): Promise<void> {
       share === null || r.perSecond === 0 ? null : (share * 1000) / r.perSecond;
     const ms = (v: number | null) => (v === null ? '-' : v.toFixed(2));
     say(['what', 'server', 'mysql', 'worker', 'redis', 'bench', 'total'].map(cell).join(' '));
+    const records: PhaseRecord[] = [];
     for (const r of phases) {
       const parts = [r.serverCpu, r.mysqlCpu, r.workerCpu, r.redisCpu, r.benchCpu].map((v) => perAnswer(v, r));
       const total = parts.reduce<number>((sum, v) => sum + (v ?? 0), 0);
       say([r.name, ...parts.map(ms), ms(total)].map(cell).join(' '));
+      const [server, mysql, worker, redis, bench] = parts;
+      records.push({
+        name: r.name,
+        perSecond: r.perSecond,
+        p50: r.p50,
+        p99: r.p99,
+        failures: r.failures,
+        cpuMs: { server, mysql, worker, redis, bench, total },
+      });
     }
     // Timers: one delayed job per open clock's next threshold, set by the worker from the outbox.
     await outboxDrained(admin, target);
@@ -298,8 +312,9 @@ async function main(): Promise<void> {
     );
     await loginTiming(api);
     // Last, on its own: each rate starts once the backlog of the phases before it is drained.
+    let held: number | null = null;
     if (SUSTAINED_S > 0) {
-      await sustainedPhase({
+      const ladder = await sustainedPhase({
         admin,
         target,
         url: `${api}/api/v1/requests`,
@@ -307,7 +322,11 @@ async function main(): Promise<void> {
         body: intakeBody,
         pids: { api: apiProcess.pid, worker: workerProcess.pid, db: watched.mysql },
       });
+      held = ladder.filter((f) => !f.failures.length).at(-1)?.rate ?? 0;
     }
+    const record = benchRecord(records, held);
+    say(`\nfigures kept in ${saveRecord(record)} (compare a later run with BENCH_COMPARE=<that file>)`);
+    if (BEFORE) for (const line of compareLines(BEFORE, record)) say(line);
     const failed = phases.reduce((n, r) => n + r.failures, 0);
     if (failed > 0) {
       say(`${failed} requests failed: the figures above are not comparable`);

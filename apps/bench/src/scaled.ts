@@ -39,6 +39,7 @@ import {
   trickle,
 } from './lag.js';
 import { UNLIMITED_CALLERS } from './limits.js';
+import { APP_NODE_ARGS } from '../../cli/src/node-args.js';
 
 /**
  * `npm run bench:scaled`: intake and approval (accept, then the licence approval that activates
@@ -94,9 +95,11 @@ async function configuration(admin: mysql.Connection, target: BenchTarget, scale
   await setUpDatabase(target);
   const ports = await Promise.all(Array.from({ length: scale }, () => freePort()));
   const apiProcesses = ports.map((port) =>
-    run(target, 'api/src/main.js', { PORT: String(port), ...UNLIMITED_CALLERS }),
+    run(target, 'api/src/main.js', { PORT: String(port), ...UNLIMITED_CALLERS }, [...APP_NODE_ARGS]),
   );
-  const workerProcesses = Array.from({ length: scale }, () => run(target, 'worker/src/main.js', {}));
+  const workerProcesses = Array.from({ length: scale }, () =>
+    run(target, 'worker/src/main.js', {}, [...APP_NODE_ARGS]),
+  );
   const apis = ports.map((port) => `http://127.0.0.1:${port}`);
   await Promise.all(apis.map((api) => waitFor(`${api}/health`, 60_000)));
   await workersBeating(target.queuePrefix, scale);

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { seedDemoRequests } from './demo-requests.js';
 import { DEMO_PASSWORD, DEMO_USERS, DemoSeed } from './demo-seed.js';
 import { migrate, revertLast } from './migrate.js';
+import { APP_NODE_ARGS } from './node-args.js';
 import { ReportsCliModule } from './reports-cli.module.js';
 import { SetupModule } from './setup.module.js';
 
@@ -44,7 +45,7 @@ async function setup(config: AppConfig): Promise<{ seeded: boolean }> {
 
 function run(app: 'api' | 'worker'): ChildProcess {
   const entry = fileURLToPath(new URL(`../../${app}/src/main.js`, import.meta.url));
-  return spawn(process.execPath, ['--enable-source-maps', entry], { stdio: 'inherit', env: process.env });
+  return spawn(process.execPath, [...APP_NODE_ARGS, entry], { stdio: 'inherit', env: process.env });
 }
 
 async function waitForHealth(port: number, timeoutMs = 30_000): Promise<boolean> {

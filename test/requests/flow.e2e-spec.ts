@@ -146,6 +146,52 @@ describe('requests (办件)', () => {
         ),
       ).toBe(6);
     });
+
+    it('writes a change’s outbox rows in order: its own events first, then one per clock it moved', async () => {
+      const { id } = await desk.submit();
+      const clocksOf = async () =>
+        (
+          (await desk.db.query('SELECT id FROM sla_clocks WHERE request_id = ? ORDER BY id', [id])) as {
+            id: string | number;
+          }[]
+        ).map((c) => String(c.id));
+      const rowsOf = async (httpRequestId: string) => {
+        const rows = (await desk.db.query(
+          'SELECT type, payload FROM outbox_events WHERE http_request_id = ? ORDER BY id',
+          [httpRequestId],
+        )) as { type: string; payload: string | Record<string, unknown> }[];
+        // mysql2 returns JSON columns parsed on MySQL and as text on MariaDB.
+        return rows.map((r) => ({
+          type: r.type,
+          ...(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
+        }));
+      };
+      const [intake] = await clocksOf();
+
+      const accepting = `accept-${desk.u}-${id}`;
+      await desk.post(`/requests/${id}/accept`, desk.tokens.clerk).set('X-Request-Id', accepting).expect(200);
+      const started = (await clocksOf()).slice(1);
+      // The intake clock stopped, the request's and the licence step's started.
+      expect(started).toHaveLength(2);
+      expect(await rowsOf(accepting)).toEqual([
+        { type: 'request.accepted', requestId: id },
+        { type: 'step.activated', requestId: id, stepKey: 'licence' },
+        ...[intake, ...started].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
+      ]);
+
+      const approving = `approve-${desk.u}-${id}`;
+      await desk
+        .post(`/requests/${id}/steps/licence/approve`, desk.approverOf('licence'))
+        .set('X-Request-Id', approving)
+        .expect(200);
+      const parallel = (await clocksOf()).slice(3);
+      expect(parallel).toHaveLength(desk.PARALLEL.length);
+      expect(await rowsOf(approving)).toEqual([
+        { type: 'step.approved', requestId: id, stepKey: 'licence' },
+        ...desk.PARALLEL.map((stepKey) => ({ type: 'step.activated', requestId: id, stepKey })),
+        ...[started[1], ...parallel].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
+      ]);
+    });
   });
 
   // ---- 2 -----------------------------------------------------------------------------------------

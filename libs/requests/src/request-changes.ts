@@ -4,8 +4,7 @@ import { type RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
 import { LicencesService } from '#licences';
 import { LiveBus } from '#live';
-import { OutboxWriter } from '#queue';
-import { type ClockOrigin, type RequestShape, type SlaClock, SlaService } from '#sla';
+import { type ClockSyncOptions, type RequestShape, type SlaClock, SlaService } from '#sla';
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { followUpClockRuns } from './follow-up-state.js';
@@ -57,7 +56,6 @@ function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras:
 export class RequestChanges {
   constructor(
     private readonly audit: AuditWriter,
-    private readonly outbox: OutboxWriter,
     private readonly idempotency: IdempotencyStore,
     private readonly versions: ItemVersions,
     private readonly sla: SlaService,
@@ -99,7 +97,10 @@ export class RequestChanges {
       .getOne();
   }
 
-  /** Writes the change: the request's row, the steps it moved, its audit and outbox rows, then the clocks. */
+  /**
+   * Writes the change: the request's row, the steps it moved, its audit rows, then the clocks, whose
+   * outbox insert carries the change's events before the clocks' own.
+   */
   async write(
     manager: EntityManager,
     { request, steps }: Loaded,
@@ -151,8 +152,10 @@ export class RequestChanges {
     await this.audit.appendMany(manager, change.audits, {
       subjectsExist: change.audits.every((a) => a.subjectType === 'request' && a.subjectId === String(request.id)),
     });
-    await this.outbox.addMany(manager, change.events);
-    return this.syncClocks(manager, request, steps, change.now, change.requestClockFrom);
+    return this.syncClocks(manager, request, steps, change.now, {
+      requestFrom: change.requestClockFrom,
+      events: change.events,
+    });
   }
 
   /**
@@ -206,14 +209,15 @@ export class RequestChanges {
 
   /**
    * Starts, stops and moves the request's clocks to fit its state as of `at` (clock-plan.ts); a
-   * request clock started now counts from `requestFrom` when given.
+   * request clock started now counts from `options.requestFrom` when given, and `options.events`
+   * (the change's own outbox events) are written with the clocks' ones, first.
    */
   async syncClocks(
     manager: EntityManager,
     request: ServiceRequest,
     steps: readonly RequestStep[],
     at: Date,
-    requestFrom?: ClockOrigin,
+    options: ClockSyncOptions = {},
   ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
     const extras = await readExtras(manager, request, at);
     const clocks = await this.sla.sync(
@@ -222,7 +226,7 @@ export class RequestChanges {
       shapeOf(request, steps, extras),
       () => this.versions.limitsOf(request.itemVersionId, manager),
       at,
-      requestFrom,
+      options,
     );
     return { extras, clocks };
   }

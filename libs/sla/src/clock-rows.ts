@@ -1,6 +1,6 @@
 import { CalendarService } from '#calendar';
 import type { TimeLimit } from '#database';
-import { OutboxWriter } from '#queue';
+import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -153,8 +153,15 @@ export class ClockRows {
     });
   }
 
-  /** Writes moved clocks (new ones are already inserted) and one outbox event per clock. */
-  async write(manager: EntityManager, changed: readonly SlaClock[]): Promise<void> {
+  /**
+   * Writes moved clocks (new ones are already inserted) and one outbox event per clock, after the
+   * `preceding` events (the change's own, which the caller would otherwise insert by themselves).
+   */
+  async write(
+    manager: EntityManager,
+    changed: readonly SlaClock[],
+    preceding: readonly OutboxEntry[] = [],
+  ): Promise<void> {
     for (const c of changed) {
       if (c.generation === 0) continue;
       await manager.query(
@@ -178,9 +185,9 @@ export class ClockRows {
       );
     }
     // Stopped clocks too: the worker removes the timer they no longer need.
-    await this.outbox.addMany(
-      manager,
-      changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
-    );
+    await this.outbox.addMany(manager, [
+      ...preceding,
+      ...changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
+    ]);
   }
 }

@@ -1,3 +1,5 @@
+import { RequestStep, ServiceRequest } from '#database';
+import { readRequestAndSteps } from '../../libs/requests/src/request-rows.js';
 import * as desk from '../fixtures/opening-a-business.js';
 import { messageText } from '../fixtures/world.js';
 import { eventually } from '../helpers.js';
@@ -191,6 +193,40 @@ describe('requests (办件)', () => {
         ...desk.PARALLEL.map((stepKey) => ({ type: 'step.activated', requestId: id, stepKey })),
         ...[started[1], ...parallel].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
       ]);
+    });
+  });
+
+  describe('the request and its steps as a change loads them', () => {
+    it('are the entities TypeORM would hydrate, steps in position order, for requests in every shape', async () => {
+      const submitted = await desk.submit();
+      const waiting = await desk.inParallel();
+      await desk
+        .post(`/requests/${waiting.id}/steps/tax/supplement-requests`, desk.tokens.approverTAX, {
+          materials: ['BANK-ACCOUNT-INFO'],
+          note: '请补充基本存款账户信息',
+        })
+        .expect(200);
+      const denied = await desk.inParallel();
+      await desk
+        .post(`/requests/${denied.id}/steps/social/deny`, desk.tokens.approverHRSS, { reason: '不符' })
+        .expect(200);
+      for (const { id } of [submitted, waiting, denied]) {
+        const viaOrm = {
+          request: await desk.db.getRepository(ServiceRequest).findOneByOrFail({ id }),
+          steps: await desk.db
+            .getRepository(RequestStep)
+            .find({ where: { requestId: id }, order: { position: 'ASC' } }),
+        };
+        for (const lock of [false, true]) {
+          const loaded = await desk.db.transaction('READ COMMITTED', (manager) =>
+            readRequestAndSteps(manager, id, lock),
+          );
+          expect(loaded).toStrictEqual(viaOrm);
+        }
+      }
+      const { request } = (await desk.db.transaction((m) => readRequestAndSteps(m, waiting.id, false)))!;
+      expect(request.supplement).toMatchObject({ stage: 'processing', stepKey: 'tax' });
+      expect(await desk.db.transaction((m) => readRequestAndSteps(m, '999999999999', true))).toBeNull();
     });
   });
 

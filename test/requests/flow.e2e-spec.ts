@@ -1,5 +1,9 @@
+import type { CalendarService } from '#calendar';
 import { RequestStep, ServiceRequest } from '#database';
+import type { OutboxWriter } from '#queue';
+import { readDetails } from '../../libs/requests/src/request-details.js';
 import { readRequestAndSteps } from '../../libs/requests/src/request-rows.js';
+import { ClockRows } from '../../libs/sla/src/clock-rows.js';
 import * as desk from '../fixtures/opening-a-business.js';
 import { messageText } from '../fixtures/world.js';
 import { eventually } from '../helpers.js';
@@ -197,7 +201,7 @@ describe('requests (办件)', () => {
   });
 
   describe('the request and its steps as a change loads them', () => {
-    it('are the entities TypeORM would hydrate, steps in position order, for requests in every shape', async () => {
+    it('are the entities TypeORM would hydrate, steps in position order, and the clocks the SLA library reads', async () => {
       const submitted = await desk.submit();
       const waiting = await desk.inParallel();
       await desk
@@ -224,6 +228,19 @@ describe('requests (办件)', () => {
           expect(loaded).toStrictEqual(viaOrm);
         }
       }
+      // Their clocks, read with the rows beside them, as the SLA library reads them alone: running,
+      // paused (the supplement) and stopped ones.
+      const sla = new ClockRows(desk.db, {} as CalendarService, {} as OutboxWriter);
+      const clocksOf = async (id: string) => {
+        const request = await desk.db.getRepository(ServiceRequest).findOneByOrFail({ id });
+        return (await readDetails(desk.db.manager, request, new Date())).clocks;
+      };
+      for (const { id } of [submitted, waiting, denied]) {
+        expect(await clocksOf(id)).toStrictEqual(await sla.clocksOf(desk.db.manager, [id]));
+      }
+      const kept = await clocksOf(waiting.id);
+      expect(kept.some((c) => c.pausedAt !== null && c.stoppedAt === null)).toBe(true);
+      expect(kept.some((c) => c.stoppedAt !== null)).toBe(true);
       const { request } = (await desk.db.transaction((m) => readRequestAndSteps(m, waiting.id, false)))!;
       expect(request.supplement).toMatchObject({ stage: 'processing', stepKey: 'tax' });
       expect(await desk.db.transaction((m) => readRequestAndSteps(m, '999999999999', true))).toBeNull();

@@ -11,7 +11,7 @@ import { followUpClockRuns } from './follow-up-state.js';
 import { liveMessagesOf } from './live-notices.js';
 import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { ItemVersions } from './item-versions.js';
-import { readExtras, slaViews } from './request-details.js';
+import { readDetails, slaViews } from './request-details.js';
 import { loadVisibleRequest } from './request-scope.js';
 import { type Change, newChange } from './request-transitions.js';
 import { type RequestExtras, type RequestView, toRequestView } from './request-views.js';
@@ -219,14 +219,15 @@ export class RequestChanges {
     at: Date,
     options: ClockSyncOptions = {},
   ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
-    const extras = await readExtras(manager, request, at);
+    // The clocks are read with the request's other rows, under its lock: the sync need not read them again.
+    const { extras, clocks: current } = await readDetails(manager, request, at);
     const clocks = await this.sla.sync(
       manager,
       String(request.id),
       shapeOf(request, steps, extras),
       () => this.versions.limitsOf(request.itemVersionId, manager),
       at,
-      options,
+      { ...options, clocks: current },
     );
     return { extras, clocks };
   }

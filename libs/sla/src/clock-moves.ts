@@ -42,7 +42,8 @@ export class ClockMoves {
    * Brings the request's open clocks in line with its state (see desiredClocks): starts, stops,
    * pauses and resumes them at `at`; a request clock started now counts from `requestFrom` when
    * given. Runs in the caller's transaction, which holds the request row; the change's own outbox
-   * events (`events`), when given, go in before the clocks' ones, in the same insert.
+   * events (`events`), when given, go in before the clocks' ones, in the same insert. The request's
+   * clocks are those the caller read (`clocks`) when given, else read here.
    */
   async sync(
     manager: EntityManager,
@@ -50,9 +51,11 @@ export class ClockMoves {
     shape: RequestShape,
     limits: () => Promise<ClockLimits>,
     at: Date,
-    { requestFrom, events = [] }: ClockSyncOptions = {},
+    { requestFrom, events = [], clocks: read }: ClockSyncOptions = {},
   ): Promise<SlaClock[]> {
-    const clocks = await this.rows.clocksOf(manager, [requestId]);
+    if (read?.some((c) => c.requestId !== requestId))
+      throw new Error(`clocks of another request given for ${requestId}`);
+    const clocks = read ? [...read] : await this.rows.clocksOf(manager, [requestId]);
     const open = clocks.filter((c) => !c.stoppedAt);
     const plan = planClocks(open.map(slotOf), desiredClocks(shape));
     const find = (slot: ClockSlot) => open.find((c) => c.kind === slot.kind && c.stepKey === slot.stepKey)!;

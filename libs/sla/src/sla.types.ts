@@ -55,6 +55,11 @@ export interface ClockSyncOptions {
    * holds those, so a change's events cost one statement and keep their order (the change's first).
    */
   events?: readonly OutboxEntry[];
+  /**
+   * The request's clocks, every one in id order, as the caller read them in this transaction after
+   * it locked the request's row (so no one else moved them since); read by the sync when absent.
+   */
+  clocks?: readonly SlaClock[];
 }
 
 /** The limits a request's clocks are counted against, from the version it was submitted on. */

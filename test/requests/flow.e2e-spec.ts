@@ -185,6 +185,10 @@ describe('requests (办件)', () => {
         ...[intake, ...started].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
       ]);
 
+      const { activatedAt } = await desk.db
+        .getRepository(RequestStep)
+        .findOneByOrFail({ requestId: id, stepKey: 'licence' });
+
       const approving = `approve-${desk.u}-${id}`;
       await desk
         .post(`/requests/${id}/steps/licence/approve`, desk.approverOf('licence'))
@@ -197,6 +201,20 @@ describe('requests (办件)', () => {
         ...desk.PARALLEL.map((stepKey) => ({ type: 'step.activated', requestId: id, stepKey })),
         ...[started[1], ...parallel].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
       ]);
+      // The approved step and the five it activated, moved otherwise, each kept what was theirs.
+      const steps = await desk.db
+        .getRepository(RequestStep)
+        .find({ where: { requestId: id }, order: { position: 'ASC' } });
+      const [licence, ...others] = steps;
+      expect(licence).toMatchObject({ stepKey: 'licence', status: 'approved', decisionNote: null });
+      expect(licence.decidedAt).toBeInstanceOf(Date);
+      expect(licence.decidedBy).toMatch(/^\d+$/);
+      expect(licence.outputNumber).toBe(`${(await desk.view(id)).number}-licence`);
+      expect(licence.activatedAt).toEqual(activatedAt);
+      for (const step of others) {
+        expect(step).toMatchObject({ status: 'active', decidedAt: null, decidedBy: null, outputNumber: null });
+        expect(step.activatedAt).toEqual(licence.decidedAt);
+      }
     });
   });
 

@@ -46,6 +46,67 @@ function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras:
   };
 }
 
+/** The columns of `request_steps` a change moves, in the order `movedValues` gives them. */
+const MOVED_STEP_COLUMNS = [
+  'status',
+  'activated_at',
+  'decided_at',
+  'decided_by',
+  'decision_note',
+  'output_number',
+  'issued_at',
+] as const;
+
+const movedValues = (step: RequestStep) => [
+  step.status,
+  step.activatedAt,
+  step.decidedAt,
+  step.decidedBy,
+  step.decisionNote,
+  step.outputNumber,
+  step.issuedAt,
+];
+
+/**
+ * Writes the steps a change moved, one statement per request (a change moves the steps of its own
+ * request only): the steps moved alike (the five a licence's approval activates) take one value per
+ * column, and when some were moved otherwise (the approved one beside them) each column takes its
+ * value by a CASE over the groups' keys.
+ */
+async function writeSteps(manager: EntityManager, dirty: Iterable<RequestStep>): Promise<void> {
+  const byRequest = new Map<string, Map<string, { values: unknown[]; keys: string[] }>>();
+  for (const step of dirty) {
+    const values = movedValues(step);
+    const groups = byRequest.get(step.requestId) ?? new Map<string, { values: unknown[]; keys: string[] }>();
+    const same = JSON.stringify(values);
+    const group = groups.get(same) ?? { values, keys: [] };
+    group.keys.push(step.stepKey);
+    groups.set(same, group);
+    byRequest.set(step.requestId, groups);
+  }
+  const marks = (keys: readonly unknown[]) => keys.map(() => '?').join(', ');
+  for (const [requestId, byValues] of byRequest) {
+    const groups = [...byValues.values()];
+    const params: unknown[] = [];
+    const sets = MOVED_STEP_COLUMNS.map((column, i) => {
+      if (groups.length === 1) {
+        params.push(groups[0].values[i]);
+        return `${column} = ?`;
+      }
+      const cases = groups.map(({ values, keys }) => {
+        params.push(...keys, values[i]);
+        return `WHEN step_key IN (${marks(keys)}) THEN ?`;
+      });
+      return `${column} = CASE ${cases.join(' ')} END`;
+    });
+    const keys = groups.flatMap((g) => g.keys);
+    await manager.query(
+      `UPDATE request_steps SET ${sets.join(', ')} WHERE request_id = ? AND step_key IN (${marks(keys)})`,
+      [...params, requestId, ...keys],
+    );
+  }
+}
+
 /**
  * The one way a request changes (DESIGN.md, "One transaction per change"): the request row is
  * locked first (parallel approvers otherwise leave requests stuck with every step approved), the
@@ -123,30 +184,7 @@ export class RequestChanges {
         request.id,
       ],
     );
-    // Steps moved alike (the five a licence's approval activates) are written by one statement.
-    const alike = new Map<string, { values: unknown[]; requestId: string; keys: string[] }>();
-    for (const step of change.dirtySteps) {
-      const values = [
-        step.status,
-        step.activatedAt,
-        step.decidedAt,
-        step.decidedBy,
-        step.decisionNote,
-        step.outputNumber,
-        step.issuedAt,
-      ];
-      const same = JSON.stringify([step.requestId, ...values]);
-      const group = alike.get(same) ?? { values, requestId: step.requestId, keys: [] };
-      group.keys.push(step.stepKey);
-      alike.set(same, group);
-    }
-    for (const { values, requestId, keys } of alike.values()) {
-      await manager.query(
-        `UPDATE request_steps SET status = ?, activated_at = ?, decided_at = ?, decided_by = ?, decision_note = ?,
-           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key IN (${keys.map(() => '?').join(', ')})`,
-        [...values, requestId, ...keys],
-      );
-    }
+    await writeSteps(manager, change.dirtySteps);
     if (change.completed) await this.issueLicences(manager, request, steps, change);
     // Every audit of a change is on its request, whose chain its submission began.
     await this.audit.appendMany(manager, change.audits, {

@@ -1,3 +1,9 @@
+import type { CalendarService } from '#calendar';
+import { RequestStep, ServiceRequest } from '#database';
+import type { OutboxWriter } from '#queue';
+import { readDetails } from '../../libs/requests/src/request-details.js';
+import { readRequestAndSteps } from '../../libs/requests/src/request-rows.js';
+import { ClockRows } from '../../libs/sla/src/clock-rows.js';
 import * as desk from '../fixtures/opening-a-business.js';
 import { messageText } from '../fixtures/world.js';
 import { eventually } from '../helpers.js';
@@ -145,6 +151,117 @@ describe('requests (办件)', () => {
           'step.activated',
         ),
       ).toBe(6);
+    });
+
+    it('writes a change’s outbox rows in order: its own events first, then one per clock it moved', async () => {
+      const { id } = await desk.submit();
+      const clocksOf = async () =>
+        (
+          (await desk.db.query('SELECT id FROM sla_clocks WHERE request_id = ? ORDER BY id', [id])) as {
+            id: string | number;
+          }[]
+        ).map((c) => String(c.id));
+      const rowsOf = async (httpRequestId: string) => {
+        const rows = (await desk.db.query(
+          'SELECT type, payload FROM outbox_events WHERE http_request_id = ? ORDER BY id',
+          [httpRequestId],
+        )) as { type: string; payload: string | Record<string, unknown> }[];
+        // mysql2 returns JSON columns parsed on MySQL and as text on MariaDB.
+        return rows.map((r) => ({
+          type: r.type,
+          ...(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
+        }));
+      };
+      const [intake] = await clocksOf();
+
+      const accepting = `accept-${desk.u}-${id}`;
+      await desk.post(`/requests/${id}/accept`, desk.tokens.clerk).set('X-Request-Id', accepting).expect(200);
+      const started = (await clocksOf()).slice(1);
+      // The intake clock stopped, the request's and the licence step's started.
+      expect(started).toHaveLength(2);
+      expect(await rowsOf(accepting)).toEqual([
+        { type: 'request.accepted', requestId: id },
+        { type: 'step.activated', requestId: id, stepKey: 'licence' },
+        ...[intake, ...started].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
+      ]);
+
+      const { activatedAt } = await desk.db
+        .getRepository(RequestStep)
+        .findOneByOrFail({ requestId: id, stepKey: 'licence' });
+
+      const approving = `approve-${desk.u}-${id}`;
+      await desk
+        .post(`/requests/${id}/steps/licence/approve`, desk.approverOf('licence'))
+        .set('X-Request-Id', approving)
+        .expect(200);
+      const parallel = (await clocksOf()).slice(3);
+      expect(parallel).toHaveLength(desk.PARALLEL.length);
+      expect(await rowsOf(approving)).toEqual([
+        { type: 'step.approved', requestId: id, stepKey: 'licence' },
+        ...desk.PARALLEL.map((stepKey) => ({ type: 'step.activated', requestId: id, stepKey })),
+        ...[started[1], ...parallel].map((clockId) => ({ type: 'sla.clock-changed', clockId })),
+      ]);
+      // The approved step and the five it activated, moved otherwise, each kept what was theirs.
+      const steps = await desk.db
+        .getRepository(RequestStep)
+        .find({ where: { requestId: id }, order: { position: 'ASC' } });
+      const [licence, ...others] = steps;
+      expect(licence).toMatchObject({ stepKey: 'licence', status: 'approved', decisionNote: null });
+      expect(licence.decidedAt).toBeInstanceOf(Date);
+      expect(licence.decidedBy).toMatch(/^\d+$/);
+      expect(licence.outputNumber).toBe(`${(await desk.view(id)).number}-licence`);
+      expect(licence.activatedAt).toEqual(activatedAt);
+      for (const step of others) {
+        expect(step).toMatchObject({ status: 'active', decidedAt: null, decidedBy: null, outputNumber: null });
+        expect(step.activatedAt).toEqual(licence.decidedAt);
+      }
+    });
+  });
+
+  describe('the request and its steps as a change loads them', () => {
+    it('are the entities TypeORM would hydrate, steps in position order, and the clocks the SLA library reads', async () => {
+      const submitted = await desk.submit();
+      const waiting = await desk.inParallel();
+      await desk
+        .post(`/requests/${waiting.id}/steps/tax/supplement-requests`, desk.tokens.approverTAX, {
+          materials: ['BANK-ACCOUNT-INFO'],
+          note: '请补充基本存款账户信息',
+        })
+        .expect(200);
+      const denied = await desk.inParallel();
+      await desk
+        .post(`/requests/${denied.id}/steps/social/deny`, desk.tokens.approverHRSS, { reason: '不符' })
+        .expect(200);
+      for (const { id } of [submitted, waiting, denied]) {
+        const viaOrm = {
+          request: await desk.db.getRepository(ServiceRequest).findOneByOrFail({ id }),
+          steps: await desk.db
+            .getRepository(RequestStep)
+            .find({ where: { requestId: id }, order: { position: 'ASC' } }),
+        };
+        for (const lock of [false, true]) {
+          const loaded = await desk.db.transaction('READ COMMITTED', (manager) =>
+            readRequestAndSteps(manager, id, lock),
+          );
+          expect(loaded).toStrictEqual(viaOrm);
+        }
+      }
+      // Their clocks, read with the rows beside them, as the SLA library reads them alone: running,
+      // paused (the supplement) and stopped ones.
+      const sla = new ClockRows(desk.db, {} as CalendarService, {} as OutboxWriter);
+      const clocksOf = async (id: string) => {
+        const request = await desk.db.getRepository(ServiceRequest).findOneByOrFail({ id });
+        return (await readDetails(desk.db.manager, request, new Date())).clocks;
+      };
+      for (const { id } of [submitted, waiting, denied]) {
+        expect(await clocksOf(id)).toStrictEqual(await sla.clocksOf(desk.db.manager, [id]));
+      }
+      const kept = await clocksOf(waiting.id);
+      expect(kept.some((c) => c.pausedAt !== null && c.stoppedAt === null)).toBe(true);
+      expect(kept.some((c) => c.stoppedAt !== null)).toBe(true);
+      const { request } = (await desk.db.transaction((m) => readRequestAndSteps(m, waiting.id, false)))!;
+      expect(request.supplement).toMatchObject({ stage: 'processing', stepKey: 'tax' });
+      expect(await desk.db.transaction((m) => readRequestAndSteps(m, '999999999999', true))).toBeNull();
     });
   });
 

@@ -1,5 +1,6 @@
 import { verifyAuditTrail } from '#audit';
 import * as desk from '../fixtures/opening-a-business.js';
+import { eventually } from '../helpers.js';
 
 /** Requests (办件): concurrent actions on one request, and the audit chain they leave. */
 describe('requests (办件)', () => {
@@ -46,6 +47,46 @@ describe('requests (办件)', () => {
       for (const { id } of requests) {
         const completedAnswers = results.filter((r) => r.body.id === id && r.body.status === 'completed');
         expect(completedAnswers).toHaveLength(1);
+      }
+    });
+
+    it('an action waits for the request’s row lock before it locks any step, then sees the steps as the holder left them', async () => {
+      const { id } = await desk.inParallel();
+      const holder = desk.db.createQueryRunner();
+      const other = desk.db.createQueryRunner();
+      await holder.startTransaction('READ COMMITTED');
+      try {
+        const [{ connection }] = (await holder.query(
+          'SELECT CONNECTION_ID() AS connection FROM service_requests WHERE id = ? FOR UPDATE',
+          [id],
+        )) as { connection: number | string }[];
+        const approving = desk.post(`/requests/${id}/steps/seal/approve`, desk.approverOf('seal'), {}).then((r) => r);
+        await eventually(async () => {
+          const waiting = (await desk.db.query(
+            "SELECT trx_mysql_thread_id AS thread FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'",
+          )) as { thread: number | string }[];
+          return waiting.some((w) => String(w.thread) !== String(connection)) || undefined;
+        }, 'the approval to wait for the request’s lock');
+        // While it waits, none of the request's steps is locked: another transaction locks them all at once.
+        await other.startTransaction('READ COMMITTED');
+        const steps = (await other.query('SELECT step_key FROM request_steps WHERE request_id = ? FOR UPDATE NOWAIT', [
+          id,
+        ])) as unknown[];
+        expect(steps).toHaveLength(desk.STEP_KEYS.length);
+        await other.rollbackTransaction();
+        // The holder decides the step meanwhile (as a parallel approval would): the waiting one sees it decided.
+        await holder.query("UPDATE request_steps SET status = 'approved' WHERE request_id = ? AND step_key = 'seal'", [
+          id,
+        ]);
+        await holder.commitTransaction();
+        const answer = await approving;
+        expect(answer.status).toBe(409);
+        expect(answer.body.state).toBe('approved');
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await holder.release();
+        await other.release();
       }
     });
 

@@ -4,15 +4,14 @@ import { type RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
 import { LicencesService } from '#licences';
 import { LiveBus } from '#live';
-import { OutboxWriter } from '#queue';
-import { type ClockOrigin, type RequestShape, type SlaClock, SlaService } from '#sla';
+import { type ClockSyncOptions, type RequestShape, type SlaClock, SlaService } from '#sla';
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { followUpClockRuns } from './follow-up-state.js';
 import { liveMessagesOf } from './live-notices.js';
 import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { ItemVersions } from './item-versions.js';
-import { readExtras, slaViews } from './request-details.js';
+import { readDetails, slaViews } from './request-details.js';
 import { loadVisibleRequest } from './request-scope.js';
 import { type Change, newChange } from './request-transitions.js';
 import { type RequestExtras, type RequestView, toRequestView } from './request-views.js';
@@ -47,6 +46,67 @@ function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras:
   };
 }
 
+/** The columns of `request_steps` a change moves, in the order `movedValues` gives them. */
+const MOVED_STEP_COLUMNS = [
+  'status',
+  'activated_at',
+  'decided_at',
+  'decided_by',
+  'decision_note',
+  'output_number',
+  'issued_at',
+] as const;
+
+const movedValues = (step: RequestStep) => [
+  step.status,
+  step.activatedAt,
+  step.decidedAt,
+  step.decidedBy,
+  step.decisionNote,
+  step.outputNumber,
+  step.issuedAt,
+];
+
+/**
+ * Writes the steps a change moved, one statement per request (a change moves the steps of its own
+ * request only): the steps moved alike (the five a licence's approval activates) take one value per
+ * column, and when some were moved otherwise (the approved one beside them) each column takes its
+ * value by a CASE over the groups' keys.
+ */
+async function writeSteps(manager: EntityManager, dirty: Iterable<RequestStep>): Promise<void> {
+  const byRequest = new Map<string, Map<string, { values: unknown[]; keys: string[] }>>();
+  for (const step of dirty) {
+    const values = movedValues(step);
+    const groups = byRequest.get(step.requestId) ?? new Map<string, { values: unknown[]; keys: string[] }>();
+    const same = JSON.stringify(values);
+    const group = groups.get(same) ?? { values, keys: [] };
+    group.keys.push(step.stepKey);
+    groups.set(same, group);
+    byRequest.set(step.requestId, groups);
+  }
+  const marks = (keys: readonly unknown[]) => keys.map(() => '?').join(', ');
+  for (const [requestId, byValues] of byRequest) {
+    const groups = [...byValues.values()];
+    const params: unknown[] = [];
+    const sets = MOVED_STEP_COLUMNS.map((column, i) => {
+      if (groups.length === 1) {
+        params.push(groups[0].values[i]);
+        return `${column} = ?`;
+      }
+      const cases = groups.map(({ values, keys }) => {
+        params.push(...keys, values[i]);
+        return `WHEN step_key IN (${marks(keys)}) THEN ?`;
+      });
+      return `${column} = CASE ${cases.join(' ')} END`;
+    });
+    const keys = groups.flatMap((g) => g.keys);
+    await manager.query(
+      `UPDATE request_steps SET ${sets.join(', ')} WHERE request_id = ? AND step_key IN (${marks(keys)})`,
+      [...params, requestId, ...keys],
+    );
+  }
+}
+
 /**
  * The one way a request changes (DESIGN.md, "One transaction per change"): the request row is
  * locked first (parallel approvers otherwise leave requests stuck with every step approved), the
@@ -57,7 +117,6 @@ function shapeOf(request: ServiceRequest, steps: readonly RequestStep[], extras:
 export class RequestChanges {
   constructor(
     private readonly audit: AuditWriter,
-    private readonly outbox: OutboxWriter,
     private readonly idempotency: IdempotencyStore,
     private readonly versions: ItemVersions,
     private readonly sla: SlaService,
@@ -99,7 +158,10 @@ export class RequestChanges {
       .getOne();
   }
 
-  /** Writes the change: the request's row, the steps it moved, its audit and outbox rows, then the clocks. */
+  /**
+   * Writes the change: the request's row, the steps it moved, its audit rows, then the clocks, whose
+   * outbox insert carries the change's events before the clocks' own.
+   */
   async write(
     manager: EntityManager,
     { request, steps }: Loaded,
@@ -122,37 +184,16 @@ export class RequestChanges {
         request.id,
       ],
     );
-    // Steps moved alike (the five a licence's approval activates) are written by one statement.
-    const alike = new Map<string, { values: unknown[]; requestId: string; keys: string[] }>();
-    for (const step of change.dirtySteps) {
-      const values = [
-        step.status,
-        step.activatedAt,
-        step.decidedAt,
-        step.decidedBy,
-        step.decisionNote,
-        step.outputNumber,
-        step.issuedAt,
-      ];
-      const same = JSON.stringify([step.requestId, ...values]);
-      const group = alike.get(same) ?? { values, requestId: step.requestId, keys: [] };
-      group.keys.push(step.stepKey);
-      alike.set(same, group);
-    }
-    for (const { values, requestId, keys } of alike.values()) {
-      await manager.query(
-        `UPDATE request_steps SET status = ?, activated_at = ?, decided_at = ?, decided_by = ?, decision_note = ?,
-           output_number = ?, issued_at = ? WHERE request_id = ? AND step_key IN (${keys.map(() => '?').join(', ')})`,
-        [...values, requestId, ...keys],
-      );
-    }
+    await writeSteps(manager, change.dirtySteps);
     if (change.completed) await this.issueLicences(manager, request, steps, change);
     // Every audit of a change is on its request, whose chain its submission began.
     await this.audit.appendMany(manager, change.audits, {
       subjectsExist: change.audits.every((a) => a.subjectType === 'request' && a.subjectId === String(request.id)),
     });
-    await this.outbox.addMany(manager, change.events);
-    return this.syncClocks(manager, request, steps, change.now, change.requestClockFrom);
+    return this.syncClocks(manager, request, steps, change.now, {
+      requestFrom: change.requestClockFrom,
+      events: change.events,
+    });
   }
 
   /**
@@ -206,23 +247,25 @@ export class RequestChanges {
 
   /**
    * Starts, stops and moves the request's clocks to fit its state as of `at` (clock-plan.ts); a
-   * request clock started now counts from `requestFrom` when given.
+   * request clock started now counts from `options.requestFrom` when given, and `options.events`
+   * (the change's own outbox events) are written with the clocks' ones, first.
    */
   async syncClocks(
     manager: EntityManager,
     request: ServiceRequest,
     steps: readonly RequestStep[],
     at: Date,
-    requestFrom?: ClockOrigin,
+    options: ClockSyncOptions = {},
   ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
-    const extras = await readExtras(manager, request, at);
+    // The clocks are read with the request's other rows, under its lock: the sync need not read them again.
+    const { extras, clocks: current } = await readDetails(manager, request, at);
     const clocks = await this.sla.sync(
       manager,
       String(request.id),
       shapeOf(request, steps, extras),
       () => this.versions.limitsOf(request.itemVersionId, manager),
       at,
-      requestFrom,
+      { ...options, clocks: current },
     );
     return { extras, clocks };
   }

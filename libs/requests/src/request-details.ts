@@ -1,7 +1,7 @@
 import { formatInstant } from '#common';
 import type { ServiceRequest } from '#database';
 import { licenceStatus } from '#licences';
-import type { SlaClock, SlaObject, SlaService } from '#sla';
+import { CLOCK_COLUMNS, clockOfPrefixedRow, type SlaClock, type SlaObject, type SlaService } from '#sla';
 import type { EntityManager } from 'typeorm';
 import { readEvaluation } from './evaluation-views.js';
 import { isEvaluable } from './follow-up-state.js';
@@ -9,9 +9,12 @@ import type { OutputLicence, RequestExtras, RequestSla } from './request-views.j
 
 /** What a request shows beside its own row and steps: the rows kept apart, and its clocks' views. */
 
-/** A row of EXTRAS_SQL: `part` says which list it belongs to, and only that part's columns are set. */
-interface ExtrasRow {
-  part: 'd' | 'e' | 'p';
+/**
+ * A row of DETAILS_SQL: `part` says which list it belongs to, and only that part's columns are set
+ * (a clock's are its `sla_clocks` columns named `c_<column>`).
+ */
+interface DetailsRow {
+  part: 'c' | 'd' | 'e' | 'p';
   d_code: string | null;
   d_due_at: Date | null;
   d_supplied_at: Date | null;
@@ -29,42 +32,58 @@ interface ExtrasRow {
   p_started_by: string | null;
   p_ended_by_id: string | number | null;
   p_ended_by: string | null;
+  [clockColumn: `c_${string}`]: unknown;
 }
 
+const NO_CLOCK = CLOCK_COLUMNS.map(() => 'NULL').join(', ');
+
 /**
- * A request's deferred materials (by due date, then code), its extension and its special procedures
- * (in the order they started), as one result: each part has columns of its own, typed by the
- * column it reads, so the union never converts a value.
+ * A request's clocks (by id), deferred materials (by due date, then code), its extension and its
+ * special procedures (in the order they started), as one result: each part has columns of its own,
+ * typed by the column it reads, so the union never converts a value.
  */
-const EXTRAS_SQL = `SELECT 'd' AS part, code AS d_code, due_at AS d_due_at, supplied_at AS d_supplied_at,
+const DETAILS_SQL = `SELECT 'd' AS part, code AS d_code, due_at AS d_due_at, supplied_at AS d_supplied_at,
     NULL AS e_working_days, NULL AS e_legal_working_days, NULL AS e_reason, NULL AS e_granted_at,
     NULL AS p_id, NULL AS p_step_key, NULL AS p_reason, NULL AS p_started_at, NULL AS p_ends_at, NULL AS p_ended_at,
-    NULL AS p_created_by, NULL AS p_started_by, NULL AS p_ended_by_id, NULL AS p_ended_by
+    NULL AS p_created_by, NULL AS p_started_by, NULL AS p_ended_by_id, NULL AS p_ended_by,
+    ${CLOCK_COLUMNS.map((column) => `NULL AS c_${column}`).join(', ')}
   FROM deferred_materials WHERE request_id = ?
 UNION ALL
 SELECT 'e', NULL, NULL, NULL, working_days, legal_working_days, reason, granted_at,
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${NO_CLOCK}
   FROM request_extensions WHERE request_id = ?
 UNION ALL
 SELECT 'p', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-    p.id, p.step_key, p.reason, p.started_at, p.ends_at, p.ended_at, p.created_by, s.username, p.ended_by, e.username
+    p.id, p.step_key, p.reason, p.started_at, p.ends_at, p.ended_at, p.created_by, s.username, p.ended_by, e.username,
+    ${NO_CLOCK}
   FROM special_procedures p
   LEFT JOIN users s ON s.id = p.created_by
   LEFT JOIN users e ON e.id = p.ended_by
   WHERE p.request_id = ?
-ORDER BY part, d_due_at, d_code, p_id`;
+UNION ALL
+SELECT 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${CLOCK_COLUMNS.map((column) => `c.${column}`).join(', ')}
+  FROM sla_clocks c WHERE c.request_id = ?
+ORDER BY part, d_due_at, d_code, p_id, c_id`;
 
-/** Deferred materials, the extension, the special procedures and the evaluation of a request. */
-export async function readExtras(manager: EntityManager, request: ServiceRequest, at: Date): Promise<RequestExtras> {
+/**
+ * A request's deferred materials, extension, special procedures and evaluation, and its clocks
+ * (every one, stopped ones too, in the order they were started).
+ */
+export async function readDetails(
+  manager: EntityManager,
+  request: ServiceRequest,
+  at: Date,
+): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
   const requestId = String(request.id);
-  // One round trip for the three lists (each part fills its own columns, the others are NULL):
+  // One round trip for the four lists (each part fills its own columns, the others are NULL):
   // this runs inside every change's transaction, where each query is a socket write, a read and the
   // driver's parsing on the api's CPU.
-  const rows = (await manager.query(EXTRAS_SQL, [requestId, requestId, requestId])) as ExtrasRow[];
+  const rows = (await manager.query(DETAILS_SQL, [requestId, requestId, requestId, requestId])) as DetailsRow[];
   const deferred = rows.filter((r) => r.part === 'd');
   const extension = rows.find((r) => r.part === 'e');
   const procedures = rows.filter((r) => r.part === 'p');
-  return {
+  const extras: RequestExtras = {
     deferredMaterials: deferred.map((d) => ({
       code: d.d_code!,
       dueAt: formatInstant(d.d_due_at!),
@@ -93,6 +112,8 @@ export async function readExtras(manager: EntityManager, request: ServiceRequest
     // Only a completed request has licences (电子证照), one per output.
     licences: request.status === 'completed' ? await readLicences(manager, requestId, at) : [],
   };
+  const clocks = rows.filter((r) => r.part === 'c').map((r) => clockOfPrefixedRow(r, 'c_'));
+  return { extras, clocks };
 }
 
 /** The licences a completed request's outputs became, with their standing at `at`. */

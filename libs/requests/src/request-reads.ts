@@ -22,7 +22,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor.js';
-import { readExtras, slaViews } from './request-details.js';
+import { readDetails, slaViews } from './request-details.js';
 import { loadVisibleRequest, REQUEST_ID, scopeQuery } from './request-scope.js';
 import {
   type RequestSummaryView,
@@ -139,11 +139,8 @@ export class RequestReads {
   }
 
   /** What a request's view reads beside its row and steps: its clocks and the rows kept apart. */
-  private async partsOf(manager: EntityManager, request: ServiceRequest) {
-    return {
-      clocks: await this.sla.clocksOf(manager, [String(request.id)]),
-      extras: await readExtras(manager, request, this.clock.now()),
-    };
+  private partsOf(manager: EntityManager, request: ServiceRequest) {
+    return readDetails(manager, request, this.clock.now());
   }
 
   /** The request's audit events, oldest first. */

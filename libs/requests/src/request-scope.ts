@@ -1,7 +1,8 @@
 import { notFound } from '#common';
-import { RequestStep, ServiceRequest } from '#database';
+import type { RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { readRequestAndSteps } from './request-rows.js';
 
 export const REQUEST_ID = /^[1-9]\d{0,18}$/;
 
@@ -66,8 +67,9 @@ export function scopeQuery<T extends object>(query: SelectQueryBuilder<T>, actor
 
 /**
  * The request and its steps as the actor may see them, its row locked (FOR UPDATE) when `lock`:
- * every action takes that lock before it changes anything of the request. Not yours is answered
- * exactly like absent, so nothing reveals that the request exists.
+ * every action takes that lock before it changes anything of the request (its steps' rows are
+ * locked after it, by the same statement: request-rows.ts). Not yours is answered exactly like
+ * absent, so nothing reveals that the request exists.
  */
 export async function loadVisibleRequest(
   manager: EntityManager,
@@ -76,11 +78,7 @@ export async function loadVisibleRequest(
   lock: boolean,
 ): Promise<{ request: ServiceRequest; steps: RequestStep[] }> {
   if (!REQUEST_ID.test(id)) throw notFound(`request ${id}`);
-  const query = manager.createQueryBuilder(ServiceRequest, 'r').where('r.id = :id', { id });
-  if (lock) query.setLock('pessimistic_write');
-  const request = await query.getOne();
-  if (!request) throw notFound(`request ${id}`);
-  const steps = await manager.find(RequestStep, { where: { requestId: request.id }, order: { position: 'ASC' } });
-  if (!canSee(actor, request, steps)) throw notFound(`request ${id}`);
-  return { request, steps };
+  const loaded = await readRequestAndSteps(manager, id, lock);
+  if (!loaded || !canSee(actor, loaded.request, loaded.steps)) throw notFound(`request ${id}`);
+  return loaded;
 }

@@ -15,7 +15,7 @@ import {
   startClock,
   stopClock,
 } from './sla-clock.js';
-import { type ClockLimits, type ClockOrigin, INTAKE_LIMIT, type SlaClock } from './sla.types.js';
+import { type ClockLimits, type ClockSyncOptions, INTAKE_LIMIT, type SlaClock } from './sla.types.js';
 
 const slotOf = (clock: SlaClock): ClockSlot => ({ kind: clock.kind, stepKey: clock.stepKey, paused: !!clock.pausedAt });
 
@@ -41,7 +41,9 @@ export class ClockMoves {
   /**
    * Brings the request's open clocks in line with its state (see desiredClocks): starts, stops,
    * pauses and resumes them at `at`; a request clock started now counts from `requestFrom` when
-   * given. Runs in the caller's transaction, which holds the request row.
+   * given. Runs in the caller's transaction, which holds the request row; the change's own outbox
+   * events (`events`), when given, go in before the clocks' ones, in the same insert. The request's
+   * clocks are those the caller read (`clocks`) when given, else read here.
    */
   async sync(
     manager: EntityManager,
@@ -49,9 +51,11 @@ export class ClockMoves {
     shape: RequestShape,
     limits: () => Promise<ClockLimits>,
     at: Date,
-    requestFrom?: ClockOrigin,
+    { requestFrom, events = [], clocks: read }: ClockSyncOptions = {},
   ): Promise<SlaClock[]> {
-    const clocks = await this.rows.clocksOf(manager, [requestId]);
+    if (read?.some((c) => c.requestId !== requestId))
+      throw new Error(`clocks of another request given for ${requestId}`);
+    const clocks = read ? [...read] : await this.rows.clocksOf(manager, [requestId]);
     const open = clocks.filter((c) => !c.stoppedAt);
     const plan = planClocks(open.map(slotOf), desiredClocks(shape));
     const find = (slot: ClockSlot) => open.find((c) => c.kind === slot.kind && c.stepKey === slot.stepKey)!;
@@ -103,7 +107,7 @@ export class ClockMoves {
       const index = clocks.findIndex((c) => c.id === clock.id);
       clocks[index] = clock;
     }
-    await this.rows.write(manager, changed);
+    await this.rows.write(manager, changed, events);
     return clocks;
   }
 

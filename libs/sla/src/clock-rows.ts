@@ -1,69 +1,13 @@
 import { CalendarService } from '#calendar';
 import type { TimeLimit } from '#database';
-import { OutboxWriter } from '#queue';
+import { type OutboxEntry, OutboxWriter } from '#queue';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ClockSlot } from './clock-plan.js';
-import type { ClockKind, ClockTimes } from './sla-clock.js';
+import { type ClockRecord, fromRecord } from './clock-record.js';
+import type { ClockTimes } from './sla-clock.js';
 import type { SlaClock } from './sla.types.js';
-
-interface ClockRecord {
-  id: string | number;
-  request_id: string | number;
-  kind: ClockKind;
-  step_key: string | null;
-  calendar_code: string;
-  limit_value: number;
-  limit_unit: TimeLimit['unit'];
-  warn_share: string | number;
-  started_at: Date;
-  due_at: Date;
-  warn_at: Date;
-  legal_due_at: Date | null;
-  paused_at: Date | null;
-  remaining_ms: string | number | null;
-  remaining_warn_ms: string | number | null;
-  remaining_legal_ms: string | number | null;
-  paused_ms: string | number;
-  warned_at: Date | null;
-  overdue_at: Date | null;
-  legal_breached_at: Date | null;
-  stopped_at: Date | null;
-  worked_ms: string | number | null;
-  generation: number;
-  calendar_revision: string | number;
-}
-
-const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
-
-function fromRecord(r: ClockRecord): SlaClock {
-  return {
-    id: String(r.id),
-    requestId: String(r.request_id),
-    kind: r.kind,
-    stepKey: r.step_key,
-    calendarCode: r.calendar_code,
-    limit: { value: Number(r.limit_value), unit: r.limit_unit },
-    warnShare: Number(r.warn_share),
-    generation: Number(r.generation),
-    calendarRevision: Number(r.calendar_revision),
-    startedAt: r.started_at,
-    dueAt: r.due_at,
-    warnAt: r.warn_at,
-    legalDueAt: r.legal_due_at,
-    pausedAt: r.paused_at,
-    remainingMs: num(r.remaining_ms),
-    remainingWarnMs: num(r.remaining_warn_ms),
-    remainingLegalMs: num(r.remaining_legal_ms),
-    pausedMs: Number(r.paused_ms),
-    warnedAt: r.warned_at,
-    overdueAt: r.overdue_at,
-    legalBreachedAt: r.legal_breached_at ?? null,
-    stoppedAt: r.stopped_at,
-    workedMs: num(r.worked_ms),
-  };
-}
 
 /** A clock to insert: its slot, calendar, limit, warning share and start. */
 export interface NewClock {
@@ -153,8 +97,15 @@ export class ClockRows {
     });
   }
 
-  /** Writes moved clocks (new ones are already inserted) and one outbox event per clock. */
-  async write(manager: EntityManager, changed: readonly SlaClock[]): Promise<void> {
+  /**
+   * Writes moved clocks (new ones are already inserted) and one outbox event per clock, after the
+   * `preceding` events (the change's own, which the caller would otherwise insert by themselves).
+   */
+  async write(
+    manager: EntityManager,
+    changed: readonly SlaClock[],
+    preceding: readonly OutboxEntry[] = [],
+  ): Promise<void> {
     for (const c of changed) {
       if (c.generation === 0) continue;
       await manager.query(
@@ -178,9 +129,9 @@ export class ClockRows {
       );
     }
     // Stopped clocks too: the worker removes the timer they no longer need.
-    await this.outbox.addMany(
-      manager,
-      changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
-    );
+    await this.outbox.addMany(manager, [
+      ...preceding,
+      ...changed.map((c) => ({ type: 'sla.clock-changed' as const, data: { clockId: c.id } })),
+    ]);
   }
 }

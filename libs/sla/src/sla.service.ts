@@ -9,7 +9,7 @@ import { ClockRecalendar } from './clock-recalendar.js';
 import { ClockRows } from './clock-rows.js';
 import { ClockThresholds } from './clock-thresholds.js';
 import { type ClockTimes, DEFAULT_WARN_SHARE, slaView, startClock } from './sla-clock.js';
-import type { ClockLimits, ClockOrigin, SlaClock, SlaObject } from './sla.types.js';
+import type { ClockLimits, ClockSyncOptions, SlaClock, SlaObject } from './sla.types.js';
 
 /**
  * SLA clocks in MySQL, the truth of every promise of time. Clocks change inside the request's own
@@ -97,16 +97,19 @@ export class SlaService {
 
   // ---- changes: each done by its own piece --------------------------------------------------
 
-  /** The request's open clocks brought in line with its state, in the caller's transaction (ClockMoves). */
+  /**
+   * The request's open clocks brought in line with its state, in the caller's transaction, with
+   * their outbox events (after `options.events`, the change's own, when given) (ClockMoves).
+   */
   async sync(
     manager: EntityManager,
     requestId: string,
     shape: RequestShape,
     limits: () => Promise<ClockLimits>,
     at: Date,
-    requestFrom?: ClockOrigin,
+    options: ClockSyncOptions = {},
   ): Promise<SlaClock[]> {
-    return this.moves.sync(manager, requestId, shape, limits, at, requestFrom);
+    return this.moves.sync(manager, requestId, shape, limits, at, options);
   }
 
   /** 延期: the request's open clock moved on by the working days granted (ClockMoves). */

@@ -1,5 +1,6 @@
 import type { WorkingTimeLimit } from '#calendar';
 import type { TimeLimit } from '#database';
+import type { OutboxEntry } from '#queue';
 import type { ClockKind, ClockTimes, LegalState } from './sla-clock.js';
 
 /** 行政许可法 Art. 32: an application is accepted, refused or sent back within five days (working days here). */
@@ -43,6 +44,22 @@ export interface SlaObject {
 export interface ClockOrigin {
   at: Date;
   pausedMs: number;
+}
+
+/** How a sync of a request's clocks fits the change it is part of. */
+export interface ClockSyncOptions {
+  /** Where a request clock started now counts from; the sync's instant when absent. */
+  requestFrom?: ClockOrigin;
+  /**
+   * The change's own outbox events: written before the clocks' events, in the one insert that also
+   * holds those, so a change's events cost one statement and keep their order (the change's first).
+   */
+  events?: readonly OutboxEntry[];
+  /**
+   * The request's clocks, every one in id order, as the caller read them in this transaction after
+   * it locked the request's row (so no one else moved them since); read by the sync when absent.
+   */
+  clocks?: readonly SlaClock[];
 }
 
 /** The limits a request's clocks are counted against, from the version it was submitted on. */

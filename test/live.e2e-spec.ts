@@ -225,6 +225,28 @@ describe('live updates (GET /api/v1/events/stream)', () => {
     );
   });
 
+  it('the notices published in the turn a process shuts down in still go out', async () => {
+    const stream = await subscribe('applicant2');
+    const closing = await createApp();
+    try {
+      const bus = closing.get(LiveBus);
+      const notice = (requestId: string): LiveMessage => ({
+        type: 'request.updated',
+        requestId,
+        at: '2026-12-07T10:00:00.000+08:00',
+        scope: { companyUscc: company[2], hallCode: null, departments: [] },
+      });
+      // Its connection made and ready first, as in a process that has published before.
+      bus.publish([notice(`warm-${u}`)]);
+      await eventually(async () => stream.heard(`warm-${u}`), 'the first notice');
+      bus.publish([notice(`last-${u}`)]);
+      bus.beforeApplicationShutdown();
+      await eventually(async () => stream.heard(`last-${u}`), 'the notice of the last turn');
+    } finally {
+      await closing.close();
+    }
+  });
+
   it("the worker's outbox relay announces committed events too, so what the worker changes reaches the consoles", async () => {
     const worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     await worker.init();

@@ -66,13 +66,18 @@ export class LiveBus implements BeforeApplicationShutdown {
         await (this.publisherReady ??= waitReady(publisher).finally(() => (this.publisherReady = undefined)));
       }
       // In order, on one connection: the notices of one change and of the changes after it arrive in order.
-      const pipeline = publisher.pipeline();
-      for (const message of messages) publishIn(pipeline, this.channel, JSON.stringify(message));
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = (await this.pipelineOf(publisher, messages).exec()) ?? [];
       const failed = replies.find(([error]) => error);
       if (failed) throw failed[0] as Error;
     };
     send().catch((error: unknown) => this.logger.debug(`live notices dropped: ${String(error)}`));
+  }
+
+  /** The PUBLISH of each message, in order, as one pipeline. */
+  private pipelineOf(publisher: RedisClient, messages: readonly LiveMessage[]): ChainableCommander {
+    const pipeline = publisher.pipeline();
+    for (const message of messages) publishIn(pipeline, this.channel, JSON.stringify(message));
+    return pipeline;
   }
 
   /** The publishing connection, made by the first publish. */
@@ -164,6 +169,14 @@ export class LiveBus implements BeforeApplicationShutdown {
    * connections): nothing keeps the process, or app.close(), waiting.
    */
   beforeApplicationShutdown(): void {
+    // The notices of this last turn go out before the connection ends (disconnect flushes what was written).
+    const last = this.pending;
+    this.pending = [];
+    if (last.length > 0 && this.publisher?.status === 'ready') {
+      this.pipelineOf(this.publisher, last)
+        .exec()
+        .catch(() => undefined);
+    }
     this.closed = true;
     for (const done of [...this.waiting]) done();
     for (const close of [...this.closers]) close();

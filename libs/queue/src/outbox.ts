@@ -82,6 +82,12 @@ export const OUTBOX_BATCH_HANDLER = Symbol('OUTBOX_BATCH_HANDLER');
  * relays can run; the job id is derived from the row (id and creation time), so a relay that dies
  * after publishing but before marking re-publishes the same job ids and BullMQ keeps one of each.
  */
+/** The events of a relayed batch the batch handler took care of, for the line logged after the commit. */
+interface BulkHandled {
+  events: number;
+  requestIds: string[];
+}
+
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -97,7 +103,9 @@ export class OutboxRelay {
 
   async relayBatch(limit = 500): Promise<number> {
     const notices: LiveMessage[] = [];
-    const { relayed, fanOut } = await this.relayInTransaction(limit, notices);
+    const { relayed, fanOut, bulk } = await this.relayInTransaction(limit, notices);
+    // Logged once committed: a batch rolled back was not handled.
+    if (bulk) this.logger.log({ msg: `handled ${bulk.events} outbox events in bulk`, ...bulk });
     if (relayed > 0) await fanOut?.afterCommit();
     this.live?.publish(notices);
     return relayed;
@@ -106,7 +114,7 @@ export class OutboxRelay {
   private relayInTransaction(
     limit: number,
     notices: LiveMessage[],
-  ): Promise<{ relayed: number; fanOut: OutboxFanOutBatch | null }> {
+  ): Promise<{ relayed: number; fanOut: OutboxFanOutBatch | null; bulk: BulkHandled | null }> {
     // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
     // for this relay (and its call to Redis) to commit; and a relay that waited for the fan-out's
     // lock claims what the one before it left, as committed when the wait ends.
@@ -120,10 +128,11 @@ export class OutboxRelay {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      if (rows.length === 0) return { relayed: 0, fanOut };
+      if (rows.length === 0) return { relayed: 0, fanOut, bulk: null };
       await fanOut?.inTransaction(manager, rows);
       if (this.live) notices.push(...(await liveNoticesOf(manager, rows)));
-      const handled = await this.handleInBatch(manager, rows);
+      const bulk = await this.handleInBatch(manager, rows);
+      const handled = new Set(bulk?.ids);
       const publishable = rows.filter((row) => isEventType(row.type) && !handled.has(row.id));
       if (publishable.length > 0) {
         await this.events.addBulk(
@@ -148,19 +157,23 @@ export class OutboxRelay {
         .set({ publishedAt: this.clock.now() })
         .whereInIds(rows.map((r) => r.id))
         .execute();
-      return { relayed: rows.length, fanOut };
+      return { relayed: rows.length, fanOut, bulk: bulk && { events: bulk.ids.length, requestIds: bulk.requestIds } };
     });
   }
 
   /**
-   * The rows the batch handler took care of, by id: none without a handler, or when it failed (its
-   * writes are rolled back to the savepoint and the rows go out as jobs). The line logged names the
-   * HTTP requests whose events were handled, so one request id still finds the worker's part of it.
+   * The rows the batch handler took care of, by id: none (null) without a handler, or when it failed
+   * (its writes are rolled back to the savepoint and the rows go out as jobs); with the HTTP requests
+   * whose events they are, for the line logged after the commit, so one request id still finds the
+   * worker's part of it.
    */
-  private async handleInBatch(manager: EntityManager, rows: readonly OutboxEvent[]): Promise<Set<string>> {
+  private async handleInBatch(
+    manager: EntityManager,
+    rows: readonly OutboxEvent[],
+  ): Promise<{ ids: string[]; requestIds: string[] } | null> {
     const batch = this.batch;
     const mine = batch ? rows.filter((row) => batch.handles.has(row.type)) : [];
-    if (!batch || mine.length === 0) return new Set();
+    if (!batch || mine.length === 0) return null;
     await manager.query('SAVEPOINT outbox_batch');
     try {
       await batch.handle(manager, mine);
@@ -170,11 +183,10 @@ export class OutboxRelay {
       this.logger.warn(
         `the relay could not handle ${mine.length} events in bulk (${error instanceof Error ? error.message : String(error)}): they go to the events queue one by one`,
       );
-      return new Set();
+      return null;
     }
     const requestIds = [...new Set(mine.flatMap((row) => (row.httpRequestId ? [row.httpRequestId] : [])))];
-    this.logger.log({ msg: `handled ${mine.length} outbox events in bulk`, events: mine.length, requestIds });
-    return new Set(mine.map((row) => row.id));
+    return { ids: mine.map((row) => row.id), requestIds };
   }
 
   /** Relays until nothing is pending; returns how many rows were published. */

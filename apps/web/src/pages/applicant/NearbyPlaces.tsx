@@ -71,9 +71,10 @@ export function NearbyPlaces({ items }: { items: { code: string; name: string }[
         </Button>
       }
     >
-      <Space wrap style={{ marginBottom: 8 }}>
+      {/* The item's name may be longer than a phone is wide: the choice shrinks to the card and ends in an ellipsis. */}
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginBottom: 8 }}>
         <Select
-          style={{ minWidth: 220 }}
+          style={{ flex: '1 1 220px', minWidth: 0, maxWidth: 420 }}
           aria-label={t('nearby.item')}
           value={chosen}
           onChange={setItemCode}
@@ -83,7 +84,7 @@ export function NearbyPlaces({ items }: { items: { code: string; name: string }[
         <Typography.Text type="secondary" data-testid="nearby-origin" data-mine={origin.mine ? 'true' : 'false'}>
           {t('nearby.from', { where: origin.mine ? t('nearby.myLocation') : t('nearby.zonePoint') })}
         </Typography.Text>
-      </Space>
+      </div>
       {denied ? (
         <Typography.Paragraph type="warning" data-testid="nearby-denied">
           {t('nearby.locationDenied')}

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,7 @@ const label = (c: Case) =>
 const CASES = Object.keys(MATRIX).flatMap(casesOf);
 
 describe(`authorization matrix: every route × anonymous and each role × own and another tenant's object (${CASES.length} cases)`, () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let world: World;
 
   let ready = false;

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { createApp } from './helpers.js';
 describe('the console served by the api', () => {
   const dir = mkdtempSync(join(tmpdir(), 'console-'));
   const INDEX = '<!doctype html><html><head><title>一件事</title></head><body><div id="root"></div></body></html>';
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
@@ -88,7 +88,7 @@ describe('the console served by the api', () => {
 });
 
 describe('an api without a built console', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   beforeAll(async () => {
     process.env.CONSOLE_DIR = join(tmpdir(), 'no-console-here');
     app = await createApp();

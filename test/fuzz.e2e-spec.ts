@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +50,7 @@ const TOP_UP = 300;
 const REPLAY_PATH = process.env.FUZZ_PATH;
 
 describe('fuzzing every route with generated and hostile input', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let db: DataSource;
   let client: RawHttp;
   let doc: OpenApiDocument;

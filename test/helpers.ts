@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { catalogueKnows } from '#common';
+import { loadConfig } from '#config';
 import { AppModule } from '../apps/api/src/app.module.js';
-import { configureApp } from '../apps/api/src/configure-app.js';
+import { configureApp, createAdapter } from '../apps/api/src/configure-app.js';
 
 /**
  * The api as the suites run it. The desk speaks Chinese to a reader who names no language; the
@@ -16,13 +17,18 @@ import { configureApp } from '../apps/api/src/configure-app.js';
 export async function createApp(
   override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
   { readerLanguage = 'en' }: { readerLanguage?: 'en' | 'default' } = {},
-): Promise<NestExpressApplication> {
+): Promise<NestFastifyApplication> {
   const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] })).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(loadConfig()), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   if (readerLanguage === 'en') app.use(readsEnglish);
-  app.use(checksCatalogue);
+  app.getHttpAdapter().getInstance().addHook('onSend', checksCatalogue);
   configureApp(app);
   await app.init();
+  // Fastify answers once its plugins have loaded (supertest talks to the server without listen()).
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }
 
@@ -38,10 +44,14 @@ function readsEnglish(req: IncomingMessage, _res: unknown, next: () => void): vo
  */
 export const untranslated = new Set<string>();
 
-function checksCatalogue(_req: IncomingMessage, res: { json: (body: unknown) => unknown }, next: () => void): void {
-  const json = res.json.bind(res);
-  res.json = (body: unknown) => {
-    const error = body as { statusCode?: unknown; message?: unknown } | null;
+async function checksCatalogue(_request: unknown, reply: { statusCode: number }, payload: unknown): Promise<unknown> {
+  if (reply.statusCode >= 400 && typeof payload === 'string') {
+    let error: { statusCode?: unknown; message?: unknown } | null;
+    try {
+      error = JSON.parse(payload) as { statusCode?: unknown; message?: unknown } | null;
+    } catch {
+      return payload;
+    }
     if (typeof error?.statusCode === 'number' && error.statusCode >= 400) {
       const messages = Array.isArray(error.message) ? error.message : [error.message];
       for (const message of messages) {
@@ -50,9 +60,8 @@ function checksCatalogue(_req: IncomingMessage, res: { json: (body: unknown) => 
         }
       }
     }
-    return json(body);
-  };
-  next();
+  }
+  return payload;
 }
 
 /** A suffix that keeps this file's rows apart from every other run's. */

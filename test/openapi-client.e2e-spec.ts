@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import createClient, { type Middleware } from 'openapi-fetch';
 import addFormats from 'ajv-formats';
@@ -44,7 +44,7 @@ describe('a client generated from docs/openapi.json', () => {
   const company = usccOf('91320582');
   const otherCompany = usccOf('91320583');
   const previousMax = process.env.FILE_MAX_BYTES;
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let world: World;
   let client: ReturnType<typeof createClient<paths>>;
   const validator = new OpenAPIBackend({

@@ -1,6 +1,6 @@
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** A route as the running app serves it: `GET /api/v1/requests/:id`. */
 export interface AppRoute {
@@ -23,7 +23,7 @@ interface ExpressLayer {
  *
  * `unmounted` lists the controller methods found on no route (it should be empty).
  */
-export function appRoutes(app: NestExpressApplication): { routes: AppRoute[]; unmounted: string[] } {
+export function appRoutes(app: NestFastifyApplication): { routes: AppRoute[]; unmounted: string[] } {
   const scanner = new MetadataScanner();
   const handlers = new Set<string>();
   for (const controller of new DiscoveryService(app.get(ModulesContainer)).getControllers()) {

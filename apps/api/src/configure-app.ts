@@ -1,36 +1,56 @@
-import { APP_CONFIG, type AppConfig } from '#config';
+import type { AppConfig } from '#config';
 import { BadRequestException, RequestMethod } from '@nestjs/common';
-import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { parse as parseQueryString } from 'node:querystring';
 import { consoleDir, serveConsole } from './http/console.js';
 import { requireJsonBody } from './http/json-content-type.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { withRequestId } from './http/request-id.js';
 import { DeskMetrics } from './metrics/desk-metrics.js';
 import { mountQueuesBoard } from './queues/queues-board.js';
-import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './http/json-depth.js';
-import { rejectDuplicateKeys } from './http/json-keys.js';
-import { checkJsonValue } from './http/json-reviver.js';
 import { StrictValidationPipe } from './http/strict-validation.pipe.js';
 import { validationMessages } from './http/validation-messages.js';
 import { completeDocument } from './openapi/contract.js';
 
-export const BODY_LIMIT = '1mb';
+/** The largest request body read (JSON, after decompression): 1 MiB, as express's '1mb'. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The Fastify the api runs on, set to route as the api did on Express: paths matched whatever their
+ * case and with or without a trailing slash, route parameters of any length (Express has no 414), and
+ * the query string read by node:querystring (Express 5's "simple" parser: repeated keys make an array,
+ * no nested objects). Proxies are trusted as TRUST_PROXY says (the same proxy-addr names and ranges).
+ */
+export function createAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // The ids are the api's own (withRequestId); Fastify's own logger stays off, nestjs-pino logs.
+    logger: false,
+    // Node's own defaults, as the api's http.Server had them on Express (Fastify's are 72 s and none).
+    keepAliveTimeout: 5000,
+    requestTimeout: 300_000,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: 16 * 1024,
+      querystringParser: (text: string) => parseQueryString(text),
+    },
+  });
+}
 
 /** Everything an api process needs beyond its modules; shared by main.ts and the end-to-end tests. */
 export function configureApp(
-  app: NestExpressApplication,
+  app: NestFastifyApplication,
   options: { consoleDir?: string } = {},
-): NestExpressApplication {
+): NestFastifyApplication {
   app.useLogger(app.get(Logger));
   // First, so every answer is counted, timed and given its id, refusals by the checks below included.
   app.use(withRequestId);
-  app.use(app.get(DeskMetrics).httpMiddleware);
-  app.disable('x-powered-by');
-  // No ETags: every response is computed per caller, and hashing each body cost CPU for nothing.
-  app.set('etag', false);
-  app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
+  app.get(DeskMetrics).register(app.getHttpAdapter().getInstance());
   // The console is served from this origin: its scripts and styles are same-origin files; antd writes
   // inline styles, so 'unsafe-inline' is allowed for styles only (never for scripts).
   app.use(
@@ -47,19 +67,9 @@ export function configureApp(
     }),
   );
   app.use(requireJsonBody);
-  // Nest reserves `verify` for `rawBody: true`, which neither main.ts nor the tests use, so it is free
-  // here for the checks on the text that run before parsing: an object, nesting depth, item count, keys written once.
-  app.useBodyParser('json', {
-    limit: BODY_LIMIT,
-    strict: true,
-    verify: (req: unknown, res: unknown, body: Buffer, encoding?: string | null) => {
-      rejectNonObjectJson(req, res, body, encoding);
-      rejectDeepJson(req, res, body, encoding);
-      rejectManyItems(req, res, body, encoding);
-      rejectDuplicateKeys(req, res, body, encoding);
-    },
-    reviver: checkJsonValue,
-  } as NestExpressBodyParserOptionsFor<'json'>);
+  // JSON bodies are read as body-parser read them on Express: inflated, at most 1 MiB, checked as text
+  // before parsing (an object, nesting depth, item count, keys written once), then parsed with the reviver.
+  registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
   setRoutePrefix(app);
   app.useGlobalPipes(
     new StrictValidationPipe({
@@ -89,7 +99,7 @@ export function configureApp(
 }
 
 /** Every api route under /api/v1 except the probes. */
-export function setRoutePrefix(app: NestExpressApplication): void {
+export function setRoutePrefix(app: NestFastifyApplication): void {
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -100,7 +110,7 @@ export function setRoutePrefix(app: NestExpressApplication): void {
 }
 
 /** The OpenAPI document of the app's routes; docs/openapi.json is this, written by `npm run openapi`. */
-export function openApiDocument(app: NestExpressApplication) {
+export function openApiDocument(app: NestFastifyApplication) {
   return completeDocument(
     SwaggerModule.createDocument(
       app,

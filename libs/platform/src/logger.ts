@@ -49,7 +49,13 @@ export function loggerParams(config: Pick<AppConfig, 'logLevel' | 'nodeEnv'>): P
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       // Probes and scrapes come every few seconds from machines: their lines would bury the people's.
-      autoLogging: { ignore: (req) => ['/health', '/health/ready', '/metrics'].includes(req.url ?? '') },
+      // The path as requested: on Fastify, middie hands a middleware mounted on a path `req.url` without it.
+      autoLogging: {
+        ignore: (req) =>
+          ['/health', '/health/ready', '/metrics'].includes(
+            (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '',
+          ),
+      },
       // A request line says who asked what and how it ended; headers stay out of the logs (they carry
       // credentials, and serialising and redacting them on every request cost 8% of the api's CPU).
       serializers: {

@@ -10,11 +10,23 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, Public, Roles } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { QUEUES_BOARD_PATH, QUEUES_PASS_COOKIE } from '../queues/queues-board.js';
 import { LoginDto, LoginResponseDto, QueuesPassDto } from './auth.dto.js';
+
+/**
+ * The Set-Cookie value of a queues pass, written as express's `res.cookie()` wrote it (cookie 0.7's
+ * order of attributes): `name=value; Max-Age=900; Path=/admin/queues; Expires=…; HttpOnly[; Secure]; SameSite=Strict`.
+ */
+export function queuesPassCookie(pass: string, { secure, now }: { secure: boolean; now: number }): string {
+  const expires = new Date(now + QUEUES_PASS_SECONDS * 1000).toUTCString();
+  return (
+    `${QUEUES_PASS_COOKIE}=${encodeURIComponent(pass)}; Max-Age=${QUEUES_PASS_SECONDS}; Path=${QUEUES_BOARD_PATH}; ` +
+    `Expires=${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Strict`
+  );
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -55,15 +67,12 @@ export class AuthController {
   })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'only admins see the queues' })
-  async queuesPass(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<QueuesPassDto> {
+  async queuesPass(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<QueuesPassDto> {
     const { pass, expiresAt } = await this.auth.issueQueuesPass(actor);
-    res.cookie(QUEUES_PASS_COOKIE, pass, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: res.req.secure,
-      path: QUEUES_BOARD_PATH,
-      maxAge: QUEUES_PASS_SECONDS * 1000,
-    });
+    res.header('Set-Cookie', queuesPassCookie(pass, { secure: res.request.protocol === 'https', now: Date.now() }));
     return { path: QUEUES_BOARD_PATH, expiresAt: expiresAt.toISOString() };
   }
 }

@@ -13,7 +13,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -22,8 +22,8 @@ import { RequestIdParamsDto } from '../requests/requests.dto.js';
 import { receiveOneFile } from './multipart.js';
 
 /** The bytes as a download: never shown in place, never sniffed again by the browser, never run. */
-function sendFile(res: Response, { file, body }: FileDownload): StreamableFile {
-  res.set({
+function sendFile(res: FastifyReply, { file, body }: FileDownload): StreamableFile {
+  res.headers({
     'Content-Type': file.contentType,
     'Content-Length': String(file.size),
     'Content-Disposition': `attachment; filename="${file.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
@@ -69,9 +69,13 @@ export class FilesController {
   @ApiErrors(400, 401, 403, 404)
   @ApiResponse({ status: 413, type: ErrorResponseDto, description: 'The file is over its size limit' })
   @ApiResponse({ status: 415, type: ErrorResponseDto, description: 'Not a PDF, JPEG, PNG or OFD file' })
-  async upload(@CurrentActor() actor: Actor, @Query() query: UploadQueryDto, @Req() req: Request): Promise<FileDto> {
+  async upload(
+    @CurrentActor() actor: Actor,
+    @Query() query: UploadQueryDto,
+    @Req() req: FastifyRequest,
+  ): Promise<FileDto> {
     const owner = await this.files.ownerFor(actor, query.companyUscc);
-    const { name, received } = await receiveOneFile(req, this.files.limits.maxFileBytes, (stream) =>
+    const { name, received } = await receiveOneFile(req.raw, this.files.limits.maxFileBytes, (stream) =>
       this.files.receive(stream),
     );
     return this.files.save(actor, owner, name, received);
@@ -93,7 +97,7 @@ export class FilesController {
   async content(
     @CurrentActor() actor: Actor,
     @Param() params: FileIdParamsDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<StreamableFile> {
     return sendFile(res, await this.files.downloadOwn(actor, params.fileId));
   }
@@ -119,7 +123,7 @@ export class FilesController {
   async contentOfRequest(
     @CurrentActor() actor: Actor,
     @Param() params: RequestFileParamsDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<StreamableFile> {
     return sendFile(res, await this.requestFiles.download(actor, params.id, params.fileId));
   }

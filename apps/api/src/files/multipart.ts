@@ -1,6 +1,6 @@
 import { DomainError, validationFailed } from '#common';
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 
 /** What a multipart body may carry besides the file's own bytes (boundaries, part headers). */
@@ -21,7 +21,7 @@ export interface Discardable {
  * holds a chunk at a time whatever the upload's size.
  */
 export function receiveOneFile<T extends Discardable>(
-  req: Request,
+  req: IncomingMessage,
   maxBytes: number,
   receive: (stream: Readable) => Promise<T>,
 ): Promise<{ name: string | undefined; received: T }> {

@@ -1,8 +1,9 @@
+import send from '@fastify/send';
 import { NotFoundException } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Where the built console (apps/web/dist) is read from: CONSOLE_DIR, relative to the working directory. */
 export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,7 +25,13 @@ function isRoutedPath(path: string): boolean {
 
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-const notFound = (req: Request) => new NotFoundException(`Cannot ${req.method} ${req.path}`);
+/** The path of a request target, without its query (express's `req.path`). */
+const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
+const notFound = (method: string, path: string) => new NotFoundException(`Cannot ${method} ${path}`);
 
 /**
  * Serves the built console on the api's own origin: its files as they are, and index.html for any
@@ -32,32 +39,36 @@ const notFound = (req: Request) => new NotFoundException(`Cannot ${req.method} $
  * console's router takes over. Hashed assets (vite's assets/ folder) are cached for a year;
  * index.html is revalidated every time, so a new build reaches the browser on the next load.
  * Whatever neither the console nor Nest answers (an unknown /api/... path, a missing asset, a POST
- * to a console path) gets the api's JSON 404 through its exception filter, not express's HTML page.
+ * to a console path) gets the api's JSON 404 through its exception filter.
  * Returns the folder served, or null when it holds no index.html (the api then runs without a console).
+ *
+ * On Fastify this is a request hook after the api's middleware, as it was the middleware after them on
+ * Express; the files are sent by @fastify/send (express.static's `send`, forked): ETag, Last-Modified,
+ * conditional GETs and ranges as before.
  */
-export function serveConsole(app: NestExpressApplication, dir = consoleDir()): string | null {
-  const index = join(dir, 'index.html');
-  const present = existsSync(index);
-  const files = express.static(dir, {
-    index: false,
-    redirect: false,
-    setHeaders: (res, path) => {
-      if (path.startsWith(join(dir, 'assets') + '/')) {
-        res.setHeader('Cache-Control', `public, max-age=${YEAR_SECONDS}, immutable`);
-      } else {
-        res.setHeader('Cache-Control', 'no-cache');
-      }
-    },
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (isRoutedPath(req.path)) return next();
-    if (isApiPath(req.path) || !present || (req.method !== 'GET' && req.method !== 'HEAD')) return next(notFound(req));
-    files(req, res, () => {
+export function serveConsole(app: NestFastifyApplication, dir = consoleDir()): string | null {
+  const present = existsSync(resolve(dir, 'index.html'));
+  const sendFrom = async (request: FastifyRequest, reply: FastifyReply, path: string, cacheControl: string) => {
+    const result = await send(request.raw, path, { root: dir, index: false, cacheControl: false });
+    if (result.type !== 'file') return false;
+    reply.code(result.statusCode).headers(result.headers).header('Cache-Control', cacheControl);
+    void reply.send(result.stream);
+    return true;
+  };
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      const path = pathOf(request.raw.url ?? '/');
+      if (isRoutedPath(path)) return;
+      const method = request.raw.method ?? 'GET';
+      if (isApiPath(path) || !present || (method !== 'GET' && method !== 'HEAD')) throw notFound(method, path);
+      const cacheControl = path.startsWith('/assets/') ? `public, max-age=${YEAR_SECONDS}, immutable` : 'no-cache';
+      if (await sendFrom(request, reply, path, cacheControl)) return reply;
       // No file of that name: a route of the console, unless it looks like a file (a missing asset stays a 404).
-      if (/\.[a-z0-9]+$/i.test(req.path)) return next(notFound(req));
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index, (error) => error && next(error));
+      if (/\.[a-z0-9]+$/i.test(path)) throw notFound(method, path);
+      if (await sendFrom(request, reply, '/index.html', 'no-cache')) return reply;
+      throw notFound(method, path);
     });
-  });
   return present ? dir : null;
 }

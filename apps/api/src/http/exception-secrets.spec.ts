@@ -6,14 +6,19 @@ import { AllExceptionsFilter, withoutValues } from './exception.filter.js';
 /** A response that records what the filter sends. */
 function fakeHost() {
   const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
+  // A FastifyReply, as far as the filter uses one.
   const response = {
-    headersSent: false,
-    setHeader: (name: string, value: string) => (sent.headers[name] = value),
-    status(code: number) {
+    sent: false,
+    raw: { headersSent: false },
+    header(name: string, value: string) {
+      sent.headers[name] = value;
+      return this;
+    },
+    code(code: number) {
       sent.status = code;
       return this;
     },
-    json(body: unknown) {
+    send(body: unknown) {
       sent.body = body;
       return this;
     },

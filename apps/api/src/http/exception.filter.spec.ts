@@ -8,18 +8,22 @@ function answer(exception: unknown): {
   headers: Record<string, string>;
 } {
   const sent = { status: 0, body: {} as Record<string, unknown>, headers: {} as Record<string, string> };
+  // A FastifyReply, as far as the filter uses one.
   const response = {
-    headersSent: false,
-    status(code: number) {
+    sent: false,
+    raw: { headersSent: false },
+    code(code: number) {
       sent.status = code;
       return this;
     },
-    json(body: Record<string, unknown>) {
+    send(body: Record<string, unknown>) {
       sent.body = body;
+      return this;
     },
     headers: {} as Record<string, string>,
-    setHeader(name: string, value: string) {
+    header(name: string, value: string) {
       this.headers[name] = value;
+      return this;
     },
   };
   const request = { headers: { 'accept-language': 'en' }, query: {} };

@@ -9,7 +9,7 @@ import {
   speak,
 } from '#common';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isBodyCheckMessage } from './json-reviver.js';
 
@@ -99,8 +99,8 @@ export function withoutValues(exception: unknown): unknown {
 }
 
 /** The language of an error's message: `?lang=` when it names one, else Accept-Language, else Chinese. */
-function readerLanguage(request: Request | undefined): Language {
-  const lang = request?.query?.lang;
+function readerLanguage(request: FastifyRequest | undefined): Language {
+  const lang = (request?.query as Record<string, unknown> | undefined)?.lang;
   return preferredLanguage(typeof lang === 'string' ? lang : undefined, request?.headers?.['accept-language']);
 }
 
@@ -114,24 +114,30 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
+    const response = http.getResponse<FastifyReply>();
     const { statusCode, message: english, extra } = this.describe(exception);
     const unavailable = statusCode === 503 && isDatabaseUnavailable(exception);
     // Written in English by the code (and logged so); said in the reader's language.
-    const language = readerLanguage(http.getRequest<Request | undefined>());
+    const language = readerLanguage(http.getRequest<FastifyRequest | undefined>());
     const message = Array.isArray(english) ? english.map((m) => speak(m, language)) : speak(english, language);
     if (statusCode >= 500 && statusCode !== 503) this.logger.error(withoutValues(exception));
     else if (unavailable) this.logger.warn(withoutValues(exception));
-    if (response.headersSent) return;
+    if (response.sent || response.raw.headersSent) return;
     const retryAfter =
       exception instanceof DomainError
         ? exception.details.retryAfterSeconds
         : unavailable
           ? DATABASE_RETRY_AFTER_SECONDS
           : undefined;
-    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
-    response.setHeader('Content-Language', language);
-    response.status(statusCode).json({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+    if (typeof retryAfter === 'number') response.header('Retry-After', String(retryAfter));
+    response.header('Content-Language', language);
+    // Sent as JSON even when a route had set another type before failing (a download's, a report's):
+    // Fastify sends an object only as JSON.
+    const type = response.getHeader?.('content-type');
+    if (type !== undefined && !/\bjson\b/i.test(String(type))) {
+      response.header('Content-Type', 'application/json; charset=utf-8');
+    }
+    response.code(statusCode).send({ ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
   }
 
   private describe(exception: unknown): { statusCode: number; message: string | string[]; extra?: object } {

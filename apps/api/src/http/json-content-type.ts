@@ -1,12 +1,37 @@
 import { UnsupportedMediaTypeException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A body follows the headers: a non-zero Content-Length, or chunks of unknown length. */
-function carriesBody(req: Request): boolean {
+function carriesBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return length.trim() !== '0';
   return req.headers['transfer-encoding'] !== undefined;
 }
+
+/** A token of RFC 9110 (a media type's type and subtype are tokens). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Whether the request's Content-Type is `type` (`application/json`, `multipart/form-data`), whatever
+ * its case and parameters, as express's `req.is(type)` answered: a header that is not a media type
+ * matches nothing.
+ */
+export function hasMediaType(req: IncomingMessage, type: string): boolean {
+  const header = req.headers['content-type'];
+  if (typeof header !== 'string') return false;
+  const end = header.indexOf(';');
+  const mediaType = (end === -1 ? header : header.slice(0, end)).trim().toLowerCase();
+  const slash = mediaType.indexOf('/');
+  if (slash <= 0 || !TOKEN.test(mediaType.slice(0, slash)) || !TOKEN.test(mediaType.slice(slash + 1))) return false;
+  return mediaType === type;
+}
+
+/** The path of a request target, without its query. */
+const pathOf = (url: string | undefined): string => {
+  const value = url ?? '/';
+  const query = value.indexOf('?');
+  return query === -1 ? value : value.slice(0, query);
+};
 
 export const UPLOAD_PATH = '/api/v1/files';
 
@@ -15,10 +40,10 @@ export const UPLOAD_PATH = '/api/v1/files';
  * as no body at all and answered with a list of missing fields, which says nothing of the real
  * fault; now it is a 415 naming the content type to send.
  */
-export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+export function requireJsonBody(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
   // The one route that takes bytes: an upload (POST /files) reads multipart/form-data itself.
-  if (req.method === 'POST' && req.path === UPLOAD_PATH) {
-    if (carriesBody(req) && !req.is('multipart/form-data')) {
+  if (req.method === 'POST' && pathOf(req.url) === UPLOAD_PATH) {
+    if (carriesBody(req) && !hasMediaType(req, 'multipart/form-data')) {
       next(
         new UnsupportedMediaTypeException(
           'an upload must be sent as multipart/form-data, its file in a part named file',
@@ -39,7 +64,7 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
     next();
     return;
   }
-  if (carriesBody(req) && !req.is('application/json')) {
+  if (carriesBody(req) && !hasMediaType(req, 'application/json')) {
     const type = req.headers['content-type'];
     next(
       new UnsupportedMediaTypeException(

@@ -1,6 +1,6 @@
 import { type CallerAllowance, CallerLimits } from '#identity';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { RequestWithActor } from './decorators.js';
 
 /**
@@ -29,8 +29,8 @@ export class RateLimitGuard implements CanActivate {
     const actor = http.getRequest<RequestWithActor>().actor;
     if (!actor) return true;
     const allowance = await this.limits.admit(actor);
-    const response = http.getResponse<Response>();
-    for (const [name, value] of Object.entries(rateLimitFields(allowance))) response.setHeader(name, value);
+    const response = http.getResponse<FastifyReply>();
+    for (const [name, value] of Object.entries(rateLimitFields(allowance))) response.header(name, value);
     if (allowance.refusal) throw allowance.refusal;
     return true;
   }

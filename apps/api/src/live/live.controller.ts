@@ -2,9 +2,9 @@ import type { RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
 import { LiveBus, type LiveMessage, noticeOf } from '#live';
 import { canSee } from '#requests';
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 
@@ -44,8 +44,16 @@ export class LiveController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'The stream of notices', schema: { type: 'string' } })
   @ApiErrors(401, 403)
-  async stream(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
-    res.status(200).set({
+  async stream(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    // The stream is written to Node's response itself: Fastify lets go of the reply, and the headers
+    // set on it so far (the RateLimit fields) are carried over.
+    reply.hijack();
+    const req = reply.request.raw;
+    const res = reply.raw;
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) res.setHeader(name, value);
+    }
+    res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',

@@ -7,7 +7,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
@@ -65,22 +65,24 @@ export class DeskMetrics implements OnModuleDestroy {
     this.deskGauges(registers);
   }
 
-  /** Express middleware timing every request; the route is Nest's template, never the raw path. */
-  readonly httpMiddleware = (req: Request, res: Response, next: NextFunction): void => {
-    const end = this.latency.startTimer();
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
+  /**
+   * Times every request from its arrival to its answer being sent; the route is Nest's template,
+   * never the raw path.
+   */
+  register(instance: FastifyInstance): void {
+    instance.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url;
       const labels = {
-        method: req.method,
+        method: request.method,
         // Unmatched paths (404s, the console's files) share one label, so scanners cannot grow the series.
-        route: typeof route === 'string' ? route : 'unmatched',
-        status: String(res.statusCode),
+        route: typeof route === 'string' && !request.is404 ? route : 'unmatched',
+        status: String(reply.statusCode),
       };
-      end(labels);
+      this.latency.observe(labels, reply.elapsedTime / 1000);
       this.requests.inc(labels);
+      done();
     });
-    next();
-  };
+  }
 
   private deskGauges(registers: Registry[]): void {
     const queues = () =>

@@ -2,11 +2,10 @@ import { AuthService } from '#identity';
 import { QUEUE_NAMES } from '#queue';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
 
 /** Where the queues' page is served (outside /api/v1: it is a page of its own, not the api). */
 export const QUEUES_BOARD_PATH = '/admin/queues';
@@ -28,8 +27,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
  * takes the short-lived queues pass the console asked for, as an HttpOnly cookie scoped to this path;
  * without one it answers 401 and says how to get one.
  */
-export function mountQueuesBoard(app: NestExpressApplication): void {
-  const adapter = new ExpressAdapter();
+export function mountQueuesBoard(app: NestFastifyApplication): void {
+  const adapter = new FastifyAdapter();
   adapter.setBasePath(QUEUES_BOARD_PATH);
   createBullBoard({
     queues: QUEUE_NAMES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))),
@@ -37,19 +36,22 @@ export function mountQueuesBoard(app: NestExpressApplication): void {
     options: { uiConfig: { boardTitle: 'One-thing desk queues' } },
   });
   const auth = app.get(AuthService);
-  const admitted = (req: Request, res: Response, next: NextFunction): void => {
-    const pass = cookieValue(req.headers.cookie, QUEUES_PASS_COOKIE);
-    void (pass ? auth.verifyQueuesPass(pass) : Promise.resolve(null)).then((admin) => {
-      if (admin) return next();
-      res
-        .status(401)
-        .type('text/plain; charset=utf-8')
-        .send(
-          '队列监控仅限管理员：请在控制台以管理员登录，从“队列监控”打开本页。\n' +
-            'Admins only: sign in to the console as an admin and open it from "Queues".\n',
-        );
-    }, next);
-  };
+  const instance = app.getHttpAdapter().getInstance();
+  // Every path under the board's, whether the board has it or not, as express's app.use(path) matched.
+  const underBoard = /^\/admin\/queues(\/|\?|$)/i;
+  instance.addHook('onRequest', async (request, reply) => {
+    if (!underBoard.test(request.raw.url ?? '')) return;
+    const pass = cookieValue(request.headers.cookie, QUEUES_PASS_COOKIE);
+    const admin = pass ? await auth.verifyQueuesPass(pass) : null;
+    if (admin) return;
+    return reply
+      .code(401)
+      .type('text/plain; charset=utf-8')
+      .send(
+        '队列监控仅限管理员：请在控制台以管理员登录，从“队列监控”打开本页。\n' +
+          'Admins only: sign in to the console as an admin and open it from "Queues".\n',
+      );
+  });
   // The board's page loads only its own scripts, from this path: the api's CSP (configure-app.ts) holds.
-  app.use(QUEUES_BOARD_PATH, admitted, adapter.getRouter());
+  void instance.register(adapter.registerPlugin(), { prefix: QUEUES_BOARD_PATH });
 }

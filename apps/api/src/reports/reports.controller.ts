@@ -28,7 +28,7 @@ import { applyDecorators, Controller, Get, Query, Res, type Type } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../http/api-errors.js';
 import { CurrentActor, Roles } from '../http/decorators.js';
 import {
@@ -106,7 +106,7 @@ export class ReportsController {
   async turnaround(
     @CurrentActor() actor: Actor,
     @Query() query: TurnaroundQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const report = await this.reports.turnaround(actor, query.groupBy ?? 'item', this.period(query));
     const kind: CodeKind | undefined = (['item', 'department', 'hall'] as const).find((g) => g === report.groupBy);
@@ -129,7 +129,7 @@ export class ReportsController {
   async backlog(
     @CurrentActor() actor: Actor,
     @Query() query: ReportFilterQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const report = await this.reports.backlog(actor, this.filters(query));
     return this.answer(res, query, report, () => backlogTable(report), {}, 'backlog');
@@ -144,7 +144,7 @@ export class ReportsController {
   async overdue(
     @CurrentActor() actor: Actor,
     @Query() query: OverdueQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const download = query.format === 'csv' || query.format === 'xlsx';
     const report = await this.reports.overdue(actor, this.filters(query), query.limit ?? (download ? 5000 : 100));
@@ -171,7 +171,7 @@ export class ReportsController {
   async satisfaction(
     @CurrentActor() actor: Actor,
     @Query() query: SatisfactionQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const report = await this.reports.satisfaction(actor, query.groupBy ?? 'hall', this.period(query));
     return this.answer(
@@ -193,7 +193,7 @@ export class ReportsController {
   async throughput(
     @CurrentActor() actor: Actor,
     @Query() query: ThroughputQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const report = await this.reports.throughput(actor, query.interval ?? 'day', this.period(query));
     return this.answer(
@@ -232,7 +232,7 @@ export class ReportsController {
    * else zh-CN) with the names of items, departments and halls beside their codes (`codes`).
    */
   private async answer(
-    res: Response,
+    res: FastifyReply,
     query: { format?: ReportFormat; lang?: string },
     report: { freshness: ReportFreshness },
     table: () => ReportTable,
@@ -241,15 +241,14 @@ export class ReportsController {
   ) {
     const format = query.format;
     if (format === undefined || format === 'json') return report;
-    const lang = reportLanguage(query.lang, res.req.headers['accept-language']);
+    const lang = reportLanguage(query.lang, res.request.headers['accept-language']);
     const localised = localiseTable(table(), lang, await loadNameBook(this.dataSource), codes);
     const body = format === 'csv' ? toCsv(localised) : await toXlsx(localised);
-    res.setHeader('Content-Language', lang);
-    res.setHeader('X-Report-Source', report.freshness.source);
-    res.setHeader('X-Report-As-Of', report.freshness.asOf);
-    res.setHeader('Content-Type', CONTENT_TYPES[format]);
-    res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
-    res.send(body);
-    return undefined;
+    res.header('Content-Language', lang);
+    res.header('X-Report-Source', report.freshness.source);
+    res.header('X-Report-As-Of', report.freshness.asOf);
+    res.header('Content-Type', CONTENT_TYPES[format]);
+    res.header('Content-Disposition', `attachment; filename="${name}.${format}"`);
+    return body;
   }
 }

@@ -19,17 +19,43 @@ export async function createApp(
   { readerLanguage = 'en' }: { readerLanguage?: 'en' | 'default' } = {},
 ): Promise<NestFastifyApplication> {
   const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] })).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(loadConfig()), {
+  const adapter = createAdapter(loadConfig());
+  // As NestFactory.create() does for main.ts: middie (and so every app.use() middleware) runs before
+  // the request hooks configureApp adds (the queues pass check, the console), in this order.
+  await adapter.init();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
     bodyParser: false,
     bufferLogs: true,
   });
   if (readerLanguage === 'en') app.use(readsEnglish);
-  app.getHttpAdapter().getInstance().addHook('onSend', checksCatalogue);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', checksCatalogue);
+  const routes: MountedRoute[] = [];
+  mountedRoutes.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, handler: route.handler.name });
+  });
   configureApp(app);
   await app.init();
   // Fastify answers once its plugins have loaded (supertest talks to the server without listen()).
   await app.getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/** A route as Fastify mounted it, with the name of its handler (Nest names it `Controller.method`). */
+export interface MountedRoute {
+  method: string;
+  url: string;
+  handler: string;
+}
+
+const mountedRoutes = new WeakMap<object, MountedRoute[]>();
+
+/** The routes mounted on an app built by createApp, in the order they were mounted. */
+export function routesOf(app: object): MountedRoute[] {
+  const routes = mountedRoutes.get(app);
+  if (!routes) throw new Error('routesOf: not an app built by createApp');
+  return routes;
 }
 
 function readsEnglish(req: IncomingMessage, _res: unknown, next: () => void): void {

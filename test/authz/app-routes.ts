@@ -1,6 +1,7 @@
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { routesOf } from '../helpers.js';
 
 /** A route as the running app serves it: `GET /api/v1/requests/:id`. */
 export interface AppRoute {
@@ -11,13 +12,9 @@ export interface AppRoute {
   handler: string;
 }
 
-interface ExpressLayer {
-  route?: { path: unknown; methods: Record<string, boolean>; stack: { handle: { name: string } }[] };
-}
-
 /**
  * Every route of the app, read from Nest itself: the controller methods with a request method
- * (`@Get`, `@Post`, `@Put`…) of every module, and the path each is mounted at in Express, which is
+ * (`@Get`, `@Post`, `@Put`…) of every module, and the path each is mounted at in Fastify, which is
  * where the global prefix and its exclusions (`/health`) have been applied. Nest names each route
  * handler it mounts after its controller method, which is how the two are joined.
  *
@@ -35,18 +32,14 @@ export function appRoutes(app: NestFastifyApplication): { routes: AppRoute[]; un
     }
   }
 
-  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: ExpressLayer[] } };
   const routes: AppRoute[] = [];
-  for (const layer of express.router.stack) {
-    const route = layer.route;
-    if (!route || typeof route.path !== 'string') continue;
-    const handler = route.stack.map((s) => s.handle.name).find((name) => handlers.has(name));
-    if (!handler) continue; // middleware mounted on a path, Swagger's pages
-    for (const method of Object.keys(route.methods).filter((m) => route.methods[m])) {
-      const key = `${method.toUpperCase()} ${route.path}`;
-      if (!routes.some((r) => r.key === key)) {
-        routes.push({ key, method: method.toUpperCase(), path: route.path, handler });
-      }
+  for (const route of routesOf(app)) {
+    if (!handlers.has(route.handler)) continue; // Swagger's pages, the queues board
+    // Fastify mounts a HEAD route beside each GET; Express answered HEAD from the GET route.
+    if (route.method === 'HEAD' && routesOf(app).some((r) => r.method === 'GET' && r.url === route.url)) continue;
+    const key = `${route.method} ${route.url}`;
+    if (!routes.some((r) => r.key === key)) {
+      routes.push({ key, method: route.method, path: route.url, handler: route.handler });
     }
   }
   const mounted = new Set(routes.map((r) => r.handler));

@@ -7,8 +7,9 @@ import { Logger } from 'nestjs-pino';
 import { parse as parseQueryString } from 'node:querystring';
 import { consoleDir, serveConsole } from './http/console.js';
 import { requireJsonBody } from './http/json-content-type.js';
-import { registerJsonBodyParser } from './http/json-body.js';
+import { readBodyOfGet, registerJsonBodyParser } from './http/json-body.js';
 import { withRequestId } from './http/request-id.js';
+import { frameworkErrors, setFrameworkErrorHeaders } from './http/framework-errors.js';
 import { DeskMetrics } from './metrics/desk-metrics.js';
 import { mountQueuesBoard } from './queues/queues-board.js';
 import { StrictValidationPipe } from './http/strict-validation.pipe.js';
@@ -25,7 +26,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * no nested objects). Proxies are trusted as TRUST_PROXY says (the same proxy-addr names and ranges).
  */
 export function createAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter: FastifyAdapter = new FastifyAdapter({
+    frameworkErrors: frameworkErrors(() => adapter),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     // The ids are the api's own (withRequestId); Fastify's own logger stays off, nestjs-pino logs.
@@ -40,6 +42,7 @@ export function createAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAda
       querystringParser: (text: string) => parseQueryString(text),
     },
   });
+  return adapter;
 }
 
 /** Everything an api process needs beyond its modules; shared by main.ts and the end-to-end tests. */
@@ -53,20 +56,22 @@ export function configureApp(
   app.get(DeskMetrics).register(app.getHttpAdapter().getInstance());
   // The console is served from this origin: its scripts and styles are same-origin files; antd writes
   // inline styles, so 'unsafe-inline' is allowed for styles only (never for scripts).
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'"],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'connect-src': ["'self'"],
-          'font-src': ["'self'", 'data:'],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'"],
+        'font-src': ["'self'", 'data:'],
       },
-    }),
-  );
+    },
+  });
+  app.use(securityHeaders);
+  // A path the router refuses before any hook (one that does not decode) still carries both.
+  setFrameworkErrorHeaders(app.getHttpAdapter(), [withRequestId, securityHeaders]);
   app.use(requireJsonBody);
+  app.use(readBodyOfGet(BODY_LIMIT_BYTES));
   // JSON bodies are read as body-parser read them on Express: inflated, at most 1 MiB, checked as text
   // before parsing (an object, nesting depth, item count, keys written once), then parsed with the reviver.
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);

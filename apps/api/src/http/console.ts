@@ -42,8 +42,9 @@ const notFound = (method: string, path: string) => new NotFoundException(`Cannot
  * to a console path) gets the api's JSON 404 through its exception filter.
  * Returns the folder served, or null when it holds no index.html (the api then runs without a console).
  *
- * On Fastify this is a request hook after the api's middleware, as it was the middleware after them on
- * Express; the files are sent by @fastify/send (express.static's `send`, forked): ETag, Last-Modified,
+ * On Fastify this is a preValidation hook: after the api's middleware and the body's parsing, as it
+ * was the middleware after them and body-parser on Express (a malformed JSON body is a 400 anywhere);
+ * the files are sent by @fastify/send (express.static's `send`, forked): ETag, Last-Modified,
  * conditional GETs and ranges as before.
  */
 export function serveConsole(app: NestFastifyApplication, dir = consoleDir()): string | null {
@@ -58,7 +59,7 @@ export function serveConsole(app: NestFastifyApplication, dir = consoleDir()): s
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request, reply) => {
+    .addHook('preValidation', async (request, reply) => {
       const path = pathOf(request.raw.url ?? '/');
       if (isRoutedPath(path)) return;
       const method = request.raw.method ?? 'GET';

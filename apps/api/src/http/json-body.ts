@@ -167,3 +167,18 @@ export function registerJsonBodyParser(instance: FastifyInstance, limit: number)
   );
   instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 }
+
+/**
+ * Fastify never reads the body of a GET or HEAD; body-parser read it as any other, so a malformed
+ * JSON body was a 400 there too. This middleware (after requireJsonBody, which lets only JSON through)
+ * reads such a body and refuses it as body-parser did; a well-formed one is dropped, as no GET route reads one.
+ */
+export function readBodyOfGet(limit: number) {
+  return (req: IncomingMessage, _res: unknown, next: (error?: unknown) => void): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const length = req.headers['content-length'];
+    const carries = length !== undefined ? length.trim() !== '0' : req.headers['transfer-encoding'] !== undefined;
+    if (!carries) return next();
+    parseJsonBody(req, req, limit).then(() => next(), next);
+  };
+}

@@ -39,7 +39,8 @@ export function mountQueuesBoard(app: NestFastifyApplication): void {
   const instance = app.getHttpAdapter().getInstance();
   // Every path under the board's, whether the board has it or not, as express's app.use(path) matched.
   const underBoard = /^\/admin\/queues(\/|\?|$)/i;
-  instance.addHook('onRequest', async (request, reply) => {
+  // After the body's parsing (preValidation), as the check came after body-parser on Express.
+  instance.addHook('preValidation', async (request, reply) => {
     if (!underBoard.test(request.raw.url ?? '')) return;
     const pass = cookieValue(request.headers.cookie, QUEUES_PASS_COOKIE);
     const admin = pass ? await auth.verifyQueuesPass(pass) : null;

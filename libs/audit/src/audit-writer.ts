@@ -88,6 +88,9 @@ export class AuditWriter {
     if (entries.length === 0) return;
     // Outside a transaction the head's lock would end with its own statement: take one.
     if (!manager.queryRunner?.isTransactionActive) {
+      // At the session's level (READ COMMITTED on the apps' pools, #database's transactions.ts): the
+      // append's reads are locking reads of primary keys, which read and lock alike at either level.
+      // eslint-disable-next-line no-restricted-syntax -- this library sits below #database's readCommitted
       return manager.transaction((m) => this.appendMany(m, entries, options));
     }
     const subjects = new Map<string, { type: string; id: string }>();

@@ -194,7 +194,9 @@ export class RequestSubmission {
       );
       return viewOf(id, number, await slaViews(this.sla, clocks, now));
     };
-    const view = await (context ? this.idempotency.run(context, write) : this.dataSource.transaction(write));
+    const view = await (context
+      ? this.idempotency.run(context, write)
+      : this.dataSource.transaction('REPEATABLE READ', write));
     this.announce(view.id, rows, now);
     return view;
   }

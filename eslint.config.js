@@ -35,6 +35,26 @@ const noSynchronize = {
   message: 'Migrations only: synchronize must stay false.',
 };
 
+/**
+ * Every transaction of the apps and libraries names its isolation level: `readCommitted(...)` for
+ * READ COMMITTED, the level every session of the apps' pools starts at (libs/database/src/transactions.ts),
+ * and `transaction('REPEATABLE READ' | 'SERIALIZABLE', ...)` for another. A transaction without a level
+ * would run at whatever the session's is; 'READ COMMITTED' spelled out costs a needless round trip.
+ */
+const namedIsolation = [
+  {
+    selector: "CallExpression[callee.property.name='transaction'][arguments.length=1]",
+    message:
+      "Name the transaction's isolation: readCommitted(dataSource, work) (#database), or transaction('REPEATABLE READ', work).",
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name='transaction'] > Literal.arguments:first-child[value='READ COMMITTED']",
+    message:
+      'The sessions are at READ COMMITTED already: readCommitted(dataSource, work) (#database) starts one without a SET round trip.',
+  },
+];
+
 /** The import rules of one library: everything it must not reach. */
 function layerRules(lib, level) {
   const below = LIB_LAYERS.slice(0, level).flat();
@@ -62,6 +82,7 @@ function layerRules(lib, level) {
     'no-restricted-syntax': [
       'error',
       noSynchronize,
+      ...namedIsolation,
       { selector: `ImportExpression > Literal[value=/^#(${notBelow.join('|')})$/]`, message: upwardMessage },
     ],
   };
@@ -100,6 +121,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', noSynchronize],
     },
+  },
+  {
+    files: ['apps/{api,worker,cli,bench}/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', noSynchronize, ...namedIsolation] },
   },
   ...LIB_LAYERS.flatMap((layer, level) =>
     layer.map((lib) => ({ files: [`libs/${lib}/**/*.{ts,js}`], rules: layerRules(lib, level) })),

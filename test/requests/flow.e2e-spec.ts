@@ -239,12 +239,18 @@ describe('requests (办件)', () => {
             .getRepository(RequestStep)
             .find({ where: { requestId: id }, order: { position: 'ASC' } }),
         };
-        for (const lock of [false, true]) {
-          const loaded = await desk.db.transaction('READ COMMITTED', (manager) =>
-            readRequestAndSteps(manager, id, lock),
-          );
-          expect(loaded).toStrictEqual(viaOrm);
-        }
+        expect(
+          await desk.db.transaction('READ COMMITTED', (manager) => readRequestAndSteps(manager, id, false)),
+        ).toStrictEqual(viaOrm);
+        // Locked, with the head of its audit chain as audit_chains has it.
+        const [head] = (await desk.db.query(
+          "SELECT last_seq AS seq, last_hash AS hash FROM audit_chains WHERE subject_type = 'request' AND subject_id = ?",
+          [id],
+        )) as { seq: number; hash: string }[];
+        expect(head.seq).toBe((await desk.auditActions(id)).length);
+        expect(
+          await desk.db.transaction('READ COMMITTED', (manager) => readRequestAndSteps(manager, id, true)),
+        ).toStrictEqual({ ...viaOrm, auditHead: { type: 'request', id, seq: head.seq, hash: head.hash } });
       }
       // Their clocks, read with the rows beside them, as the SLA library reads them alone: running,
       // paused (the supplement) and stopped ones.
@@ -584,6 +590,39 @@ describe('requests (办件)', () => {
       const done = await desk.approve(fresh.id, 'seal');
       expect(done).toMatchObject({ status: 'completed', itemVersion: 2 });
       expect(done.outputs).toHaveLength(2);
+    });
+
+    it('the submission after a newer version is published starts on it, though the api last read the older one and the older would refuse it', async () => {
+      const materials = desk.materialsOf(['APPLICATION-FORM', 'ARTICLES', 'ID-LEGAL-REP', 'PREMISES']);
+      // The api reads v2 as the latest (and remembers it).
+      expect((await desk.submit(desk.tokens.applicantA, { itemCode: desk.PINNED_ITEM, materials })).itemVersion).toBe(
+        2,
+      );
+      // v3 asks no company name, which v2 requires.
+      const v3 = {
+        ...desk.item(desk.PINNED_ITEM, ['licence', 'seal'], '开办企业（简易版）'),
+        formSchema: { type: 'object', properties: { companyName: { type: 'string' } } },
+      };
+      expect((await desk.post('/items', desk.tokens.admin, v3).expect(201)).body.version).toBe(3);
+      await desk.post(`/items/${desk.PINNED_ITEM}/versions/3/publish`, desk.tokens.admin).expect(200);
+      const onV2 = async () =>
+        Number(
+          (
+            (await desk.db.query(
+              'SELECT COUNT(*) AS n FROM service_requests WHERE item_code = ? AND item_version = 2',
+              [desk.PINNED_ITEM],
+            )) as { n: string }[]
+          )[0].n,
+        );
+      const before = await onV2();
+      const res = await desk
+        .post('/requests', desk.tokens.applicantA, desk.submission({ itemCode: desk.PINNED_ITEM, materials, form: {} }))
+        .expect(201);
+      expect(res.body.itemVersion).toBe(3);
+      // And one the older would take starts on the newer too.
+      const named = await desk.submit(desk.tokens.applicantA, { itemCode: desk.PINNED_ITEM, materials });
+      expect(named.itemVersion).toBe(3);
+      expect(await onV2()).toBe(before);
     });
   });
 

@@ -1,4 +1,6 @@
-import { verifyAuditTrail } from '#audit';
+import { AuditWriter, type ChainHead, verifyAuditTrail } from '#audit';
+import { SystemClock } from '#common';
+import { readRequestAndSteps } from '../../libs/requests/src/request-rows.js';
 import * as desk from '../fixtures/opening-a-business.js';
 import { eventually } from '../helpers.js';
 
@@ -50,7 +52,7 @@ describe('requests (办件)', () => {
       }
     });
 
-    it('an action waits for the request’s row lock before it locks any step, then sees the steps as the holder left them', async () => {
+    it('an action waits for the request’s row lock before it locks any step or its audit chain, then sees the steps as the holder left them', async () => {
       const { id } = await desk.inParallel();
       const holder = desk.db.createQueryRunner();
       const other = desk.db.createQueryRunner();
@@ -73,6 +75,11 @@ describe('requests (办件)', () => {
           id,
         ])) as unknown[];
         expect(steps).toHaveLength(desk.STEP_KEYS.length);
+        const chain = (await other.query(
+          "SELECT last_seq FROM audit_chains WHERE subject_type = 'request' AND subject_id = ? FOR UPDATE NOWAIT",
+          [id],
+        )) as unknown[];
+        expect(chain).toHaveLength(1);
         await other.rollbackTransaction();
         // The holder decides the step meanwhile (as a parallel approval would): the waiting one sees it decided.
         await holder.query("UPDATE request_steps SET status = 'approved' WHERE request_id = ? AND step_key = 'seal'", [
@@ -88,6 +95,46 @@ describe('requests (办件)', () => {
         await holder.release();
         await other.release();
       }
+    });
+
+    it('a change locks its request’s audit chain head with its row; a head gone stale cannot fork the chain', async () => {
+      const { id } = await desk.inParallel();
+      const audit = new AuditWriter(new SystemClock());
+      const entry = { subjectType: 'request', subjectId: id, action: 'test.noted', actor: null };
+      const holder = desk.db.createQueryRunner();
+      const other = desk.db.createQueryRunner();
+      let head: ChainHead | undefined;
+      await holder.startTransaction('READ COMMITTED');
+      try {
+        head = (await readRequestAndSteps(holder.manager, id, true))!.auditHead!;
+        expect(head).toMatchObject({ type: 'request', id, seq: (await desk.auditActions(id)).length });
+        // Another writer of the chain (a licence's revocation appends to it without the request's row) waits.
+        await other.startTransaction('READ COMMITTED');
+        await expect(
+          other.query(
+            "SELECT last_seq FROM audit_chains WHERE subject_type = 'request' AND subject_id = ? FOR UPDATE NOWAIT",
+            [id],
+          ),
+        ).rejects.toThrow(/lock/i);
+        await other.rollbackTransaction();
+        await audit.appendMany(holder.manager, [entry], { subjectsExist: true, locked: [head] });
+        await holder.commitTransaction();
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await holder.release();
+        await other.release();
+      }
+      expect((await desk.auditActions(id)).at(-1)).toBe('test.noted');
+      // The same head again, now behind the chain: its seq is taken, so the append fails and writes nothing.
+      await expect(
+        desk.db.transaction('READ COMMITTED', (m) =>
+          audit.appendMany(m, [entry], { subjectsExist: true, locked: [head!] }),
+        ),
+      ).rejects.toThrow(/Duplicate/);
+      expect(desk.count(await desk.auditActions(id), 'test.noted')).toBe(1);
+      const report = await verifyAuditTrail(desk.db, { subjectType: 'request', subjectId: id });
+      expect(report.problems).toEqual([]);
     });
 
     it('two accepts at once: one 200 and one 409; clerks of two halls: the loser no longer sees it (404)', async () => {

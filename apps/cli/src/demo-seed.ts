@@ -186,7 +186,7 @@ export class DemoSeed {
   async seedIfEmpty(): Promise<boolean> {
     if ((await this.dataSource.getRepository(Department).count()) > 0) return false;
     const createdAt = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.insert(
         Department,
         [...DEPARTMENTS, ...MORE_DEPARTMENTS].map(([code, name]) => ({ code, name, createdAt })),

@@ -23,6 +23,12 @@ interface Head {
   hash: string | null;
 }
 
+/** A subject's chain head as a statement of the caller's transaction read it, locked (FOR UPDATE). */
+export interface ChainHead extends Head {
+  type: string;
+  id: string;
+}
+
 const subjectKey = (type: string, id: string) => `${type}\u0000${id}`;
 
 /** The chains' heads of the subjects, locked (FOR UPDATE) to the end of the transaction. */
@@ -69,15 +75,22 @@ export class AuditWriter {
    * subject has its chain already (a request's, made with its submission), so the heads are locked
    * by reading them FOR UPDATE straight away, one statement fewer; a head found missing after all is
    * made as without it.
+   *
+   * `locked`: heads the caller's transaction has already read FOR UPDATE (a request's, with its
+   * row: request-rows.ts), and to which nothing has been appended since. When they are the heads of
+   * every subject, none is read again; otherwise they are ignored and the heads locked as usual.
    */
   async appendMany(
     manager: EntityManager,
     entries: readonly AuditEntry[],
-    options: { subjectsExist?: boolean } = {},
+    options: { subjectsExist?: boolean; locked?: readonly ChainHead[] } = {},
   ): Promise<void> {
     if (entries.length === 0) return;
     // Outside a transaction the head's lock would end with its own statement: take one.
     if (!manager.queryRunner?.isTransactionActive) {
+      // At the session's level (READ COMMITTED on the apps' pools, #database's transactions.ts): the
+      // append's reads are locking reads of primary keys, which read and lock alike at either level.
+      // eslint-disable-next-line no-restricted-syntax -- this library sits below #database's readCommitted
       return manager.transaction((m) => this.appendMany(m, entries, options));
     }
     const subjects = new Map<string, { type: string; id: string }>();
@@ -85,7 +98,12 @@ export class AuditWriter {
       subjects.set(subjectKey(e.subjectType, e.subjectId), { type: e.subjectType, id: e.subjectId });
     const ordered = [...subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 
-    let heads = options.subjectsExist ? await lockHeads(manager, ordered) : new Map<string, Head>();
+    const locked = new Map((options.locked ?? []).map((h) => [subjectKey(h.type, h.id), { seq: h.seq, hash: h.hash }]));
+    let heads = ordered.every((s) => locked.has(subjectKey(s.type, s.id)))
+      ? locked
+      : options.subjectsExist
+        ? await lockHeads(manager, ordered)
+        : new Map<string, Head>();
     if (heads.size < ordered.length) {
       await manager.query(
         `INSERT INTO audit_chains (subject_type, subject_id, last_seq, last_hash) VALUES ${ordered

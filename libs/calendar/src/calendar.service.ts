@@ -186,7 +186,7 @@ export class CalendarService implements OnApplicationBootstrap {
   ): Promise<CalendarDay> {
     validDate(date, 'date');
     const calendar = await this.definition(code);
-    await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const now = this.clock.now();
       const previous = (await manager.query(
         'SELECT working, name, source FROM calendar_days WHERE calendar_code = ? AND day = ? FOR UPDATE',

@@ -10,7 +10,7 @@ import {
   retryOnDeadlock,
   validationFailed,
 } from '#common';
-import { type ItemStage, ItemVersion, Matter } from '#database';
+import { type ItemStage, ItemVersion, Matter, readCommitted } from '#database';
 import type { Actor } from '#identity';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -135,7 +135,7 @@ export class CatalogueService {
     return retryOnDeadlock(() =>
       // READ COMMITTED: the MAX(version) read after taking the item's lock sees every version
       // committed by the writer that held the lock before, whatever this transaction read first.
-      this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      readCommitted(this.dataSource, async (manager) => {
         const now = this.clock.now();
         const version = (await this.lockItem(manager, input.code, now)) + 1;
         const row = manager.create(ItemVersion, {
@@ -180,7 +180,7 @@ export class CatalogueService {
 
   /** Freezes a draft: from now on it is what requests for the item start on. */
   async publish(actor: Actor | null, itemCode: string, version: number): Promise<ItemVersionView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const row = await manager
         .createQueryBuilder(ItemVersion, 'v')
         .where('v.item_code = :itemCode AND v.version = :version', { itemCode, version })

@@ -23,7 +23,7 @@ export class DepartmentsService {
   ) {}
 
   async create(actor: Actor | null, input: NewDepartment): Promise<DepartmentView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const department = manager.create(Department, {
         code: input.code,
         name: input.name,

@@ -65,7 +65,7 @@ export class HallsService {
     const parentCode = input.parentCode ?? undefined;
     const problems = placeProblems(input);
     if (problems.length > 0) throw validationFailed(problems);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // Halls are never deleted, so the parent read here is still there at commit.
       const parent = parentCode ? await manager.findOneBy(Hall, { code: parentCode }) : null;
       const problem = hallParentProblem(input.level, parentCode, parent);
@@ -100,7 +100,7 @@ export class HallsService {
   async update(actor: Actor | null, code: string, changes: HallChanges): Promise<HallView> {
     const problems = placeProblems(changes);
     if (problems.length > 0) throw validationFailed(problems);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const hall = await manager.findOne(Hall, { where: { code }, lock: { mode: 'pessimistic_write' } });
       if (!hall) throw notFound(`hall ${code}`);
       const before = toHallView(hall, await this.itemsOf(manager, [code]).then((m) => m.get(code) ?? []));

@@ -32,7 +32,7 @@ export class MattersService {
     const problems = materialProblems(input.materials);
     const limits = input.legalLimit ? promisedLimitProblem(input.promisedLimit, input.legalLimit) : null;
     if (limits) problems.unshift(limits);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // Departments are never deleted, so one that exists now still exists at commit.
       if (!(await manager.existsBy(Department, { code: input.departmentCode }))) {
         problems.push(`department ${input.departmentCode} does not exist`);

@@ -38,7 +38,7 @@ export class CompaniesService {
 
   async create(actor: Actor | null, input: NewCompany): Promise<CompanyView> {
     const uscc = validUscc(input.uscc);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const company = manager.create(Company, { uscc, name: input.name, createdAt: this.clock.now() });
       await insertOrConflict(manager.insert(Company, company), `company ${uscc}`);
       const view = toCompanyView(company);

@@ -2,6 +2,7 @@ import type { AppConfig, DatabaseEndpoint } from '#config';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { mysqlWithSessionIsolation } from './transactions.js';
 
 /** The one data source definition shared by the apps, the setup command and the TypeORM CLI. */
 export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
@@ -15,6 +16,8 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): Dat
   });
   return {
     type: 'mysql',
+    // Its pools' sessions start at READ COMMITTED (transactions.ts).
+    driver: mysqlWithSessionIsolation,
     ...credentials(config.database),
     ...(replicas.length > 0
       ? {

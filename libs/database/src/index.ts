@@ -5,3 +5,4 @@ export * from './database.module.js';
 export * from './migrations/index.js';
 export * from './grants.js';
 export * from './primary-pool.js';
+export * from './transactions.js';

@@ -134,7 +134,7 @@ export class FilesService {
     const { incoming, sha256, size, contentType } = received;
     try {
       await incoming.commit(sha256);
-      return await this.dataSource.transaction(async (manager) => {
+      return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         const row = manager.create(StoredFile, {
           sha256,
           size: String(size),
@@ -270,7 +270,7 @@ export class FilesService {
       [olderThan],
     )) as { id: string; sha256: string }[];
     if (orphans.length === 0) return 0;
-    await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query(
         `DELETE FROM stored_files WHERE id IN (?)
            AND NOT EXISTS (SELECT 1 FROM request_files rf WHERE rf.file_id = stored_files.id)`,

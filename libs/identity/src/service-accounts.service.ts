@@ -73,7 +73,7 @@ export class ServiceAccountsService {
   async create(actor: Actor, input: NewServiceAccount): Promise<ServiceAccountView & { apiKey: string }> {
     const keyId = randomBytes(8).toString('hex');
     const apiKey = `otk_${keyId}_${randomBytes(32).toString('base64url')}`;
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       if (!(await manager.existsBy(Department, { code: input.departmentCode }))) {
         throw validationFailed(`department ${input.departmentCode} does not exist`);
       }
@@ -111,7 +111,7 @@ export class ServiceAccountsService {
 
   /** Revoked is final: the key is refused from now on, and a second revocation is a 409. */
   async revoke(actor: Actor, id: string): Promise<ServiceAccountView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const row = /^[1-9]\d{0,18}$/.test(id)
         ? await manager.findOne(ServiceAccount, { where: { id }, lock: { mode: 'pessimistic_write' } })
         : null;

@@ -79,7 +79,7 @@ export class UsersService {
     if (policy) problems.push(policy);
     if (problems.length > 0) throw validationFailed(problems);
     const passwordHash = await hashPassword(input.password);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await this.assertBindingsExist(manager, input);
       const taken = () => new DomainError('AlreadyExists', `username ${input.username} is taken`);
       if (await manager.existsBy(User, { username: input.username })) throw taken();

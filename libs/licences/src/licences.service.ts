@@ -146,7 +146,7 @@ export class LicencesService {
    * Revoked is final: a second revocation is a 409.
    */
   async revoke(actor: Actor, id: string, reason: string): Promise<LicenceView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const row = await this.visible(manager, actor, id, true);
       // As with another department's step: not theirs to act on, so not found.
       if (actor.role !== 'approver' || actor.departmentCode !== row.departmentCode) throw notFound(`licence ${id}`);

@@ -1,5 +1,5 @@
 import { Clock, formatInstant, requestContext } from '#common';
-import { OutboxEvent } from '#database';
+import { OutboxEvent, readCommitted } from '#database';
 import { type LiveMessage, LiveBus } from '#live';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
@@ -118,7 +118,7 @@ export class OutboxRelay {
     // READ COMMITTED: the locking read takes no gap lock, so writers adding outbox rows never wait
     // for this relay (and its call to Redis) to commit; and a relay that waited for the fan-out's
     // lock claims what the one before it left, as committed when the wait ends.
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    return readCommitted(this.dataSource, async (manager) => {
       const fanOut = (await this.fanOut?.begin(manager)) ?? null;
       const rows = await manager
         .createQueryBuilder(OutboxEvent, 'o')

@@ -35,7 +35,7 @@ export class DailyCounts {
       throw new Error(`${day} is not over yet: only a day that is over is counted`);
     const lo = zoneMidnight(day);
     const hi = zoneMidnight(addDays(day, 1));
-    await this.dataSource.transaction(async (m) => {
+    await this.dataSource.transaction('REPEATABLE READ', async (m) => {
       await m.query('DELETE FROM report_daily_counts WHERE day = ?', [day]);
       const insert = (select: string, params: unknown[]) =>
         m.query(`INSERT INTO report_daily_counts (day, hall_code, item_code, metric, n) ${select}`, params);

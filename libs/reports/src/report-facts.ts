@@ -73,7 +73,7 @@ export class ReportFacts {
   async project(requestIds: readonly string[]): Promise<void> {
     if (requestIds.length === 0) return;
     await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         await manager.query(expand(REQUEST_FACTS, requestIds), [...requestIds]);
         await manager.query(expand(STEP_FACTS, requestIds), [...requestIds]);
         await this.rollups.mark(manager, requestIds);

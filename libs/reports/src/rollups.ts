@@ -139,7 +139,7 @@ export class ReportRollups {
     const last = grain === 'day' ? period : monthEnd(period);
     const groups = await this.fromFacts(this.dataSource.manager, dim, scope, [[period, last]]);
     await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (m) => {
+      this.dataSource.transaction('REPEATABLE READ', async (m) => {
         const pk = [grain, dim, scope, period];
         await m.query('DELETE FROM report_rollups WHERE grain = ? AND dim = ? AND scope_hall = ? AND period = ?', pk);
         const rows = [...groups.entries()];

@@ -1,5 +1,5 @@
 import { Clock, DomainError, isDuplicateKey, isLockConflict } from '#common';
-import type { JsonValue } from '#database';
+import { type JsonValue, readCommitted } from '#database';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -96,10 +96,12 @@ export class IdempotencyStore {
   async run<T>(
     context: IdempotencyContext | undefined,
     work: (manager: EntityManager) => Promise<T>,
-    isolation: IsolationLevel | 'server default' = 'READ COMMITTED',
+    isolation: IsolationLevel = 'READ COMMITTED',
   ): Promise<T> {
     const transaction = <R>(body: (manager: EntityManager) => Promise<R>): Promise<R> =>
-      isolation === 'server default' ? this.dataSource.transaction(body) : this.dataSource.transaction(isolation, body);
+      isolation === 'READ COMMITTED'
+        ? readCommitted(this.dataSource, body)
+        : this.dataSource.transaction(isolation, body);
     for (let attempt = 1; ; attempt++) {
       let keyTaken = false;
       try {

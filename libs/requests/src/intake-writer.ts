@@ -52,13 +52,22 @@ export interface SubmissionRows {
 /** The columns of a submitted request after its number, and of each of its steps after its request's id. */
 const REQUEST_COLUMNS = `item_code, item_version_id, item_version, company_uscc, hall_code, taken_in_hall_code,
   status, form, materials, submitted_by, on_behalf_of, submitted_at, updated_at`;
-const REQUEST_VALUES = "?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?";
+/**
+ * The version is written only if it is still the item's latest published one: otherwise NULL, which
+ * the NOT NULL column (or, where MySQL is not strict, the foreign key) refuses, so the write fails
+ * and writes nothing. The submission may have taken its version id from memory (ItemVersions,
+ * `remembered`); this check is what the read before it used to be.
+ */
+const REQUEST_VALUES = `?, IF((SELECT v.id FROM item_versions v WHERE v.item_code = ? AND v.status = 'published'
+    ORDER BY v.version DESC LIMIT 1) <=> ?, ?, NULL), ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?`;
 const STEP_COLUMNS = `step_key, position, matter_code, matter_name, department_code, depends_on,
   status, output_kind, output_name`;
 const STEP_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?';
 
 const requestValues = (rows: SubmissionRows): unknown[] => [
   rows.itemCode,
+  rows.itemCode,
+  rows.itemVersionId,
   rows.itemVersionId,
   rows.itemVersion,
   rows.companyUscc,
@@ -85,8 +94,9 @@ const stepValues = (step: SubmissionRows['steps'][number]): unknown[] => [
 ];
 
 /**
- * Writes a submission in ONE round trip to MySQL: the day's number, the request, its steps, its
- * audit event, its intake clock and their outbox events, in one transaction sent as one multi-statement text. Intake
+ * Writes a submission in ONE round trip to MySQL: the day's number, the request (on its item's
+ * version if that is still the latest published: REQUEST_VALUES), its steps, its audit event, its
+ * intake clock and their outbox events, in one transaction sent as one multi-statement text. Intake
  * is the hot path (npm run bench): through the ORM it took eight round trips, and each costs the
  * api CPU (a socket write, a read, the driver's parsing).
  *

@@ -28,23 +28,48 @@ export function clockLimitsOf(version: ItemVersion): ClockLimits {
 @Injectable()
 export class ItemVersions {
   private readonly published = new Map<string, ItemVersion>();
+  /** The id of each item's latest published version, as last read. */
+  private readonly latest = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The version new requests of the item start on. Only its id is read each time. */
-  async latestPublished(itemCode: string): Promise<ItemVersion> {
-    const rows = (await this.dataSource.query(
-      "SELECT id FROM item_versions WHERE item_code = ? AND status = 'published' ORDER BY version DESC LIMIT 1",
-      [itemCode],
-    )) as { id: string | number }[];
-    if (rows.length === 0) throw notFound(`published item ${itemCode}`);
-    const id = String(rows[0].id);
+  /**
+   * The version new requests of the item start on. Only its id is read each time, unless
+   * `remembered`: then the id last read is taken without reading, for a caller whose write checks
+   * that it is still the latest (IntakeWriter) and asks `superseded` when the write fails.
+   */
+  async latestPublished(itemCode: string, options: { remembered?: boolean } = {}): Promise<ItemVersion> {
+    const remembered = options.remembered ? this.latest.get(itemCode) : undefined;
+    const kept = remembered === undefined ? undefined : this.published.get(remembered);
+    if (kept) return kept;
+    const id = await this.latestId(itemCode);
+    if (id === null) throw notFound(`published item ${itemCode}`);
     let version = this.published.get(id);
     if (!version) {
       version = (await this.dataSource.getRepository(ItemVersion).findOneBy({ id, status: 'published' }))!;
       this.keep(id, version);
     }
     return version;
+  }
+
+  /** Whether the item's latest published version is no longer `id` (read now, and remembered). */
+  async superseded(itemCode: string, id: string): Promise<boolean> {
+    return (await this.latestId(itemCode)) !== id;
+  }
+
+  private async latestId(itemCode: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      "SELECT id FROM item_versions WHERE item_code = ? AND status = 'published' ORDER BY version DESC LIMIT 1",
+      [itemCode],
+    )) as { id: string | number }[];
+    if (rows.length === 0) {
+      this.latest.delete(itemCode);
+      return null;
+    }
+    const id = String(rows[0].id);
+    // Only items that exist are remembered: as many as the catalogue has.
+    this.latest.set(itemCode, id);
+    return id;
   }
 
   /** A request's version by id. */

@@ -1,4 +1,4 @@
-import { AuditWriter } from '#audit';
+import { AuditWriter, type ChainHead } from '#audit';
 import { Clock, formatInstant } from '#common';
 import { type RequestStep, ServiceRequest } from '#database';
 import type { Actor } from '#identity';
@@ -20,6 +20,8 @@ import { type RequestExtras, type RequestView, toRequestView } from './request-v
 export interface Loaded {
   request: ServiceRequest;
   steps: RequestStep[];
+  /** Its audit chain's head, locked with its row (request-rows.ts); the change's audit appends to it. */
+  auditHead?: ChainHead;
 }
 
 /** An actor's action on one request, as the api received it. */
@@ -164,7 +166,7 @@ export class RequestChanges {
    */
   async write(
     manager: EntityManager,
-    { request, steps }: Loaded,
+    { request, steps, auditHead }: Loaded,
     change: Change,
   ): Promise<{ extras: RequestExtras; clocks: SlaClock[] }> {
     request.updatedAt = change.now;
@@ -189,6 +191,7 @@ export class RequestChanges {
     // Every audit of a change is on its request, whose chain its submission began.
     await this.audit.appendMany(manager, change.audits, {
       subjectsExist: change.audits.every((a) => a.subjectType === 'request' && a.subjectId === String(request.id)),
+      locked: auditHead ? [auditHead] : [],
     });
     return this.syncClocks(manager, request, steps, change.now, {
       requestFrom: change.requestClockFrom,

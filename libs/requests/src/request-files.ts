@@ -25,7 +25,7 @@ export class RequestFiles {
   }
 
   async download(actor: Actor, id: string, fileId: string): Promise<FileDownload> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const { request } = await loadVisibleRequest(manager, actor, id, false);
       const download = await this.files.openAttached(manager, String(request.id), fileId);
       await this.audit.append(manager, {

@@ -1,3 +1,4 @@
+import type { ChainHead } from '#audit';
 import { type PendingSupplement, RequestStep, ServiceRequest, type SubmittedMaterial } from '#database';
 import type { EntityManager } from 'typeorm';
 
@@ -13,18 +14,34 @@ import type { EntityManager } from 'typeorm';
  * it is granted the steps are read locked, which reads their latest committed version (what the
  * action that held the lock before wrote), never an older snapshot. Nothing else locks a request's
  * steps without holding its row.
+ *
+ * Locked, the statement also reads and locks the head of the request's audit chain (audit_chains),
+ * which the change appends to: the audit writer need not lock it by a statement of its own. Both
+ * the request and the head are const tables of the join (primary keys), read in that order before
+ * the steps, so the chain is still locked after the request's row. That it is now locked before
+ * the steps (the writer used to lock it after writing them) makes no new wait cycle: whoever
+ * locks a request's steps holds its row already, so never waits on its chain while holding them.
  */
-const REQUEST_AND_STEPS_SQL = `SELECT r.id, r.number, r.item_code, r.item_version_id, r.item_version, r.company_uscc,
+const REQUEST_AND_STEPS_COLUMNS = `r.id, r.number, r.item_code, r.item_version_id, r.item_version, r.company_uscc,
     r.hall_code, r.taken_in_hall_code, r.status, r.form, r.materials, r.supplement, r.outcome_reason, r.submitted_by,
     r.on_behalf_of, r.submitted_at, r.accepted_at, r.completed_at, r.ended_at, r.updated_at,
     s.request_id AS s_request_id, s.step_key AS s_step_key, s.position AS s_position, s.matter_code AS s_matter_code,
     s.matter_name AS s_matter_name, s.department_code AS s_department_code, s.depends_on AS s_depends_on,
     s.status AS s_status, s.activated_at AS s_activated_at, s.decided_at AS s_decided_at,
     s.decided_by AS s_decided_by, s.decision_note AS s_decision_note, s.output_kind AS s_output_kind,
-    s.output_name AS s_output_name, s.output_number AS s_output_number, s.issued_at AS s_issued_at
+    s.output_name AS s_output_name, s.output_number AS s_output_number, s.issued_at AS s_issued_at`;
+const REQUEST_AND_STEPS_SQL = `SELECT ${REQUEST_AND_STEPS_COLUMNS}
   FROM service_requests r
   LEFT JOIN request_steps s ON s.request_id = r.id
   WHERE r.id = ?`;
+// The chain's subject id is the request's id as text: the same canonical digits (REQUEST_ID) as the
+// parameter, so the head is found by its primary key.
+const LOCKED_SQL = `SELECT ${REQUEST_AND_STEPS_COLUMNS}, a.last_seq AS a_seq, a.last_hash AS a_hash
+  FROM service_requests r
+  LEFT JOIN request_steps s ON s.request_id = r.id
+  LEFT JOIN audit_chains a ON a.subject_type = 'request' AND a.subject_id = ?
+  WHERE r.id = ?
+  FOR UPDATE`;
 
 /** A row of REQUEST_AND_STEPS_SQL: the request's columns, and one step's (all null for a request without steps). */
 interface RequestAndStepRow {
@@ -64,6 +81,9 @@ interface RequestAndStepRow {
   s_output_name: string;
   s_output_number: string | null;
   s_issued_at: Date | string | null;
+  /** LOCKED_SQL only: the request's audit chain head (null when its chain has no head row). */
+  a_seq?: number | string | null;
+  a_hash?: string | null;
 }
 
 /**
@@ -136,16 +156,18 @@ function stepOf(row: RequestAndStepRow): RequestStep {
 
 /**
  * The request of this id and its steps in the order they run (by position), its row and theirs
- * locked (FOR UPDATE) when `lock`; null when there is no such request.
+ * locked (FOR UPDATE) when `lock`, with its audit chain's head locked too; null when there is no
+ * such request.
  */
 export async function readRequestAndSteps(
   manager: EntityManager,
   id: string,
   lock: boolean,
-): Promise<{ request: ServiceRequest; steps: RequestStep[] } | null> {
-  const rows = (await manager.query(lock ? `${REQUEST_AND_STEPS_SQL} FOR UPDATE` : REQUEST_AND_STEPS_SQL, [
-    id,
-  ])) as RequestAndStepRow[];
+): Promise<{ request: ServiceRequest; steps: RequestStep[]; auditHead?: ChainHead } | null> {
+  const rows = (await manager.query(
+    lock ? LOCKED_SQL : REQUEST_AND_STEPS_SQL,
+    lock ? [id, id] : [id],
+  )) as RequestAndStepRow[];
   if (rows.length === 0) return null;
   // Sorted here rather than by MySQL (a filesort of the joined rows); a request's steps have
   // distinct positions (their topological order at submission).
@@ -153,5 +175,12 @@ export async function readRequestAndSteps(
     .filter((row) => row.s_step_key !== null)
     .map(stepOf)
     .sort((a, b) => a.position - b.position);
-  return { request: requestOf(rows[0]), steps };
+  const [first] = rows;
+  const request = requestOf(first);
+  if (first.a_seq === undefined || first.a_seq === null) return { request, steps };
+  return {
+    request,
+    steps,
+    auditHead: { type: 'request', id: request.id, seq: Number(first.a_seq), hash: first.a_hash ?? null },
+  };
 }

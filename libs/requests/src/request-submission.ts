@@ -4,6 +4,7 @@ import { normaliseUscc, usccProblemMessage } from '#companies';
 import {
   type ChecklistEntrySnapshot,
   type ItemStepSnapshot,
+  type ItemVersion,
   RequestStep,
   ServiceRequest,
   type SubmittedMaterial,
@@ -16,7 +17,7 @@ import { type ClockTimes, INTAKE_LIMIT, type SlaClock, SlaService } from '#sla';
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { idempotencyContextOf, IdempotencyStore } from './idempotency.js';
+import { type IdempotencyContext, idempotencyContextOf, IdempotencyStore } from './idempotency.js';
 import { IntakeWriter, type SubmissionRows } from './intake-writer.js';
 import { ItemVersions } from './item-versions.js';
 import { filesOf } from './applicant-actions.js';
@@ -81,7 +82,27 @@ export class RequestSubmission {
       if (replay) return replay.response;
     }
 
-    const version = await this.versions.latestPublished(input.itemCode);
+    // The item's latest version as last read: the write checks it still is (IntakeWriter). When
+    // anything fails on it, it is read again, and if a newer one was published (or the item withdrawn)
+    // meanwhile, the submission is made once more on that one; so no 400 comes from a superseded version.
+    const version = await this.versions.latestPublished(input.itemCode, { remembered: true });
+    try {
+      return await this.submitOn(actor, input, companyUscc, context, version);
+    } catch (error) {
+      if (!(await this.versions.superseded(input.itemCode, String(version.id)))) throw error;
+      const latest = await this.versions.latestPublished(input.itemCode);
+      return this.submitOn(actor, input, companyUscc, context, latest);
+    }
+  }
+
+  /** The submission on this version of the item. */
+  private async submitOn(
+    actor: Actor,
+    input: NewRequest,
+    companyUscc: string,
+    context: IdempotencyContext | undefined,
+    version: ItemVersion,
+  ): Promise<RequestView> {
     const formFaults = formProblems(version.formSchema, input.form);
     if (formFaults.length) throw validationFailed(formFaults);
     const materials = await this.withStandIns(companyUscc, version.checklist, input.materials);
@@ -194,7 +215,9 @@ export class RequestSubmission {
       );
       return viewOf(id, number, await slaViews(this.sla, clocks, now));
     };
-    const view = await (context ? this.idempotency.run(context, write) : this.dataSource.transaction(write));
+    const view = await (context
+      ? this.idempotency.run(context, write)
+      : this.dataSource.transaction('REPEATABLE READ', write));
     this.announce(view.id, rows, now);
     return view;
   }

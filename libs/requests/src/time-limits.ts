@@ -1,6 +1,6 @@
 import { AuditWriter } from '#audit';
 import { Clock, DomainError, formatInstant, validationFailed } from '#common';
-import { RequestStep, type ServiceRequest } from '#database';
+import { RequestStep, type ServiceRequest, readCommitted } from '#database';
 import type { Actor } from '#identity';
 import { JOINT_LEGAL_EXTENSION_WORKING_DAYS, SlaService } from '#sla';
 import { Injectable } from '@nestjs/common';
@@ -168,7 +168,7 @@ export class TimeLimits {
    */
   async endSpecialProcedure(procedureId: string): Promise<boolean> {
     if (!REQUEST_ID.test(procedureId)) return false;
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    return readCommitted(this.dataSource, async (manager) => {
       const [peek] = (await manager.query('SELECT request_id FROM special_procedures WHERE id = ?', [procedureId])) as {
         request_id: string | number;
       }[];
@@ -217,7 +217,7 @@ export class TimeLimits {
    */
   async deemAccepted(requestId: string): Promise<boolean> {
     if (!REQUEST_ID.test(requestId)) return false;
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    return readCommitted(this.dataSource, async (manager) => {
       const request = await this.changes.lock(manager, requestId);
       if (!request || request.status !== 'submitted') return false;
       const intakes = (await this.sla.clocksOf(manager, [requestId])).filter((c) => c.kind === 'intake');

@@ -1,3 +1,4 @@
+import { readCommitted } from '#database';
 import { CalendarService, withDayOverride, workingMinutesBetween } from '#calendar';
 import { Clock } from '#common';
 import { Injectable } from '@nestjs/common';
@@ -48,7 +49,7 @@ export class ClockRecalendar {
       if (ids.length === 0) return moved;
       last = String(ids[ids.length - 1].id);
       for (const row of ids) {
-        await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+        await readCommitted(this.dataSource, async (manager) => {
           await manager.query('SELECT id FROM service_requests WHERE id = ? FOR UPDATE', [row.request_id]);
           const [clock] = await this.rows.clocksById([String(row.id)], manager);
           // Laid out on this revision already (the event came twice, or the clock started after the edit).

@@ -1,3 +1,4 @@
+import { readCommitted } from '#database';
 import { AuditWriter } from '#audit';
 import { Clock, formatInstant } from '#common';
 import { type OutboxEntry, OutboxWriter } from '#queue';
@@ -72,7 +73,7 @@ export class ClockThresholds {
    * generation, or for a clock paused or stopped meanwhile, does nothing but the check.
    */
   async fire(clockId: string): Promise<string[]> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    return readCommitted(this.dataSource, async (manager) => {
       const [peek] = await this.rows.clocksById([clockId], manager);
       if (!peek) return [];
       await manager.query('SELECT id FROM service_requests WHERE id = ? FOR UPDATE', [peek.requestId]);

@@ -190,7 +190,7 @@ export class WebhookSender {
   }
 
   private async disableGone(subscription: WebhookSubscription): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const changed = await manager.update(
         WebhookSubscription,
         { id: subscription.id, active: true },

@@ -72,7 +72,7 @@ export class WebhooksService {
     }
     await checkWebhookTarget(input.url, this.config.webhooks.allowedHosts);
     const secret = input.secret ?? newWebhookSecret();
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       if (input.departmentCode && !(await manager.existsBy(Department, { code: input.departmentCode }))) {
         throw notFound(`department ${input.departmentCode}`);
       }
@@ -111,7 +111,7 @@ export class WebhooksService {
   }
 
   async disable(actor: Actor, id: string): Promise<WebhookSubscriptionView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const row = await manager.findOne(WebhookSubscription, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw notFound(`webhook subscription ${id}`);
       if (!row.active) throw new DomainError('IllegalTransition', `webhook subscription ${id} is already disabled`);
@@ -162,7 +162,7 @@ export class WebhooksService {
 
   /** Sends a finished delivery again (a new series of attempts); one still being sent is a 409. */
   async resend(actor: Actor, id: string): Promise<WebhookDeliveryView> {
-    const row = await this.dataSource.transaction(async (manager) => {
+    const row = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const delivery = await manager.findOne(WebhookDelivery, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!delivery) throw notFound(`webhook delivery ${id}`);
       if (delivery.status === 'pending') {

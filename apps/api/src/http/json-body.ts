@@ -1,158 +1,48 @@
+import bodyParser from 'body-parser';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { TextDecoder } from 'node:util';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { rejectDeepJson, rejectManyItems, rejectNonObjectJson } from './json-depth.js';
 import { rejectDuplicateKeys } from './json-keys.js';
 import { checkJsonValue } from './json-reviver.js';
 
+/** body-parser's JSON reader as the api used it on Express, for each limit asked. */
+const readers = new Map<number, ReturnType<typeof bodyParser.json>>();
+function readerFor(limit: number): ReturnType<typeof bodyParser.json> {
+  let reader = readers.get(limit);
+  if (!reader) {
+    reader = bodyParser.json({
+      limit,
+      // The caller decided the body is JSON (requireJsonBody let it through, or Fastify matched its type).
+      type: () => true,
+      // The checks on the text, before parsing: an object, nesting depth, item count, keys written once.
+      verify: (req, res, body, encoding) => {
+        rejectNonObjectJson(req, res, body, encoding);
+        rejectDeepJson(req, res, body, encoding);
+        rejectManyItems(req, res, body, encoding);
+        rejectDuplicateKeys(req, res, body, encoding);
+      },
+      reviver: checkJsonValue,
+    });
+    readers.set(limit, reader);
+  }
+  return reader;
+}
+
 /**
- * An error as body-parser (through http-errors) raised it on Express: a status, `type` naming the
- * fault, `expose`. Nest maps it to an HttpException carrying it as its cause, and the exception
- * filter words it (bodyParserMessage), so a body is refused with the same status and message as before.
+ * Parses one JSON body with body-parser itself (inflated per Content-Encoding, its charset decoded,
+ * refused past `limit` bytes, checked, then parsed with the reviver), so a body is read and refused
+ * exactly as on Express: body-parser's errors carry the status and `type` the exception filter words.
+ * `payload` is the request's own stream (Fastify hands the raw request to a content type parser).
  */
-function bodyError<T extends object>(
-  status: number,
-  error: Error,
-  props: T & { type?: string },
-): Error & { status: number; statusCode: number; expose: boolean } {
-  return Object.assign(error, props, { status, statusCode: status, expose: status < 500 });
-}
-
-/** The charset parameter of a Content-Type, lower-cased, or undefined. */
-function charsetOf(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '');
-  const value = match?.[1] ?? match?.[2];
-  return value ? value.toLowerCase() : undefined;
-}
-
-/** The body as body-parser read it: inflated per Content-Encoding, refused past `limit` bytes. */
-function readBody(req: IncomingMessage, payload: Readable, limit: number): Promise<Buffer> {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  let stream: Readable;
-  let declared: number | undefined;
-  switch (encoding) {
-    case 'deflate':
-      stream = payload.pipe(createInflate());
-      break;
-    case 'gzip':
-      stream = payload.pipe(createGunzip());
-      break;
-    case 'br':
-      stream = payload.pipe(createBrotliDecompress());
-      break;
-    case 'identity': {
-      stream = payload;
-      const length = Number(req.headers['content-length']);
-      declared = Number.isFinite(length) ? length : undefined;
-      break;
-    }
-    default:
-      payload.resume();
-      return Promise.reject(
-        bodyError(415, new Error(`unsupported content encoding "${encoding}"`), {
-          type: 'encoding.unsupported',
-          encoding,
-        }),
-      );
-  }
-  if (declared !== undefined && declared > limit) {
-    payload.resume();
-    return Promise.reject(
-      bodyError(413, new Error('request entity too large'), {
-        type: 'entity.too.large',
-        limit,
-        length: declared,
-        expected: declared,
-      }),
-    );
-  }
+export function parseJsonBody(req: IncomingMessage, payload: Readable, limit: number): Promise<unknown> {
+  const source = payload as IncomingMessage & { body?: unknown };
+  if (source !== req) Object.assign(source, { headers: req.headers });
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      if (stream !== payload) payload.unpipe();
-      // What is left of the body is read and dropped, so the connection can carry the answer.
-      payload.resume();
-      reject(error);
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      received += chunk.length;
-      if (received > limit) {
-        fail(bodyError(413, new Error('request entity too large'), { type: 'entity.too.large', limit, received }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('error', (error: Error & { code?: unknown }) =>
-      // A body that does not inflate: a 400 carrying zlib's code (Z_DATA_ERROR…), on an Error of this
-      // realm (Nest maps only `instanceof Error`, and zlib's come from Node's own under Jest's vm).
-      fail(bodyError(400, new Error(error.message), { code: error.code })),
+    readerFor(limit)(source, {} as ServerResponse, (error?: unknown) =>
+      error ? reject(error as Error) : resolve(source.body ?? {}),
     );
-    payload.on('aborted', () =>
-      fail(bodyError(400, new Error('request aborted'), { type: 'request.aborted', received })),
-    );
-    stream.on('end', () => {
-      if (settled) return;
-      settled = true;
-      if (declared !== undefined && received !== declared) {
-        reject(
-          bodyError(400, new Error('request size did not match content length'), {
-            type: 'request.size.invalid',
-            received,
-            expected: declared,
-          }),
-        );
-        return;
-      }
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
-    });
   });
-}
-
-/** Parses one JSON body the way the api's body-parser did on Express. */
-export async function parseJsonBody(req: IncomingMessage, payload: Readable, limit: number): Promise<unknown> {
-  const charset = charsetOf(req.headers['content-type']) ?? 'utf-8';
-  if (!charset.startsWith('utf-')) {
-    payload.resume();
-    throw bodyError(415, new Error(`unsupported charset "${charset.toUpperCase()}"`), {
-      type: 'charset.unsupported',
-      charset,
-    });
-  }
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset);
-  } catch {
-    payload.resume();
-    throw bodyError(415, new Error(`unsupported charset "${charset.toUpperCase()}"`), {
-      type: 'charset.unsupported',
-      charset,
-    });
-  }
-  const body = await readBody(req, payload, limit);
-  // The checks on the text, before parsing: an object, nesting depth, item count, keys written once.
-  try {
-    rejectNonObjectJson(req, undefined, body, charset);
-    rejectDeepJson(req, undefined, body, charset);
-    rejectManyItems(req, undefined, body, charset);
-    rejectDuplicateKeys(req, undefined, body, charset);
-  } catch (error) {
-    const e = error as Error & { type?: string };
-    throw bodyError(400, e, { type: e.type ?? 'entity.verify.failed', body });
-  }
-  const text = decoder.decode(body);
-  if (text.length === 0) return {};
-  try {
-    return JSON.parse(text, checkJsonValue) as unknown;
-  } catch (error) {
-    throw bodyError(400, error as Error, { type: 'entity.parse.failed', body: text });
-  }
 }
 
 /**

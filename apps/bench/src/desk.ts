@@ -99,9 +99,10 @@ async function deleteQueueKeys(queuePrefix: string): Promise<void> {
   const redis = benchRedis(true);
   try {
     await redis.connect();
-    // One hash tag: every key is in one slot, so one DEL takes them all (a Redis Cluster too).
+    // One hash tag: every key is in one slot, so a DEL of many is fine on a Redis Cluster too.
     const keys = await scanKeys(redis, `${queuePrefix}*`);
-    if (keys.length) await redis.del(...keys);
+    // In slices: a long sustained run leaves some 150,000 keys, more arguments than one call can spread.
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   } finally {
     redis.disconnect();
   }

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathOf } from './json-content-type.js';
 
 /** Where the built console (apps/web/dist) is read from: CONSOLE_DIR, relative to the working directory. */
 export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,12 +25,6 @@ function isRoutedPath(path: string): boolean {
 }
 
 const YEAR_SECONDS = 365 * 24 * 3600;
-
-/** The path of a request target, without its query (express's `req.path`). */
-const pathOf = (url: string): string => {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-};
 
 const notFound = (method: string, path: string) => new NotFoundException(`Cannot ${method} ${path}`);
 
@@ -60,7 +55,7 @@ export function serveConsole(app: NestFastifyApplication, dir = consoleDir()): s
     .getHttpAdapter()
     .getInstance()
     .addHook('preValidation', async (request, reply) => {
-      const path = pathOf(request.raw.url ?? '/');
+      const path = pathOf(request.raw.url);
       if (isRoutedPath(path)) return;
       const method = request.raw.method ?? 'GET';
       if (isApiPath(path) || !present || (method !== 'GET' && method !== 'HEAD')) throw notFound(method, path);

@@ -11,7 +11,7 @@ function requestOf(chunks: (string | Buffer)[], headers: Record<string, string>)
 
 const parse = (chunks: (string | Buffer)[], headers: Record<string, string> = {}, limit = 1024) => {
   // A body comes with its length or chunked, as over HTTP.
-  const framing = 'content-length' in headers ? {} : { 'transfer-encoding': 'chunked' };
+  const framing: Record<string, string> = 'content-length' in headers ? {} : { 'transfer-encoding': 'chunked' };
   const req = requestOf(chunks, { 'content-type': 'application/json', ...framing, ...headers });
   return parseJsonBody(req, req, limit);
 };

@@ -1,5 +1,6 @@
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import typeis from 'type-is';
 
 /** A body follows the headers: a non-zero Content-Length, or chunks of unknown length. */
 function carriesBody(req: IncomingMessage): boolean {
@@ -8,26 +9,18 @@ function carriesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** A token of RFC 9110 (a media type's type and subtype are tokens). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 /**
  * Whether the request's Content-Type is `type` (`application/json`, `multipart/form-data`), whatever
- * its case and parameters, as express's `req.is(type)` answered: a header that is not a media type
- * matches nothing.
+ * its case and parameters: type-is, as express's `req.is(type)` answered; a header that is not a
+ * media type matches nothing.
  */
 export function hasMediaType(req: IncomingMessage, type: string): boolean {
   const header = req.headers['content-type'];
-  if (typeof header !== 'string') return false;
-  const end = header.indexOf(';');
-  const mediaType = (end === -1 ? header : header.slice(0, end)).trim().toLowerCase();
-  const slash = mediaType.indexOf('/');
-  if (slash <= 0 || !TOKEN.test(mediaType.slice(0, slash)) || !TOKEN.test(mediaType.slice(slash + 1))) return false;
-  return mediaType === type;
+  return typeof header === 'string' && typeis.is(header, [type]) !== false;
 }
 
-/** The path of a request target, without its query. */
-const pathOf = (url: string | undefined): string => {
+/** The path of a request target, without its query (express's `req.path`). */
+export const pathOf = (url: string | undefined): string => {
   const value = url ?? '/';
   const query = value.indexOf('?');
   return query === -1 ? value : value.slice(0, query);

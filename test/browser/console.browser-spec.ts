@@ -24,6 +24,7 @@ import { buildWorld, PASSWORD, REQUIRED, STEPS, type World } from './world.js';
 const LOGIN = ['login-username', 'login-password', 'login-submit'];
 const LOOP = [
   ...LOGIN,
+  'request-form',
   'action-accept',
   '-approve',
   'action-evaluate',
@@ -172,6 +173,10 @@ describe('the console in Chromium', () => {
         await as('manager'),
       ];
       await openRequest(clerk, id);
+      // The clerk accepts what they can read: the applicant's form, labelled as the item labels it.
+      const form = clerk.getByTestId('request-form');
+      expect(await form.innerText()).toContain('企业名称');
+      expect(await form.getByTestId('request-form-companyName').innerText()).toBe('示范科技有限公司');
       await act(clerk, 'action-accept');
       for (const step of STEPS) {
         await openRequest(approver, id);
@@ -196,13 +201,22 @@ describe('the console in Chromium', () => {
       await dialog.getByTestId('modal-submit').click();
       await dialog.waitFor({ state: 'hidden' });
       expect((await view(id)).evaluation).toMatchObject({ score: 2, comment: '等待太久' });
+      // The evaluation's answer is not the request: the page reads the request again and shows the rating.
+      const rated = applicant.getByTestId('evaluation');
+      await rated.waitFor();
+      expect(await rated.innerText()).toContain('2（不满意）');
+      expect(await applicant.getByTestId('request-page').isVisible()).toBe(true);
 
+      // The follow-up's three actions one after the other on one page, without reloading it.
       await openRequest(manager, id);
       for (const action of ['verify', 'rectify', 'feedback']) {
-        await manager.reload();
+        await manager.getByTestId(`action-follow-up-${action}`).waitFor();
         await act(manager, `action-follow-up-${action}`);
       }
       expect((await view(id)).evaluation.followUp).toMatchObject({ status: 'closed' });
+      await until(manager, 'the follow-up shown closed', async () =>
+        (await manager.getByTestId('follow-up').innerText()).includes('已反馈'),
+      );
     },
   );
 
@@ -298,6 +312,16 @@ describe('the console in Chromium', () => {
         .locator('.ant-select-dropdown:visible .ant-select-item-option')
         .filter({ hasText: world.item })
         .click();
+      // The form's rules are told in words: a field left empty, a value not in the field's format
+      // (never the schema's regular expression).
+      await clerk.getByTestId('form-contactPhone').fill('12345');
+      await clerk.getByTestId('on-behalf-submit').click();
+      const explained = clerk.locator('.ant-form-item-explain-error');
+      await until(clerk, 'both fields explained', async () => (await explained.count()) >= 2);
+      const explanations = await explained.allInnerTexts();
+      expect(explanations).toEqual(expect.arrayContaining(['请填写企业名称', '联系电话的格式不正确']));
+      expect(explanations.join()).not.toContain('^');
+      await clerk.getByTestId('form-contactPhone').fill('0512-6688 1234');
       await clerk.getByTestId('form-companyName').fill('示范科技有限公司');
       for (const code of REQUIRED) await clerk.getByTestId(`material-${code}`).fill(`代办-${code}.pdf`);
       await clerk.getByTestId('on-behalf-submit').click();

@@ -118,7 +118,14 @@ export async function buildWorld(baseUrl: string): Promise<World> {
       matterCode: c(key.toUpperCase()),
       dependsOn: key === 'licence' ? [] : ['licence'],
     })),
-    formSchema: { type: 'object', required: ['companyName'], properties: { companyName: { type: 'string' } } },
+    formSchema: {
+      type: 'object',
+      required: ['companyName'],
+      properties: {
+        companyName: { type: 'string', title: '企业名称' },
+        contactPhone: { type: 'string', title: '联系电话', pattern: '^[0-9+\\- ]{7,20}$' },
+      },
+    },
   });
   await admin(`/items/${item}/versions/${draft.version}/publish`, {}, 200);
 

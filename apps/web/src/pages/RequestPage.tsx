@@ -68,12 +68,13 @@ export function RequestPage() {
     );
   if (!view) return loading ? <Spin /> : <>{error}</>;
 
-  const done = (next: RequestView) => {
-    setView(next);
+  const done = (next: RequestView | null) => {
+    if (next) setView(next);
     reload();
   };
   const target = { request: view, checklist, item };
   const materialName = (code: string) => checklist.find((c) => c.code === code)?.name ?? code;
+  const stepName = (key: string) => view.steps.find((s) => s.key === key)?.matterName ?? key;
 
   return (
     <div data-testid="request-page" data-status={view.status}>
@@ -151,6 +152,8 @@ export function RequestPage() {
         </Descriptions>
       </Card>
 
+      <FormAnswers form={view.form} item={item} />
+
       <Card title={t('request.steps')} style={{ marginBottom: 16 }}>
         <Table<Step>
           rowKey="key"
@@ -164,18 +167,19 @@ export function RequestPage() {
           }
           columns={[
             {
-              title: t('request.step'),
-              dataIndex: 'key',
-              render: (k: string, s) =>
-                s.dependsOn.length ? (
-                  <span>
-                    {k} ← {s.dependsOn.join('、')}
-                  </span>
-                ) : (
-                  k
-                ),
+              title: t('request.matter'),
+              dataIndex: 'matterName',
+              render: (name: string, s) => (
+                <Space direction="vertical" size={0}>
+                  <span title={s.key}>{name}</span>
+                  {s.dependsOn.length ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {t('request.after', { names: s.dependsOn.map(stepName).join('、') })}
+                    </Typography.Text>
+                  ) : null}
+                </Space>
+              ),
             },
-            { title: t('request.matter'), dataIndex: 'matterName' },
             {
               title: t('request.department'),
               dataIndex: 'departmentCode',
@@ -195,6 +199,8 @@ export function RequestPage() {
             {
               title: t('common.actions'),
               key: 'actions',
+              // Kept in sight on a phone, where the table scrolls sideways under it.
+              fixed: 'right',
               render: (_: unknown, s) => (
                 <Space wrap>
                   {s.allowedActions.map((action) => (
@@ -218,7 +224,7 @@ export function RequestPage() {
                 renderItem={(o) => (
                   <List.Item data-testid={`output-${o.stepKey}`}>
                     <List.Item.Meta
-                      title={`${o.name}（${o.kind}）`}
+                      title={`${o.name}（${outputKindText(t, o.kind)}）`}
                       description={
                         <Space direction="vertical" size={0}>
                           <Time value={o.issuedAt} />
@@ -306,7 +312,7 @@ export function RequestPage() {
               ) : null}
               {view.specialProcedures.map((p) => (
                 <p key={p.id} data-testid="special-procedure">
-                  {t('action.special-procedure')}：{p.stepKey} · {p.reason} · <Time value={p.startedAt} /> →{' '}
+                  {t('action.special-procedure')}：{stepName(p.stepKey)} · {p.reason} · <Time value={p.startedAt} /> →{' '}
                   {t('request.specialProcedure.endsAt')} <Time value={p.endsAt} /> ·{' '}
                   {t('request.specialProcedure.startedBy')} {p.startedBy.username} ·{' '}
                   {t('request.specialProcedure.endedAt')}{' '}
@@ -346,7 +352,9 @@ export function RequestPage() {
                     <Typography.Text strong title={e.action}>
                       {t(dynamicKey(`event.${e.action}`)).replace(/^event\./, '')}
                     </Typography.Text>{' '}
-                    {typeof e.payload?.stepKey === 'string' ? <Tag>{e.payload.stepKey}</Tag> : null}
+                    {typeof e.payload?.stepKey === 'string' ? (
+                      <Tag title={e.payload.stepKey}>{stepName(e.payload.stepKey)}</Tag>
+                    ) : null}
                     {e.payload?.formCorrected === true ? (
                       <Tag color="blue" data-testid="timeline-form-corrected">
                         {t('request.formCorrected', {
@@ -388,4 +396,51 @@ export function RequestPage() {
       </Row>
     </div>
   );
+}
+
+/** An output's kind in words where the console knows it (证照, 证明, …), else its code as the catalogue gave it. */
+function outputKindText(t: ReturnType<typeof useT>, kind: string): string {
+  const text = t(dynamicKey(`outputKind.${kind}`));
+  return text.startsWith('outputKind.') ? kind : text;
+}
+
+interface FormProperty {
+  title?: string;
+}
+
+/** What the applicant filled in (一张表单), labelled as the item's form labels it, for everyone who handles the request. */
+function FormAnswers({ form, item }: { form: Record<string, unknown>; item: Schemas['PublishedItemDto'] | null }) {
+  const t = useT();
+  const properties = ((item?.formSchema ?? {}) as { properties?: Record<string, FormProperty> }).properties ?? {};
+  // The form's own order first, then any answer the item's current form no longer names.
+  const names = [
+    ...Object.keys(properties).filter((name) => name in form),
+    ...Object.keys(form).filter((name) => !(name in properties)),
+  ];
+  const labelOf = (name: string) =>
+    properties[name]?.title ??
+    (['contactName', 'contactPhone', 'remark'].includes(name) ? t(dynamicKey(`applicant.${name}`)) : name);
+  return (
+    <Card title={t('request.form')} style={{ marginBottom: 16 }} data-testid="request-form">
+      {names.length === 0 ? (
+        <Typography.Text type="secondary">{t('request.formEmpty')}</Typography.Text>
+      ) : (
+        <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
+          {names.map((name) => (
+            <Descriptions.Item key={name} label={labelOf(name)}>
+              <span data-testid={`request-form-${name}`} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                {answerText(form[name])}
+              </span>
+            </Descriptions.Item>
+          ))}
+        </Descriptions>
+      )}
+    </Card>
+  );
+}
+
+function answerText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }

@@ -32,8 +32,12 @@ type Values = Record<string, unknown>;
 const materialsOf = (values: Values, codes: string[]) =>
   codes.map((code) => ({ code, reference: String(values[`ref:${code}`] ?? '').trim() }));
 
-/** Posts one action with its Idempotency-Key; the answer is the request as it now is. */
-async function post(action: string, target: Target, values: Values, key: string): Promise<RequestView> {
+/**
+ * Posts one action with its Idempotency-Key. The answer is the request as it now is, or null for the
+ * actions whose answer is something else (the evaluation, its follow-up): the page then reads the
+ * request again.
+ */
+async function post(action: string, target: Target, values: Values, key: string): Promise<RequestView | null> {
   const id = target.request.id;
   const headers = { 'Idempotency-Key': key };
   const path = { id };
@@ -93,7 +97,7 @@ async function post(action: string, target: Target, values: Values, key: string)
         }),
       );
     case 'evaluate':
-      return unwrap(
+      unwrap(
         await api.POST('/api/v1/requests/{id}/evaluation', {
           params: { path, header: headers },
           body: {
@@ -101,28 +105,32 @@ async function post(action: string, target: Target, values: Values, key: string)
             ...(values.comment ? { comment: String(values.comment) } : {}),
           },
         }),
-      ) as unknown as RequestView;
+      );
+      return null;
     case 'follow-up-verify':
-      return unwrap(
+      unwrap(
         await api.POST('/api/v1/requests/{id}/follow-up/verify', {
           params: { path, header: headers },
           body: { note: String(values.note) },
         }),
-      ) as unknown as RequestView;
+      );
+      return null;
     case 'follow-up-rectify':
-      return unwrap(
+      unwrap(
         await api.POST('/api/v1/requests/{id}/follow-up/rectify', {
           params: { path, header: headers },
           body: { note: String(values.note) },
         }),
-      ) as unknown as RequestView;
+      );
+      return null;
     case 'follow-up-feedback':
-      return unwrap(
+      unwrap(
         await api.POST('/api/v1/requests/{id}/follow-up/feedback', {
           params: { path, header: headers },
           body: { message: String(values.message) },
         }),
-      ) as unknown as RequestView;
+      );
+      return null;
     case 'approve':
       return unwrap(
         await api.POST('/api/v1/requests/{id}/steps/{key}/approve', {
@@ -357,7 +365,7 @@ export function ActionButton({
 }: {
   action: string;
   target: Target;
-  onDone: (view: RequestView) => void;
+  onDone: (view: RequestView | null) => void;
 }) {
   const t = useT();
   const { message } = App.useApp();

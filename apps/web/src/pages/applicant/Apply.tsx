@@ -26,9 +26,11 @@ interface SchemaProperty {
 
 /** The rules the api checks, checked as the person types too (the api's answer stays the last word). */
 function rulesOf(p: SchemaProperty, required: boolean, t: ReturnType<typeof useT>): Rule[] {
-  const rules: Rule[] = [{ required, message: `${t('applicant.required')}：${p.title ?? ''}` }];
+  const field = p.title ?? '';
+  const rules: Rule[] = [{ required, message: t('form.required', { field }) }];
   if (p.minLength !== undefined || p.maxLength !== undefined) rules.push({ min: p.minLength, max: p.maxLength });
-  if (p.pattern) rules.push({ pattern: new RegExp(p.pattern, 'u') });
+  // Said in words: the person is not shown the schema's regular expression.
+  if (p.pattern) rules.push({ pattern: new RegExp(p.pattern, 'u'), message: t('form.pattern', { field }) });
   if (p.type === 'number' || p.type === 'integer') {
     rules.push({ type: 'number', min: p.minimum, max: p.maximum });
     if (p.exclusiveMinimum !== undefined) {

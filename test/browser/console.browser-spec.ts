@@ -597,7 +597,18 @@ describe('the console in Chromium', () => {
     },
   );
   itWithTestIds(
-    [...LOGIN, 'licences', 'licence-uscc', 'licence-find', 'licence-revoke-', 'output-licence-', 'verify-result'],
+    [
+      ...LOGIN,
+      'licences',
+      'licence-uscc',
+      'licence-find',
+      'licence-revoke-',
+      'output-licence-',
+      'verify-result',
+      'licence-page',
+      'licence-print',
+      'licence-not-found',
+    ],
     '电子证照: the applicant finds the licence the completion issued, anyone verifies its code, the issuing approver revokes it',
     async () => {
       const { id } = await submitted();
@@ -625,6 +636,33 @@ describe('the console in Chromium', () => {
       expect(await row.innerText()).toContain('有效');
       expect(await row.innerText()).toContain(code);
       await expectAccessible(applicant, 'my licences');
+
+      // The licence as a document: opened from the list, what it says, its code, the QR code of its
+      // public check, and a print view with the console's chrome left off (saved as a PDF from there).
+      await applicant.getByTestId(`licence-open-${output.number}`).click();
+      const page = applicant.getByTestId('licence-page');
+      await page.waitFor();
+      expect(await page.getAttribute('data-status')).toBe('valid');
+      const fields = await applicant.getByTestId('licence-fields').innerText();
+      for (const text of [output.number, '示范科技有限公司', world.company, '统一社会信用代码', '发证部门'])
+        expect(fields).toContain(text);
+      const issued = applicant.getByTestId('licence-fields').locator('time').first();
+      expect(await issued.getAttribute('datetime')).toMatch(/\+08:00$/);
+      expect(await applicant.getByTestId('licence-code').innerText()).toBe(code);
+      expect(await applicant.getByTestId('licence-verify-address').innerText()).toBe(`${served.url}/verify/${code}`);
+      expect(await applicant.getByTestId('licence-qr').locator('svg').count()).toBe(1);
+      expect(await applicant.getByTestId('licence-print').isVisible()).toBe(true);
+      await applicant.emulateMedia({ media: 'print' });
+      expect(await applicant.locator('.ant-layout-sider').isVisible()).toBe(false);
+      expect(await applicant.getByTestId('licence-print').isVisible()).toBe(false);
+      expect(await applicant.getByTestId('licence-title').isVisible()).toBe(true);
+      await screenshot(applicant, 'licence-print');
+      await applicant.emulateMedia({ media: 'screen' });
+      await expectAccessible(applicant, 'a licence');
+      // An address that names no licence the person may see says so in words.
+      await applicant.goto(`${served.url}/licences/999999999`);
+      expect(await applicant.getByTestId('licence-not-found').innerText()).toContain('未找到该证照');
+      await applicant.goto(`${served.url}/licences`);
 
       // Anyone, signed in or not, checks the printed code as they type it (lower case, in groups).
       const visitor = await (await personContext(browser)).newPage();
@@ -656,7 +694,10 @@ describe('the console in Chromium', () => {
       await result.waitFor();
       expect(await result.getAttribute('data-valid')).toBe('false');
       expect(await result.innerText()).toContain('已撤销');
-      expect(errors).toEqual([]);
+      // Nothing went wrong in the page but the one 404 the api was meant to give (the licence that is not there).
+      expect(errors).toEqual([
+        'console: Failed to load resource: the server responded with a status of 404 (Not Found)',
+      ]);
     },
   );
 });

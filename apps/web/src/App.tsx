@@ -41,6 +41,7 @@ const Apply = page(() => import('./pages/applicant/Apply'), 'Apply');
 const Catalogue = page(() => import('./pages/applicant/Catalogue'), 'Catalogue');
 const Inbox = page(() => import('./pages/Inbox'), 'Inbox');
 const Licences = page(() => import('./pages/licences/Licences'), 'Licences');
+const LicencePage = page(() => import('./pages/licences/LicencePage'), 'LicencePage');
 const Verify = page(() => import('./pages/licences/Verify'), 'Verify');
 const Tasks = page(() => import('./pages/approver/Tasks'), 'Tasks');
 const IntakeQueue = page(() => import('./pages/clerk/IntakeQueue'), 'IntakeQueue');
@@ -247,6 +248,7 @@ function Routed() {
         <Route path="/requests/:id" element={<RequestPage />} />
         <Route path="/inbox" element={<Inbox />} />
         <Route path="/licences" element={<Licences />} />
+        <Route path="/licences/:id" element={<LicencePage />} />
         <Route
           path="/intake"
           element={

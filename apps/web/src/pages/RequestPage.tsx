@@ -230,6 +230,9 @@ export function RequestPage() {
                           <Time value={o.issuedAt} />
                           {o.licence ? (
                             <span data-testid={`output-licence-${o.stepKey}`} data-status={o.licence.status}>
+                              <Link to={`/licences/${o.licence.id}`} data-testid={`output-licence-open-${o.stepKey}`}>
+                                {t('licence.open')}
+                              </Link>{' '}
                               <LicenceStatusTag status={o.licence.status} /> {t('licence.verificationCode')}：
                               <Typography.Text code copyable>
                                 {o.licence.verificationCode}

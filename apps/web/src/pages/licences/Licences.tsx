@@ -1,5 +1,6 @@
 import { App, Button, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api, errorText, type Schemas, unwrap } from '../../api/client';
 import { useSession } from '../../auth';
 import { PageHeader, Time } from '../../components/bits';
@@ -120,7 +121,14 @@ export function Licences() {
         scroll={{ x: 'max-content' }}
         onRow={(l) => ({ 'data-testid': `licence-row-${l.number}` }) as object}
         columns={[
-          { title: t('licence.name'), render: (_, l) => `${l.name}（${l.kind}）` },
+          {
+            title: t('licence.name'),
+            render: (_, l) => (
+              <Link to={`/licences/${l.id}`} data-testid={`licence-open-${l.number}`}>
+                {l.name}
+              </Link>
+            ),
+          },
           {
             title: t('licence.number'),
             render: (_, l) => (

@@ -1,5 +1,5 @@
 import { Badge, Space, Tag, Tooltip, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { dynamicKey, useLang, useT } from '../i18n';
 import { formatFull, formatTime, workingDuration } from './format';
 
@@ -99,4 +99,20 @@ export function PageHeader({ title, extra }: { title: ReactNode; extra?: ReactNo
       {extra}
     </div>
   );
+}
+
+/**
+ * Holds a table that scrolls sideways (`scroll={{ x: 'max-content' }}`, on a phone): its scrolling
+ * part is made a named, focusable region, so that it scrolls from the keyboard too.
+ */
+export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const region = ref.current?.querySelector('.ant-table-content');
+    if (!region) return;
+    region.setAttribute('tabindex', '0');
+    region.setAttribute('role', 'region');
+    region.setAttribute('aria-label', label);
+  });
+  return <div ref={ref}>{children}</div>;
 }

@@ -96,6 +96,8 @@ export const en: Record<MessageKey, string> = {
   'request.handedOver': 'Taken in at {from}, handed to {to} for acceptance',
   'request.status': 'Status',
   'request.sla': 'Time limit',
+  'request.sla.intake': 'Time to decide on intake',
+  'request.sla.request': 'Time to complete',
   'request.submittedAt': 'Submitted',
   'request.acceptedAt': 'Accepted',
   'request.endedAt': 'Ended',

@@ -94,6 +94,8 @@ export const zhCN = {
   'request.handedOver': '在 {from} 收件，转 {to} 受理',
   'request.status': '状态',
   'request.sla': '时限',
+  'request.sla.intake': '受理时限',
+  'request.sla.request': '办结时限',
   'request.submittedAt': '申请时间',
   'request.acceptedAt': '受理时间',
   'request.endedAt': '办结时间',

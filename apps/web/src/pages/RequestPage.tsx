@@ -134,7 +134,8 @@ export function RequestPage() {
               <span data-testid="request-taken-in-at">{named(names.halls, view.takenInAt)}</span>
             </Descriptions.Item>
           ) : null}
-          <Descriptions.Item label={t('request.sla')}>
+          {/* Before acceptance the clock is the hall's time to decide on intake (受理时限), then the request's own. */}
+          <Descriptions.Item label={t(view.acceptedAt ? 'request.sla.request' : 'request.sla.intake')}>
             <SlaLight sla={view.sla} />
           </Descriptions.Item>
           <Descriptions.Item label={t('request.submittedAt')}>

@@ -63,7 +63,7 @@ export function IntakeQueue() {
                       render: (v: string) => <Time value={v} />,
                     },
                     {
-                      title: t('request.sla'),
+                      title: t('request.sla.intake'),
                       key: 'sla',
                       render: (_: unknown, r) => <SlaLight sla={r.sla} compact />,
                     },

@@ -94,20 +94,19 @@ export function Licences() {
     <>
       <PageHeader title={applicant ? t('licence.mine') : t('licence.title')} />
       {applicant ? null : (
-        <Space style={{ marginBottom: 16 }}>
+        <Space.Compact style={{ marginBottom: 16, width: '100%', maxWidth: 400 }}>
           <Input
             value={uscc}
             onChange={(e) => setUscc(e.target.value)}
             onPressEnter={() => setQuery(typed || undefined)}
             placeholder={t('licence.usccHelp')}
             status={problem ? 'error' : undefined}
-            style={{ width: 280 }}
             data-testid="licence-uscc"
           />
           <Button onClick={() => setQuery(typed || undefined)} disabled={Boolean(problem)} data-testid="licence-find">
             {t('licence.find')}
           </Button>
-        </Space>
+        </Space.Compact>
       )}
       {error}
       <Table<Licence>

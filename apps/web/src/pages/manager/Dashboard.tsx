@@ -3,7 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { ZONE } from '../../components/format';
 import { useMemo, useState } from 'react';
 import { api, download, errorText, unwrap } from '../../api/client';
-import { PageHeader } from '../../components/bits';
+import { PageHeader, ScrollRegion } from '../../components/bits';
 import { Chart } from '../../components/Chart';
 import { named, useNames } from '../../components/names';
 import { useLoad } from '../../components/useLoad';
@@ -323,78 +323,86 @@ export function Dashboard() {
             }
           >
             <Chart option={turnaroundChart} testId="chart-turnaround" label={L.turnaround} />
-            <Table
-              size="small"
-              rowKey="key"
-              pagination={false}
-              data-testid="table-turnaround"
-              dataSource={data?.turnaround.rows ?? []}
-              onRow={(r) => ({ 'data-testid': `turnaround-row-${r.key}` }) as React.HTMLAttributes<HTMLElement>}
-              columns={[
-                { title: L.key, dataIndex: 'key', render: (k: string) => keyName(k) },
-                {
-                  title: L.completed,
-                  dataIndex: 'completed',
-                  render: (v: number) => <span data-testid="cell-completed">{v}</span>,
-                },
-                {
-                  title: L.onTime,
-                  dataIndex: 'onTime',
-                  render: (v: number) => <span data-testid="cell-onTime">{v}</span>,
-                },
-                {
-                  title: L.onTimeRate,
-                  dataIndex: 'onTimeRate',
-                  render: (v: number | null) => <span data-testid="cell-onTimeRate">{percent(v)}</span>,
-                },
-                {
-                  title: L.legalOnTimeRate,
-                  dataIndex: 'legalOnTimeRate',
-                  render: (v: number | null) => <span data-testid="cell-legalOnTimeRate">{percent(v)}</span>,
-                },
-                {
-                  title: L.mean,
-                  dataIndex: 'meanWorkingHours',
-                  render: (v: number | null) => <span data-testid="cell-mean">{hours(v)}</span>,
-                },
-                {
-                  title: L.median,
-                  dataIndex: 'medianWorkingHours',
-                  render: (v: number | null) => <span data-testid="cell-median">{hours(v)}</span>,
-                },
-                {
-                  title: L.p90,
-                  dataIndex: 'p90WorkingHours',
-                  render: (v: number | null) => <span data-testid="cell-p90">{hours(v)}</span>,
-                },
-              ]}
-            />
+            <ScrollRegion label={L.turnaround}>
+              <Table
+                size="small"
+                rowKey="key"
+                pagination={false}
+                data-testid="table-turnaround"
+                // On a phone the table scrolls sideways inside its card; its headings stay on one line.
+                scroll={{ x: 'max-content' }}
+                dataSource={data?.turnaround.rows ?? []}
+                onRow={(r) => ({ 'data-testid': `turnaround-row-${r.key}` }) as React.HTMLAttributes<HTMLElement>}
+                columns={[
+                  { title: L.key, dataIndex: 'key', render: (k: string) => keyName(k) },
+                  {
+                    title: L.completed,
+                    dataIndex: 'completed',
+                    render: (v: number) => <span data-testid="cell-completed">{v}</span>,
+                  },
+                  {
+                    title: L.onTime,
+                    dataIndex: 'onTime',
+                    render: (v: number) => <span data-testid="cell-onTime">{v}</span>,
+                  },
+                  {
+                    title: L.onTimeRate,
+                    dataIndex: 'onTimeRate',
+                    render: (v: number | null) => <span data-testid="cell-onTimeRate">{percent(v)}</span>,
+                  },
+                  {
+                    title: L.legalOnTimeRate,
+                    dataIndex: 'legalOnTimeRate',
+                    render: (v: number | null) => <span data-testid="cell-legalOnTimeRate">{percent(v)}</span>,
+                  },
+                  {
+                    title: L.mean,
+                    dataIndex: 'meanWorkingHours',
+                    render: (v: number | null) => <span data-testid="cell-mean">{hours(v)}</span>,
+                  },
+                  {
+                    title: L.median,
+                    dataIndex: 'medianWorkingHours',
+                    render: (v: number | null) => <span data-testid="cell-median">{hours(v)}</span>,
+                  },
+                  {
+                    title: L.p90,
+                    dataIndex: 'p90WorkingHours',
+                    render: (v: number | null) => <span data-testid="cell-p90">{hours(v)}</span>,
+                  },
+                ]}
+              />
+            </ScrollRegion>
           </Card>
         </Col>
         <Col xs={24} xl={12}>
           <Card title={L.backlog} extra={<Downloads report="backlog" query={scope} />} loading={loading && !data}>
             <Chart option={backlogChart} testId="chart-backlog" label={L.backlog} />
-            <Table
-              size="small"
-              rowKey="status"
-              pagination={false}
-              data-testid="table-backlog"
-              dataSource={data?.backlog.rows ?? []}
-              onRow={(r) => ({ 'data-testid': `backlog-row-${r.status}` }) as React.HTMLAttributes<HTMLElement>}
-              columns={[
-                { title: L.status, dataIndex: 'status', render: (s: string) => t(dynamicKey(`status.request.${s}`)) },
-                {
-                  title: L.total,
-                  dataIndex: 'total',
-                  render: (v: number) => <span data-testid="cell-total">{v}</span>,
-                },
-                ...AGE_BUCKETS.map((b, i) => ({
-                  title: L.ages[i],
-                  dataIndex: b,
-                  render: (v: number) => <span data-testid={`cell-${b}`}>{v}</span>,
-                })),
-              ]}
-            />
+            <ScrollRegion label={L.backlog}>
+              <Table
+                size="small"
+                rowKey="status"
+                pagination={false}
+                data-testid="table-backlog"
+                // On a phone the table scrolls sideways inside its card; its headings stay on one line.
+                scroll={{ x: 'max-content' }}
+                dataSource={data?.backlog.rows ?? []}
+                onRow={(r) => ({ 'data-testid': `backlog-row-${r.status}` }) as React.HTMLAttributes<HTMLElement>}
+                columns={[
+                  { title: L.status, dataIndex: 'status', render: (s: string) => t(dynamicKey(`status.request.${s}`)) },
+                  {
+                    title: L.total,
+                    dataIndex: 'total',
+                    render: (v: number) => <span data-testid="cell-total">{v}</span>,
+                  },
+                  ...AGE_BUCKETS.map((b, i) => ({
+                    title: L.ages[i],
+                    dataIndex: b,
+                    render: (v: number) => <span data-testid={`cell-${b}`}>{v}</span>,
+                  })),
+                ]}
+              />
+            </ScrollRegion>
           </Card>
         </Col>
         <Col xs={24} xl={12}>
@@ -467,22 +475,26 @@ export function Dashboard() {
             }
           >
             <Chart option={throughputChart} testId="chart-throughput" label={L.throughput} />
-            <Table
-              size="small"
-              rowKey="period"
-              pagination={{ pageSize: 7 }}
-              data-testid="table-throughput"
-              dataSource={[...(data?.throughput.rows ?? [])].reverse()}
-              onRow={(r) => ({ 'data-testid': `throughput-row-${r.period}` }) as React.HTMLAttributes<HTMLElement>}
-              columns={[
-                { title: L.period, dataIndex: 'period' },
-                ...FLOWS.map((f, i) => ({
-                  title: L.flows[i],
-                  dataIndex: f,
-                  render: (v: number) => <span data-testid={`cell-${f}`}>{v}</span>,
-                })),
-              ]}
-            />
+            <ScrollRegion label={L.throughput}>
+              <Table
+                size="small"
+                rowKey="period"
+                pagination={{ pageSize: 7 }}
+                data-testid="table-throughput"
+                // On a phone the table scrolls sideways inside its card; its headings stay on one line.
+                scroll={{ x: 'max-content' }}
+                dataSource={[...(data?.throughput.rows ?? [])].reverse()}
+                onRow={(r) => ({ 'data-testid': `throughput-row-${r.period}` }) as React.HTMLAttributes<HTMLElement>}
+                columns={[
+                  { title: L.period, dataIndex: 'period' },
+                  ...FLOWS.map((f, i) => ({
+                    title: L.flows[i],
+                    dataIndex: f,
+                    render: (v: number) => <span data-testid={`cell-${f}`}>{v}</span>,
+                  })),
+                ]}
+              />
+            </ScrollRegion>
           </Card>
         </Col>
       </Row>

@@ -113,6 +113,26 @@ describe('the console in Chromium', () => {
   );
 
   itWithTestIds(
+    [...LOGIN, 'inbox', 'inbox-item', 'switch-language'],
+    "the applicant's inbox is read again in English when the console switches to it",
+    async () => {
+      const { number } = await submitted();
+      const applicant = await as('applicant');
+      await applicant.goto(`${served.url}/inbox`);
+      const item = applicant.getByTestId('inbox-item').filter({ hasText: number }).first();
+      await until(applicant, 'the submission noticed in Chinese', async () =>
+        (await item.count()) > 0
+          ? (await item.innerText()).includes('您的申请已收到')
+          : (await applicant.reload(), false),
+      );
+      await applicant.getByTestId('switch-language').click();
+      await until(applicant, 'the same notice in English', async () =>
+        (await item.innerText()).includes('your application was received'),
+      );
+    },
+  );
+
+  itWithTestIds(
     [...LOGIN, 'request-page', 'live-mark'],
     "the applicant's request page shows the clerk's acceptance, made in another session, without being reloaded",
     async () => {

@@ -105,6 +105,10 @@ describe('the console in Chromium', () => {
       await mainPageShown(managerPhone);
       await managerPhone.locator('[data-testid^="turnaround-row-"]').first().waitFor();
       expect(await managerPhone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+      // The tab shows the desk's icon, served with the console (no 404 on every page).
+      const icon = await managerPhone.locator('link[rel=icon]').getAttribute('href');
+      const iconFile = await managerPhone.request.get(`${served.url}${icon}`);
+      expect([iconFile.status(), iconFile.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
       const clerkPhone = await as('clerk', PHONE);
       await clerkPhone.goto(`${served.url}/licences`);
       await clerkPhone.getByTestId('licence-find').waitFor();

@@ -134,7 +134,10 @@ export class LicencesService {
   /** Public: whether the licence with this code is valid, its kind, holder and dates; an unknown code is a 404. */
   async verify(code: string): Promise<LicenceCheck> {
     const normalised = normaliseVerificationCode(code);
-    if (!normalised) throw validationFailed('a verification code is 16 letters and digits, as printed on the licence');
+    if (!normalised)
+      throw validationFailed(
+        'a verification code is 16 letters and digits, as printed on the licence (none of 0, 1, 2, 5, 8, B, I, L, O, S, Z)',
+      );
     const row = await this.dataSource.getRepository(Licence).findOneBy({ verificationCode: normalised });
     if (!row) throw notFound(`licence with verification code ${normalised}`);
     return toLicenceCheck(row, this.clock.now());

@@ -5,8 +5,8 @@ export const LICENCE_MESSAGES: readonly CatalogueEntry[] = [
   ['licence {id}', '证照 {id}'],
   ['licence with verification code {code}', '核验码为 {code} 的证照'],
   [
-    'a verification code is 16 letters and digits, as printed on the licence',
-    '核验码为 16 位字母和数字，以证照上印制的为准',
+    'a verification code is 16 letters and digits, as printed on the licence (none of 0, 1, 2, 5, 8, B, I, L, O, S, Z)',
+    '核验码为 16 位字母和数字，以证照上印制的为准（不含 0、1、2、5、8、B、I、L、O、S、Z）',
   ],
   ['licence {number} is already revoked', '证照 {number} 已被撤销'],
   [

@@ -2,13 +2,15 @@ import { List, Typography } from 'antd';
 import { api, unwrap } from '../api/client';
 import { PageHeader, Time } from '../components/bits';
 import { useLoad } from '../components/useLoad';
-import { useT } from '../i18n';
+import { useLang, useT } from '../i18n';
 
 export function Inbox() {
   const t = useT();
+  const [lang] = useLang();
+  // The api words each notification in the reader's language (Accept-Language): read again on a switch.
   const { data, loading, error } = useLoad(
     async () => unwrap(await api.GET('/api/v1/notifications', { params: { query: { limit: 100 } } })),
-    [],
+    [lang],
   );
   return (
     <>

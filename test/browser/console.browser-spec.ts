@@ -118,9 +118,9 @@ describe('the console in Chromium', () => {
 
   itWithTestIds(
     [...LOGIN, 'inbox', 'inbox-item', 'switch-language'],
-    "the applicant's inbox is read again in English when the console switches to it",
+    "the applicant's inbox is read again in English when the console switches to it, and English is punctuated as English",
     async () => {
-      const { number } = await submitted();
+      const { id, number } = await submitted();
       const applicant = await as('applicant');
       await applicant.goto(`${served.url}/inbox`);
       const item = applicant.getByTestId('inbox-item').filter({ hasText: number }).first();
@@ -133,6 +133,11 @@ describe('the console in Chromium', () => {
       await until(applicant, 'the same notice in English', async () =>
         (await item.innerText()).includes('your application was received'),
       );
+      // English is punctuated as English: "(Applicant)", not the Chinese full-width "（Applicant）".
+      await openRequest(applicant, id);
+      const timeline = await applicant.getByTestId('timeline').innerText();
+      expect(timeline).toContain(`${world.users.applicant} (Applicant)`);
+      expect(timeline).not.toMatch(/[（）：]/);
     },
   );
 

@@ -101,12 +101,14 @@ export function RequestPage() {
           showIcon
           style={{ marginBottom: 16 }}
           data-testid="supplement-notice"
-          title={`${t('request.supplement')}（${t(`request.supplement.stage.${view.supplement.stage}` as MessageKey)}）`}
+          title={`${t('request.supplement')}${t('p.open')}${t(`request.supplement.stage.${view.supplement.stage}` as MessageKey)}${t('p.close')}`}
           description={
             <>
               <div>{view.supplement.materials.map((c) => `${materialName(c)}（${c}）`).join('、')}</div>
               <div>
-                {t('common.note')}：{view.supplement.note}
+                {t('common.note')}
+                {t('p.colon')}
+                {view.supplement.note}
               </div>
             </>
           }
@@ -225,7 +227,7 @@ export function RequestPage() {
                 renderItem={(o) => (
                   <List.Item data-testid={`output-${o.stepKey}`}>
                     <List.Item.Meta
-                      title={`${o.name}（${outputKindText(t, o.kind)}）`}
+                      title={`${o.name}${t('p.open')}${outputKindText(t, o.kind)}${t('p.close')}`}
                       description={
                         <Space direction="vertical" size={0}>
                           <Time value={o.issuedAt} />
@@ -234,7 +236,8 @@ export function RequestPage() {
                               <Link to={`/licences/${o.licence.id}`} data-testid={`output-licence-open-${o.stepKey}`}>
                                 {t('licence.open')}
                               </Link>{' '}
-                              <LicenceStatusTag status={o.licence.status} /> {t('licence.verificationCode')}：
+                              <LicenceStatusTag status={o.licence.status} /> {t('licence.verificationCode')}
+                              {t('p.colon')}
                               <Typography.Text code copyable>
                                 {o.licence.verificationCode}
                               </Typography.Text>
@@ -310,13 +313,16 @@ export function RequestPage() {
             <Card title={`${t('request.extension')} / ${t('request.specialProcedures')}`} style={{ marginBottom: 16 }}>
               {view.extension ? (
                 <p data-testid="extension">
-                  {t('request.extension')}：{view.extension.workingDays} · {view.extension.reason} ·{' '}
-                  <Time value={view.extension.grantedAt} />
+                  {t('request.extension')}
+                  {t('p.colon')}
+                  {view.extension.workingDays} · {view.extension.reason} · <Time value={view.extension.grantedAt} />
                 </p>
               ) : null}
               {view.specialProcedures.map((p) => (
                 <p key={p.id} data-testid="special-procedure">
-                  {t('action.special-procedure')}：{stepName(p.stepKey)} · {p.reason} · <Time value={p.startedAt} /> →{' '}
+                  {t('action.special-procedure')}
+                  {t('p.colon')}
+                  {stepName(p.stepKey)} · {p.reason} · <Time value={p.startedAt} /> →{' '}
                   {t('request.specialProcedure.endsAt')} <Time value={p.endsAt} /> ·{' '}
                   {t('request.specialProcedure.startedBy')} {p.startedBy.username} ·{' '}
                   {t('request.specialProcedure.endedAt')}{' '}
@@ -329,13 +335,20 @@ export function RequestPage() {
           {view.evaluation ? (
             <Card title={t('request.evaluation')} style={{ marginBottom: 16 }} data-testid="evaluation">
               <p>
-                {t('request.score')}：{view.evaluation.score}（{t(`score.${view.evaluation.score}` as MessageKey)}）
+                {t('request.score')}
+                {t('p.colon')}
+                {view.evaluation.score}
+                {t('p.open')}
+                {t(`score.${view.evaluation.score}` as MessageKey)}
+                {t('p.close')}
                 {view.evaluation.comment ? ` · ${view.evaluation.comment}` : ''}
               </p>
               {view.evaluation.followUp ? (
                 <Space direction="vertical" data-testid="follow-up">
                   <Space>
-                    {t('request.followUp')}：<StatusTag status={view.evaluation.followUp.status} kind="followUp" />
+                    {t('request.followUp')}
+                    {t('p.colon')}
+                    <StatusTag status={view.evaluation.followUp.status} kind="followUp" />
                     <SlaLight sla={view.evaluation.followUp.sla} compact />
                   </Space>
                   {view.evaluation.followUp.verifyNote ? <span>{view.evaluation.followUp.verifyNote}</span> : null}
@@ -388,7 +401,7 @@ export function RequestPage() {
                     ) : null}
                     <div>
                       <Time value={e.occurredAt} /> · {e.actor?.username ?? t(dynamicKey('common.none'))}
-                      {e.actor?.role ? `（${t(`role.${e.actor.role}` as MessageKey)}）` : ''}
+                      {e.actor?.role ? `${t('p.open')}${t(`role.${e.actor.role}` as MessageKey)}${t('p.close')}` : ''}
                     </div>
                   </>
                 ),

@@ -384,7 +384,7 @@ export function ActionButton({
     setError(null);
     try {
       const view = await post(action, target, values, key);
-      message.success(`${label}：${t('common.done')}`);
+      message.success(`${label}${t('p.colon')}${t('common.done')}`);
       setOpen(false);
       onDone(view);
     } catch (e) {

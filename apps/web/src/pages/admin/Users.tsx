@@ -53,7 +53,9 @@ export function AdminUsers() {
           },
         }),
       );
-      message.success(`${t('common.done')}：${user.username}（${t(`role.${user.role}` as MessageKey)}）`);
+      message.success(
+        `${t('common.done')}${t('p.colon')}${user.username}${t('p.open')}${t(`role.${user.role}` as MessageKey)}${t('p.close')}`,
+      );
       form.resetFields();
       users.reload();
     } catch (e) {

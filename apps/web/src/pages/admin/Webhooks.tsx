@@ -495,7 +495,9 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
                       <>
                         {a.error ? (
                           <Typography.Text style={{ color: BAD }}>
-                            {t('delivery.error')}：{a.error}
+                            {t('delivery.error')}
+                            {t('p.colon')}
+                            {a.error}
                           </Typography.Text>
                         ) : null}
                         {a.responseExcerpt ? (

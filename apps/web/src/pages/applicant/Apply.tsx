@@ -169,7 +169,7 @@ export function MaterialFields({
                 {
                   required: c.required && !covered.has(c.code),
                   whitespace: true,
-                  message: `${t('applicant.required')}：${c.name}`,
+                  message: `${t('applicant.required')}${t('p.colon')}${c.name}`,
                 },
               ]}
             >
@@ -205,7 +205,9 @@ export function MaterialFields({
           ) : null}
           {uploaded[c.code] ? (
             <Tag color="green" style={{ marginTop: 4, whiteSpace: 'normal' }} data-testid={`uploaded-${c.code}`}>
-              {t('applicant.uploaded')}：{uploaded[c.code].name} · {sizeText(uploaded[c.code].size)}
+              {t('applicant.uploaded')}
+              {t('p.colon')}
+              {uploaded[c.code].name} · {sizeText(uploaded[c.code].size)}
             </Tag>
           ) : null}
         </Form.Item>
@@ -268,13 +270,15 @@ export function Apply() {
 
   return (
     <>
-      <PageHeader title={`${t('applicant.apply')}：${item?.name ?? code}`} />
+      <PageHeader title={`${t('applicant.apply')}${t('p.colon')}${item?.name ?? code}`} />
       {error}
       {item ? (
         <Space direction="vertical" style={{ width: '100%' }} size={16}>
           <Card title={t('applicant.checklist')}>
             <Typography.Paragraph>
-              {t('applicant.promisedLimit')}：<strong>{limitText(item.promisedLimit)}</strong>
+              {t('applicant.promisedLimit')}
+              {t('p.colon')}
+              <strong>{limitText(item.promisedLimit)}</strong>
             </Typography.Paragraph>
             <Checklist item={item} />
           </Card>

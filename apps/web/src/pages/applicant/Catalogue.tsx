@@ -163,8 +163,10 @@ export function Catalogue() {
               }
             >
               <Typography.Paragraph>
-                {t('applicant.promisedLimit')}：<strong>{limitText(item.promisedLimit)}</strong> ·{' '}
-                {t('applicant.steps', { n: item.steps.length })} · {item.steps.map((s) => s.matterName).join('、')}
+                {t('applicant.promisedLimit')}
+                {t('p.colon')}
+                <strong>{limitText(item.promisedLimit)}</strong> · {t('applicant.steps', { n: item.steps.length })} ·{' '}
+                {item.steps.map((s) => s.matterName).join('、')}
               </Typography.Paragraph>
               <Button
                 type="link"

@@ -37,7 +37,7 @@ export function IntakeQueue() {
         items={[
           {
             key: 'intake',
-            label: `${t('status.request.submitted')}（${data?.length ?? 0}）`,
+            label: `${t('status.request.submitted')}${t('p.open')}${data?.length ?? 0}${t('p.close')}`,
             children: (
               <Card>
                 <Table<Summary>

@@ -45,7 +45,7 @@ function RevokeButton({ licence, onDone }: { licence: Licence; onDone: () => voi
       </Button>
       <Modal
         open={open}
-        title={`${t('licence.revoke')}：${licence.name} ${licence.number}`}
+        title={`${t('licence.revoke')}${t('p.colon')}${licence.name} ${licence.number}`}
         onCancel={() => setOpen(false)}
         footer={null}
         destroyOnHidden

@@ -27,6 +27,7 @@ import { dynamicKey, useT } from '../i18n';
 import { LiveMark, useLiveReload } from '../live';
 import type { MessageKey } from '../locales/zh-CN';
 import { ActionButton, type ChecklistEntry } from './actions';
+import { formProperties } from './applicant/Apply';
 import { LicenceStatusTag } from './licences/LicenceStatusTag';
 
 type Step = Schemas['StepDto'];
@@ -421,22 +422,16 @@ function outputKindText(t: ReturnType<typeof useT>, kind: string): string {
   return text.startsWith('outputKind.') ? kind : text;
 }
 
-interface FormProperty {
-  title?: string;
-}
-
 /** What the applicant filled in (一张表单), labelled as the item's form labels it, for everyone who handles the request. */
 function FormAnswers({ form, item }: { form: Record<string, unknown>; item: Schemas['PublishedItemDto'] | null }) {
   const t = useT();
-  const properties = ((item?.formSchema ?? {}) as { properties?: Record<string, FormProperty> }).properties ?? {};
+  const titles = new Map(formProperties(item, t).map(([name, p]) => [name, p.title ?? name]));
   // The form's own order first, then any answer the item's current form no longer names.
   const names = [
-    ...Object.keys(properties).filter((name) => name in form),
-    ...Object.keys(form).filter((name) => !(name in properties)),
+    ...[...titles.keys()].filter((name) => name in form),
+    ...Object.keys(form).filter((name) => !titles.has(name)),
   ];
-  const labelOf = (name: string) =>
-    properties[name]?.title ??
-    (['contactName', 'contactPhone', 'remark'].includes(name) ? t(dynamicKey(`applicant.${name}`)) : name);
+  const labelOf = (name: string) => titles.get(name) ?? name;
   return (
     <Card title={t('request.form')} style={{ marginBottom: 16 }} data-testid="request-form">
       {names.length === 0 ? (

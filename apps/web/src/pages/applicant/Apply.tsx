@@ -74,20 +74,29 @@ function inputOf(name: string, p: SchemaProperty) {
   return <Input maxLength={p.maxLength} data-testid={`form-${name}`} />;
 }
 
+/**
+ * The item's form's top-level properties in its order; an item without a form schema (formSchema
+ * null) still asks for who to contact. What the apply page asks and the request page labels.
+ */
+export function formProperties(item: Item | null | undefined, t: ReturnType<typeof useT>): [string, SchemaProperty][] {
+  const declared = Object.entries(schemaOf(item).properties ?? {});
+  return declared.length > 0
+    ? declared
+    : [
+        ['contactName', { type: 'string', title: t('applicant.contactName'), maxLength: 50 }],
+        ['contactPhone', { type: 'string', title: t('applicant.contactPhone'), maxLength: 20 }],
+        ['remark', { type: 'string', title: t('applicant.remark'), maxLength: 200 }],
+      ];
+}
+
+const schemaOf = (item: Item | null | undefined) =>
+  (item?.formSchema ?? {}) as { properties?: Record<string, SchemaProperty>; required?: string[] };
+
 /** The item's one form (一张表单), rendered from its JSON schema's top-level properties. */
 export function FormFields({ item }: { item: Item }) {
   const t = useT();
-  // An item without a form schema (formSchema null) still asks for who to contact.
-  const schema = (item.formSchema ?? {}) as { properties?: Record<string, SchemaProperty>; required?: string[] };
-  const declared = Object.entries(schema.properties ?? {});
-  const properties: [string, SchemaProperty][] =
-    declared.length > 0
-      ? declared
-      : [
-          ['contactName', { type: 'string', title: t('applicant.contactName'), maxLength: 50 }],
-          ['contactPhone', { type: 'string', title: t('applicant.contactPhone'), maxLength: 20 }],
-          ['remark', { type: 'string', title: t('applicant.remark'), maxLength: 200 }],
-        ];
+  const schema = schemaOf(item);
+  const properties = formProperties(item, t);
   return (
     <>
       {properties.map(([name, p]) => (

@@ -12,7 +12,7 @@ import { LicenceStatusTag } from './LicenceStatusTag';
 type Licence = Schemas['LicenceDto'];
 
 /** Where anyone checks a licence's code (the public 证照核验 page), as printed on it and in its QR code. */
-export const verifyAddress = (code: string) => `${window.location.origin}/verify/${encodeURIComponent(code)}`;
+const verifyAddress = (code: string) => `${window.location.origin}/verify/${encodeURIComponent(code)}`;
 
 /**
  * 电子证照 as a document: what the licence says, its verification code and the QR code of the public
